@@ -1,0 +1,46 @@
+"""Sphinx configuration of the flagship site: the Image service documentation."""
+
+from __future__ import annotations
+
+project = "Image service"
+copyright = "2026, the guidebook authors"
+author = "the guidebook authors"
+
+extensions = [
+    "openstackdocstheme",
+    "guidebook",
+]
+
+guidebook_guides = {
+    "user": {
+        "title": "End user guide",
+        "root": "user/index",
+        "description": "Create, upload, share, import and download images.",
+    },
+    "operator": {
+        "title": "Operator guide",
+        "root": "admin/index",
+        "description": "Deploy, configure, upgrade and maintain the Image service.",
+    },
+    "admin": {
+        "title": "Administrator guide",
+        "root": "admin/index",
+        "description": "Manage images, members, protections and the cache on behalf of "
+        "projects.",
+    },
+    "contributor": {
+        "title": "Contributor guide",
+        "root": "contributor/index",
+        "description": "Develop the Image service and write these docs.",
+    },
+}
+
+html_theme = "openstackdocs"
+openstackdocs_repo_name = "openstack/glance"
+openstackdocs_bug_project = "glance"
+openstackdocs_bug_tag = "doc"
+openstackdocs_auto_name = False
+openstackdocs_use_storyboard = False
+version = "2026.2"
+release = "2026.2"
+html_last_updated_fmt = "%Y-%m-%d"

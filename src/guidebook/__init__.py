@@ -1,0 +1,56 @@
+"""guidebook: one Sphinx source tree, one build, a separate guide per audience.
+
+Enable it in conf.py with ``extensions = ["guidebook"]`` and describe the guides in
+``guidebook_guides``; build with ``guidebook build``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guidebook.config import GuidebookConfig
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+_HERE = Path(__file__).parent
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """Validate the guide settings early and make a guide root the Sphinx root document.
+
+    The portal replaces a top-level ``index`` page; Sphinx still needs a root document.
+    """
+    specs = GuidebookConfig.from_sphinx(config).part_specs()
+    root = Path(app.srcdir, config.root_doc)
+    if not any(root.with_name(root.name + suffix).exists() for suffix in config.source_suffix):
+        config.root_doc = specs[0].root
+    # A page's source holds every guide's audience blocks: publishing it would leak them.
+    config.html_copy_source = False
+    config.templates_path.append(str(_HERE / "portal" / "templates"))
+    config.html_static_path.append(str(_HERE / "portal" / "static"))
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    from guidebook import audiences
+    from guidebook.builder import FilterForeignToctreeEntries, GuidebookBuilder
+
+    GuidebookConfig.register(app)
+    app.add_event("guidebook-site-finished")
+    app.connect("config-inited", check_config, priority=100)
+    app.setup_extension("guidebook.audiences")
+    app.add_builder(GuidebookBuilder)
+    app.add_post_transform(FilterForeignToctreeEntries)
+    app.add_css_file("guidebook.css")
+    _ = audiences
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 1,
+    }

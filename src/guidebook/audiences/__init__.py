@@ -1,0 +1,215 @@
+"""Audiences: the ``:audience:`` page field, the ``.. audience::`` directive and their data.
+
+An ``.. audience::`` block becomes a Sphinx ``only`` node whose expression is true in the
+named guides; the builder sets the guide's tag while it writes that guide, so Sphinx's own
+machinery drops foreign blocks from the HTML, the search index and the navigation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.directives.other import Only
+
+from guidebook.audiences.domain import AudienceDomain
+from guidebook.audiences.model import (
+    AUDIENCE_FIELD,
+    PAGE_TYPE_FIELD,
+    AudienceSyntaxError,
+    audience_expression,
+    page_parts,
+    parse_audiences,
+    unknown_audiences,
+)
+from guidebook.config import PAGE_TYPES, GuidebookConfig, PartSpec
+from guidebook.warnings_ import WarningCode, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+#: Node attribute holding the audience names of an ``.. audience::`` block.
+AUDIENCES_ATTR = "guidebook_audiences"
+
+
+def audience_node(names: Sequence[str]) -> addnodes.only:
+    """An empty ``only`` node shown only in the guides *names* (for other extensions)."""
+    node = addnodes.only()
+    node["expr"] = audience_expression(names)
+    node[AUDIENCES_ATTR] = list(names)
+    return node
+
+
+def part_specs(env: BuildEnvironment) -> list[PartSpec]:
+    """The validated guides and parts of this build."""
+    return GuidebookConfig.from_sphinx(env.config).part_specs()
+
+
+def get_domain(env: BuildEnvironment) -> AudienceDomain:
+    return cast("AudienceDomain", env.domains["guidebook"])
+
+
+class AudienceDirective(Only):
+    """``.. audience:: operator admin``: content shown only in those guides.
+
+    It nests, works inside lists, tables and admonitions, and may contain sections (it
+    inherits the section handling of Sphinx's ``only``).
+    """
+
+    def run(self) -> list[nodes.Node]:
+        location = self.get_location()
+        try:
+            names = parse_audiences(self.arguments[0] if self.arguments else "")
+        except AudienceSyntaxError as exc:
+            warn(WarningCode.AUDIENCE_EMPTY, f"audience directive: {exc}", location=location)
+            return []
+        specs = part_specs(self.env)
+        unknown = unknown_audiences(names, specs)
+        for name in unknown:
+            warn(
+                WarningCode.AUDIENCE_UNKNOWN,
+                f"unknown audience {name!r} (known: {', '.join(s.name for s in specs)})",
+                location=location,
+            )
+        names = tuple(name for name in names if name not in unknown)
+        if not names:
+            return []
+        self.arguments = [audience_expression(names)]
+        result = super().run()
+        for node in self._only_nodes(result):
+            node[AUDIENCES_ATTR] = list(names)
+        get_domain(self.env).blocks.setdefault(self.env.docname, []).append(
+            (self.lineno, names)
+        )
+        return result
+
+    def _only_nodes(self, result: list[nodes.Node]) -> Iterable[addnodes.only]:
+        if result:
+            yield from (node for node in result if isinstance(node, addnodes.only))
+            return
+        # Sphinx's ``only`` moved a block that holds sections up the tree: find it there.
+        parent = self.state.parent
+        while parent is not None and parent.parent is not None:
+            parent = parent.parent
+        if parent is not None:
+            for node in parent.findall(addnodes.only):
+                if AUDIENCES_ATTR not in node and node.line == self.lineno:
+                    yield node
+
+
+def _field_line(env: BuildEnvironment, docname: str, field: str) -> int:
+    """The line of the file-wide *field* (docutils keeps no line on docinfo fields)."""
+    try:
+        text = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    marker = f":{field}:"
+    for number, line in enumerate(text.splitlines()[:50], start=1):
+        if line.strip().startswith(marker):
+            return number
+    return 1
+
+
+def read_page_fields(app: Sphinx, doctree: nodes.document) -> None:
+    """Record the page's ``:audience:`` and ``:page-type:`` fields; warn on bad values.
+
+    Runs after Sphinx's metadata collector has moved the fields into ``env.metadata``.
+    """
+    env = app.env
+    docname = env.docname
+    domain = get_domain(env)
+    metadata = env.metadata.setdefault(docname, {})
+    specs = part_specs(env)
+    declared: tuple[str, ...] | None = None
+    if AUDIENCE_FIELD in metadata:
+        line = _field_line(env, docname, AUDIENCE_FIELD)
+        try:
+            names = parse_audiences(str(metadata[AUDIENCE_FIELD]))
+        except AudienceSyntaxError as exc:
+            warn(WarningCode.AUDIENCE_EMPTY, f":audience: field: {exc}", location=(docname, line))
+        else:
+            for name in unknown_audiences(names, specs):
+                warn(
+                    WarningCode.AUDIENCE_UNKNOWN,
+                    f"unknown audience {name!r} (known: {', '.join(s.name for s in specs)})",
+                    location=(docname, line),
+                )
+            declared = names
+            domain.declared[docname] = (names, line)
+    if PAGE_TYPE_FIELD in metadata:
+        page_type = str(metadata[PAGE_TYPE_FIELD]).strip()
+        if page_type in PAGE_TYPES:
+            domain.page_types[docname] = page_type
+        else:
+            warn(
+                WarningCode.PAGE_TYPE_UNKNOWN,
+                f"unknown page type {page_type!r} (use one of {', '.join(PAGE_TYPES)})",
+                location=(docname, _field_line(env, docname, PAGE_TYPE_FIELD)),
+            )
+    parts = page_parts(docname, declared, specs)
+    if not parts:
+        if declared is None:
+            warn(
+                WarningCode.PAGE_NO_AUDIENCE,
+                "page is outside every guide's folder and has no ':audience:' field "
+                "(add one at the top of the file, e.g. ':audience: user, operator')",
+                location=(docname, 1),
+            )
+    elif any(spec.root == docname for spec in specs):
+        # A guide's landing page is the top of its navigation, not a toctree child.
+        metadata["orphan"] = True
+    _record_blocks(app, doctree, docname, parts)
+
+
+def _record_blocks(
+    app: Sphinx, doctree: nodes.document, docname: str, parts: Sequence[str]
+) -> None:
+    """Note the ids inside each audience block and warn about blocks nobody can see."""
+    domain = get_domain(app.env)
+    hidden: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for node in doctree.findall(addnodes.only):
+        if AUDIENCES_ATTR not in node:
+            continue
+        visible = set(node[AUDIENCES_ATTR])
+        ancestor = node.parent
+        while ancestor is not None:
+            if isinstance(ancestor, addnodes.only) and AUDIENCES_ATTR in ancestor:
+                visible &= set(ancestor[AUDIENCES_ATTR])
+            ancestor = ancestor.parent
+        if parts and not visible & set(parts):
+            warn(
+                WarningCode.AUDIENCE_BLOCK_DEAD,
+                f"audience block for {', '.join(node[AUDIENCES_ATTR])} can never be shown: "
+                f"the page is only in {', '.join(parts)}",
+                location=node,
+            )
+        ids = tuple(
+            node_id
+            for element in node.findall(nodes.Element)
+            for node_id in element.get("ids", ())
+        )
+        if ids:
+            hidden.append((tuple(sorted(visible)), ids))
+    if hidden:
+        domain.hidden[docname] = hidden
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_domain(AudienceDomain)
+    app.add_directive("audience", AudienceDirective)
+    # After Sphinx's metadata collector (priority 500) has read the file-wide fields.
+    app.connect("doctree-read", read_page_fields, priority=600)
+    return {
+        "version": "1",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 1,
+    }
+
+
+__all__ = ["AUDIENCES_ATTR", "audience_node", "get_domain", "part_specs", "setup"]

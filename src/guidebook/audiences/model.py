@@ -1,0 +1,97 @@
+"""The audience model: which parts of the site a page and a block of content serve.
+
+Pure functions of the configuration and one document, so the Sphinx extension, the
+linter and the reviewer tools share one definition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from guidebook.config import PartSpec
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+_SEPARATORS = re.compile(r"[\s,]+")
+
+#: The file-wide field that sets a page's audiences.
+AUDIENCE_FIELD = "audience"
+#: The file-wide field that sets a page's type.
+PAGE_TYPE_FIELD = "page-type"
+
+
+class AudienceSyntaxError(ValueError):
+    """An audience list that cannot be parsed."""
+
+
+def parse_audiences(text: str) -> tuple[str, ...]:
+    """Split ``"user, operator"`` or ``"operator admin"`` into names, in order, once each.
+
+    Raise :class:`AudienceSyntaxError` for an empty list or a malformed name.
+    """
+    names: list[str] = []
+    for raw in _SEPARATORS.split(text.strip()):
+        if not raw:
+            continue
+        if not _NAME.match(raw):
+            raise AudienceSyntaxError(
+                f"invalid audience name {raw!r}: use letters, digits, '-' and '_'"
+            )
+        if raw not in names:
+            names.append(raw)
+    if not names:
+        raise AudienceSyntaxError("no audience given")
+    return tuple(names)
+
+
+def unknown_audiences(names: Iterable[str], specs: Sequence[PartSpec]) -> list[str]:
+    """The names that are neither a guide nor a part."""
+    known = {spec.name for spec in specs}
+    return [name for name in names if name not in known]
+
+
+def audience_tag(name: str) -> str:
+    """The Sphinx tag set while the guide or part *name* is written."""
+    return "guidebook_" + name.replace("-", "_")
+
+
+def audience_expression(names: Iterable[str]) -> str:
+    """The ``only`` expression that is true in the guides *names*."""
+    return " or ".join(audience_tag(name) for name in names)
+
+
+def top_folder(docname: str) -> str:
+    """The first path segment of *docname* ("" for a page at the top of the tree)."""
+    return docname.split("/", 1)[0] if "/" in docname else ""
+
+
+def default_parts(docname: str, specs: Sequence[PartSpec]) -> tuple[str, ...]:
+    """Every guide or part whose root page sits in the same top folder as *docname*.
+
+    A page at the top of the tree belongs by default only to parts whose root is at the
+    top too; everything else outside the guide folders has to declare its audience.
+    """
+    folder = top_folder(docname)
+    if folder == "":
+        return tuple(spec.name for spec in specs if spec.root == docname)
+    return tuple(spec.name for spec in specs if spec.folder == folder)
+
+
+def page_parts(
+    docname: str, declared: Sequence[str] | None, specs: Sequence[PartSpec]
+) -> tuple[str, ...]:
+    """The parts that include *docname*: its declared audiences, or its folder's default.
+
+    A part's root page always belongs to that part. Unknown declared names are dropped
+    (they are reported where they are read).
+    """
+    known = {spec.name for spec in specs}
+    if declared is not None:
+        names = [name for name in declared if name in known]
+    else:
+        names = list(default_parts(docname, specs))
+    for spec in specs:
+        if spec.root == docname and spec.name not in names:
+            names.append(spec.name)
+    order = {spec.name: index for index, spec in enumerate(specs)}
+    return tuple(sorted(names, key=order.__getitem__))

@@ -1,0 +1,40 @@
+"""``guidebook build``: read the sources once, write every guide, publish atomically."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from guidebook.build import BuildOptions, run_build
+from guidebook.cli._paths import default_out, default_source
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "build",
+        help="build every guide, the portal and the manifest",
+        description="Read every source file once and write a complete site per guide.",
+    )
+    parser.add_argument("--source", type=Path, default=None,
+                        help="source directory with conf.py (default: doc/source)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output directory (default: doc/build/html)")
+    parser.add_argument("--strict", action="store_true",
+                        help="turn warnings into errors (exit 1, nothing published)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="parallel Sphinx processes")
+    parser.add_argument("--fresh", action="store_true",
+                        help="ignore the saved environment and rebuild everything")
+    parser.add_argument("--quiet", "-q", action="store_true", help="only print warnings")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = BuildOptions(
+        source=args.source or default_source(),
+        out=args.out or default_out(),
+        strict=args.strict,
+        jobs=max(1, args.jobs),
+        fresh=args.fresh,
+        quiet=args.quiet,
+    )
+    return run_build(options)

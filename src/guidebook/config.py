@@ -1,0 +1,138 @@
+"""The typed settings of guidebook: the single source of truth for conf.py values.
+
+Every field of :class:`GuidebookConfig` is registered as the conf.py value
+``guidebook_<field>`` with its default; the CLI and the configuration reference page read
+the same dataclass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from sphinx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+PAGE_TYPES = ("tutorial", "how-to", "reference", "explanation")
+
+
+@dataclasses.dataclass(frozen=True)
+class PartSpec:
+    """One part of the site: a guide (an audience) or another part such as the API reference."""
+
+    name: str
+    title: str
+    root: str
+    description: str
+    kind: str  # "guide" or "part"
+
+    @property
+    def folder(self) -> str:
+        """The top folder of the root page ("" when the root is at the top of the tree)."""
+        return self.root.split("/", 1)[0] if "/" in self.root else ""
+
+
+@dataclasses.dataclass
+class GuidebookConfig:
+    """guidebook's conf.py settings; each field is the conf.py value ``guidebook_<name>``."""
+
+    guides: dict[str, dict[str, str]] = dataclasses.field(
+        default_factory=dict,
+        metadata={
+            "doc": "Ordered mapping of guide name to ``{title, root, description}``; "
+            "each guide is an audience and gets its own site under ``OUT/<name>/``.",
+        },
+    )
+    parts: dict[str, dict[str, str]] = dataclasses.field(
+        default_factory=dict,
+        metadata={
+            "doc": "Further parts of the site that are not audiences (API reference, "
+            "release notes), same shape as ``guides``; written to ``OUT/<name>/``.",
+        },
+    )
+    openapi_spec: str = dataclasses.field(
+        default="api-ref/openapi.yaml",
+        metadata={"doc": "The OpenAPI spec, relative to the source directory."},
+    )
+    redirects_file: str = dataclasses.field(
+        default="redirects.txt",
+        metadata={"doc": "The redirect map, relative to the source directory."},
+    )
+    switcher: bool = dataclasses.field(
+        default=True,
+        metadata={"doc": "Show the audience switcher (the same page in other guides)."},
+    )
+
+    @classmethod
+    def register(cls, app: Sphinx) -> None:
+        """Register every field as a conf.py value ``guidebook_<name>``."""
+        for field in dataclasses.fields(cls):
+            default: Any
+            if field.default_factory is not dataclasses.MISSING:
+                default = field.default_factory()
+            else:
+                default = field.default
+            app.add_config_value(f"guidebook_{field.name}", default, "env")
+
+    @classmethod
+    def from_sphinx(cls, config: Config) -> GuidebookConfig:
+        """Read the conf.py values back into one typed object."""
+        values = {
+            field.name: getattr(config, f"guidebook_{field.name}")
+            for field in dataclasses.fields(cls)
+        }
+        return cls(**values)
+
+    def part_specs(self) -> list[PartSpec]:
+        """Validated guides then parts, in conf.py order; raise ConfigError on bad values."""
+        specs: list[PartSpec] = []
+        seen: set[str] = set()
+        for setting, kind in (("guides", "guide"), ("parts", "part")):
+            mapping = getattr(self, setting)
+            if not isinstance(mapping, Mapping):
+                raise ConfigError(
+                    f"conf.py: guidebook_{setting} must be a dict of name -> "
+                    f"{{'title', 'root', 'description'}}, not {type(mapping).__name__}"
+                )
+            for name, spec in mapping.items():
+                specs.append(_part_spec(setting, kind, name, spec, seen))
+        if not any(spec.kind == "guide" for spec in specs):
+            raise ConfigError("conf.py: guidebook_guides must name at least one guide")
+        return specs
+
+
+def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[str]) -> PartSpec:
+    where = f"conf.py: guidebook_{setting}[{name!r}]"
+    if not isinstance(name, str) or not name or not name.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(
+            f"conf.py: guidebook_{setting} key {name!r} must be a non-empty name of "
+            "letters, digits, '-' or '_'"
+        )
+    if name in seen:
+        raise ConfigError(f"{where}: the name {name!r} is used twice (guide and part names must be unique)")
+    seen.add(name)
+    if not isinstance(spec, Mapping):
+        raise ConfigError(f"{where} must be a dict with 'title', 'root' and 'description'")
+    unknown = set(spec) - {"title", "root", "description"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+    for key in ("title", "root"):
+        if key not in spec:
+            raise ConfigError(f"{where} is missing {key!r}")
+    for key in ("title", "root", "description"):
+        if key in spec and not isinstance(spec[key], str):
+            raise ConfigError(f"{where}[{key!r}] must be a string, not {type(spec[key]).__name__}")
+    root = spec["root"].strip().strip("/")
+    if not root or root.endswith((".rst", ".md")):
+        raise ConfigError(f"{where}['root'] must be a docname such as 'user/index', not {spec['root']!r}")
+    return PartSpec(
+        name=name,
+        title=spec["title"],
+        root=root,
+        description=spec.get("description", ""),
+        kind=kind,
+    )

@@ -1,0 +1,58 @@
+"""Every warning guidebook emits, each with a code users can suppress.
+
+A warning is logged through Sphinx's logger with ``type="guidebook"`` and the code as
+subtype, so Sphinx prints ``path:line: WARNING: message [guidebook.<code>]`` and
+``suppress_warnings = ["guidebook.<code>"]`` in conf.py silences it.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sphinx.util import logging
+
+logger = logging.getLogger("guidebook")
+
+
+class WarningCode(enum.Enum):
+    """The code of every warning guidebook can emit (the value is the suppressible subtype)."""
+
+    #: ``guidebook_guides`` or ``guidebook_parts`` is malformed.
+    CONFIG = "config"
+    #: An audience name that is not a guide in ``guidebook_guides``.
+    AUDIENCE_UNKNOWN = "audience-unknown"
+    #: ``.. audience::`` or ``:audience:`` with no names.
+    AUDIENCE_EMPTY = "audience-empty"
+    #: A page outside every guide's folder that declares no audience.
+    PAGE_NO_AUDIENCE = "page-no-audience"
+    #: An ``.. audience::`` block for guides the page itself is not in (never shown).
+    AUDIENCE_BLOCK_DEAD = "audience-block-dead"
+    #: ``:page-type:`` with a value that is not tutorial, how-to, reference or explanation.
+    PAGE_TYPE_UNKNOWN = "page-type-unknown"
+    #: A guide's root page does not exist.
+    GUIDE_ROOT_MISSING = "guide-root-missing"
+    #: A reference that leaves the guide for a page it does not include.
+    REF_OTHER_GUIDE = "ref-other-guide"
+    #: OpenAPI spec problems.
+    OPENAPI_INVALID = "openapi-invalid"
+    OPENAPI_EXAMPLE = "openapi-example"
+    OPENAPI_UNKNOWN_OPERATION = "openapi-unknown-operation"
+    #: Release notes problems.
+    RELEASENOTES = "releasenotes"
+    #: Redirect map problems.
+    REDIRECTS = "redirects"
+
+    @property
+    def qualified(self) -> str:
+        """The name used in ``suppress_warnings`` (``guidebook.<code>``)."""
+        return f"guidebook.{self.value}"
+
+
+def warn(code: WarningCode, message: str, *, location: Any = None) -> None:
+    """Log *message* as a Sphinx warning carrying *code*.
+
+    *location* is anything ``sphinx.util.logging`` accepts: a node, a ``(docname, line)``
+    pair, or a ``"path:line"`` string.
+    """
+    logger.warning(message, location=location, type="guidebook", subtype=code.value)
