@@ -111,7 +111,7 @@ class FilterForeignToctreeEntries(SphinxPostTransform):
     builders = ("guidebook",)
 
     def run(self, **kwargs: Any) -> None:
-        builder = cast("GuidebookBuilder", self.app.builder)
+        builder = cast("GuidebookBuilder", self.env._app.builder)
         part = builder.current
         if part is None:
             return
@@ -184,7 +184,10 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         self._site = compute_site(self.env)
+        only = set(self.config.guidebook_build_only)
         for part in self.site.parts.values():
+            if only and part.name not in only:
+                continue
             to_write = set(docnames) & part.docnames
             if self._navigation_changed(part) or not self._part_exists(part):
                 # A page joined, left or was renamed: every page's navigation changes.
@@ -400,6 +403,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         """The site manifest: every guide and part with its pages and their URLs."""
         guides: list[dict[str, Any]] = []
         extra: list[dict[str, Any]] = []
+        page_types = get_domain(self.env).page_types
         for part in self.site.parts.values():
             entry = {
                 "name": part.name,
@@ -413,6 +417,8 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                         "source": posixpath.join(*Path(self.env.doc2path(doc, False)).parts),
                         "title": self._title(doc),
                         "url": f"{part.name}/{doc}{self.link_suffix}",
+                        "audiences": self.site.parts_of(doc),
+                        "page_type": page_types.get(doc),
                     }
                     for doc in sorted(part.docnames)
                 ],

@@ -62,6 +62,10 @@ class GuidebookConfig:
         default="redirects.txt",
         metadata={"doc": "The redirect map, relative to the source directory."},
     )
+    build_only: list[str] = dataclasses.field(
+        default_factory=list,
+        metadata={"doc": "Write only these guides or parts (``guidebook build --only``)."},
+    )
     switcher: bool = dataclasses.field(
         default=True,
         metadata={"doc": "Show the audience switcher (the same page in other guides)."},

@@ -61,6 +61,10 @@ class AudienceDirective(Only):
     inherits the section handling of Sphinx's ``only``).
     """
 
+    # Optional so that a missing list gets guidebook's own message, not docutils'.
+    required_arguments = 0
+    optional_arguments = 1
+
     def run(self) -> list[nodes.Node]:
         location = self.get_location()
         try:

@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--jobs", "-j", type=int, default=1, help="parallel Sphinx processes")
     parser.add_argument("--fresh", action="store_true",
                         help="ignore the saved environment and rebuild everything")
+    parser.add_argument("--only", action="append", default=[], metavar="PART",
+                        help="write only this guide or part (repeatable), e.g. api-ref")
     parser.add_argument("--quiet", "-q", action="store_true", help="only print warnings")
     parser.set_defaults(run=run)
 
@@ -36,5 +38,6 @@ def run(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         fresh=args.fresh,
         quiet=args.quiet,
+        overrides={"guidebook_build_only": args.only} if args.only else {},
     )
     return run_build(options)

@@ -1,0 +1,96 @@
+"""Shared fixtures: build a test root under tests/roots/ for real and read what it wrote."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+import shutil
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guidebook.build import BuildOptions, run_build
+
+ROOTS = Path(__file__).parent / "roots"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclasses.dataclass
+class BuildResult:
+    """What one ``guidebook build`` of a test root returned and wrote."""
+
+    status: int
+    output: str
+    source: Path
+    out: Path
+
+    def html(self, part: str, docname: str) -> str:
+        return (self.out / part / f"{docname}.html").read_text(encoding="utf-8")
+
+    def exists(self, part: str, docname: str) -> bool:
+        return (self.out / part / f"{docname}.html").is_file()
+
+    def searchindex(self, part: str) -> dict[str, Any]:
+        text = (self.out / part / "searchindex.js").read_text(encoding="utf-8")
+        data: dict[str, Any] = json.loads(text[len("Search.setIndex(") : -1])
+        return data
+
+    def inventory(self, part: str) -> list[str]:
+        data = (self.out / part / "objects.inv").read_bytes()
+        header_end = 0
+        for _ in range(4):
+            header_end = data.index(b"\n", header_end) + 1
+        return zlib.decompress(data[header_end:]).decode().splitlines()
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.out / "guidebook.json").read_text())
+        return data
+
+    def warnings(self) -> list[str]:
+        return [line for line in self.output.splitlines() if "WARNING" in line or "ERROR" in line]
+
+
+Builder = Callable[..., BuildResult]
+
+
+def build_source(
+    source: Path, out: Path, *, strict: bool = False, fresh: bool = False,
+    overrides: dict[str, object] | None = None,
+) -> BuildResult:
+    """Run a real build of *source* into *out*, capturing everything it prints."""
+    stream = io.StringIO()
+    status = run_build(
+        BuildOptions(source=source, out=out, strict=strict, fresh=fresh,
+                     overrides=dict(overrides or {})),
+        stderr=stream,
+    )
+    return BuildResult(status, _ANSI.sub("", stream.getvalue()), source, out)
+
+
+@pytest.fixture
+def copy_root(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy ``tests/roots/test-<name>`` into a temporary folder and return the copy."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / "src" / name
+        shutil.copytree(ROOTS / f"test-{name}", target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def build_root(tmp_path: Path, copy_root: Callable[[str], Path]) -> Builder:
+    """Build a copy of ``tests/roots/test-<name>`` into ``tmp_path/out``."""
+
+    def build(name: str, *, strict: bool = False, overrides: dict[str, object] | None = None
+              ) -> BuildResult:
+        return build_source(copy_root(name), tmp_path / "out", strict=strict, overrides=overrides)
+
+    return build

@@ -1,0 +1,186 @@
+"""The core engine: one read, one site per guide, audience blocks kept in their guides."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Builder, build_source
+
+GUIDES = ("user", "operator", "admin", "contributor")
+_NAV_LINK = re.compile(r'class="toctree-l\d[^"]*"><a class="[^"]*" href="([^"]*)">([^<]*)</a>')
+
+
+def nav_titles(html: str) -> list[str]:
+    """Every toctree entry on the page (sidebar and in-page toctrees)."""
+    return [title for _href, title in _NAV_LINK.findall(html)]
+
+
+def guide_files(out: Path, guide: str) -> list[Path]:
+    return [path for path in (out / guide).rglob("*") if path.is_file()]
+
+
+def test_audience_block_reaches_only_its_guide(build_root: Builder) -> None:
+    result = build_root("audiences")
+    assert result.status == 0, result.output
+    assert "zebrafinch streaming" in result.html("contributor", "user/upload")
+    index = result.searchindex("contributor")
+    assert "zebrafinch" in {**index["terms"], **index["titleterms"]}
+    assert any("zebrafinch-streaming" in line for line in result.inventory("contributor"))
+    assert "Zebrafinch internals" in nav_titles(result.html("contributor", "user/upload"))
+    for guide in ("user", "operator", "admin"):
+        for path in guide_files(result.out, guide):
+            if path.suffix in (".html", ".js", ".txt", ".json"):
+                assert "zebrafinch" not in path.read_text(encoding="utf-8").lower(), path
+        assert not any("zebrafinch" in line for line in result.inventory(guide))
+
+
+def test_shared_page_written_into_each_of_its_guides(build_root: Builder) -> None:
+    result = build_root("audiences")
+    for guide in ("user", "operator"):
+        assert result.exists(guide, "common/statuses")
+        assert "Image statuses" in nav_titles(result.html(guide, f"{'user' if guide == 'user' else 'admin'}/index"))
+    assert not result.exists("admin", "common/statuses")
+    assert not result.exists("contributor", "common/statuses")
+    # The nested operator-only list item and section reach operators only.
+    assert "pelicanword" in result.html("operator", "common/statuses")
+    assert "pelicanword" not in result.html("user", "common/statuses")
+
+
+def test_toctree_entry_outside_the_guide_is_dropped(build_root: Builder) -> None:
+    result = build_root("audiences")
+    user_nav = nav_titles(result.html("user", "user/index"))
+    assert "Upload an image" in user_nav
+    assert "Internals" not in user_nav  # contributor/internals is not a user page
+    assert "Internals" in nav_titles(result.html("contributor", "contributor/index"))
+
+
+def test_heading_inside_audience_block_absent_from_other_navigation(build_root: Builder) -> None:
+    result = build_root("audiences")
+    assert "Storage cleanup" in nav_titles(result.html("operator", "common/statuses"))
+    for page in ("user/index", "user/upload", "common/statuses"):
+        assert "Storage cleanup" not in nav_titles(result.html("user", page))
+    assert "Storage cleanup" not in result.searchindex("user")["alltitles"]
+    assert "Storage cleanup" in result.searchindex("operator")["alltitles"]
+
+
+def test_reference_to_page_outside_guide_links_into_a_guide_that_has_it(
+    build_root: Builder,
+) -> None:
+    result = build_root("audiences")
+    html = result.html("user", "user/upload")
+    assert 'href="../../contributor/contributor/internals.html"' in html
+    assert 'href="../../operator/admin/deploy.html"' in html
+    assert (result.out / "contributor/contributor/internals.html").is_file()
+
+
+def test_audience_switcher_links_the_same_page_in_other_guides(build_root: Builder) -> None:
+    result = build_root("audiences")
+    html = result.html("operator", "common/statuses")
+    assert 'href="../../user/common/statuses.html" data-guide="user"' in html
+    assert 'aria-current="page">Operator guide' in html
+    assert "guidebook-switcher" not in result.html("contributor", "contributor/internals")
+
+
+def test_portal_and_manifest(build_root: Builder) -> None:
+    result = build_root("audiences")
+    portal = (result.out / "index.html").read_text(encoding="utf-8")
+    for guide in GUIDES:
+        assert f'data-guide="{guide}"' in portal
+    assert 'href="operator/admin/index.html"' in portal
+    manifest = result.manifest
+    assert [g["name"] for g in manifest["guides"]] == list(GUIDES)
+    user = manifest["guides"][0]
+    assert user["root"] == "user/index" and user["url"] == "user/user/index.html"
+    assert {p["docname"] for p in user["pages"]} == {"user/index", "user/upload", "common/statuses"}
+    page = next(p for p in user["pages"] if p["docname"] == "common/statuses")
+    assert page == {
+        "docname": "common/statuses",
+        "source": "common/statuses.rst",
+        "title": "Image statuses",
+        "url": "user/common/statuses.html",
+        "audiences": ["user", "operator"],
+        "page_type": None,
+    }
+    assert manifest["redirects"] == []
+
+
+def test_search_index_and_general_index_hold_only_the_guide(build_root: Builder) -> None:
+    result = build_root("audiences")
+    assert set(result.searchindex("user")["docnames"]) == {
+        "user/index", "user/upload", "common/statuses"}
+    assert "retry upload" in result.searchindex("user")["indexentries"]
+    assert "retry upload" not in result.searchindex("operator")["indexentries"]
+    assert "retry upload" in (result.out / "user/genindex.html").read_text()
+    assert "retry upload" not in (result.out / "operator/genindex.html").read_text()
+    assert any(line.startswith("wsgi std:term") for line in result.inventory("admin"))
+    assert not any(line.startswith("wsgi std:term") for line in result.inventory("user"))
+
+
+def test_unknown_audience_and_missing_audience_warn_with_location(build_root: Builder) -> None:
+    result = build_root("badaudience")
+    src = result.source
+    warnings = result.warnings()
+    assert (
+        f"{src}/user/bad.rst:4: WARNING: unknown audience 'wizards' "
+        "(known: user, operator) [guidebook.audience-unknown]"
+    ) in warnings
+    assert (
+        f"{src}/admin/index.rst:4: WARNING: audience directive: no audience given "
+        "[guidebook.audience-empty]"
+    ) in warnings
+    assert (
+        f"{src}/admin/index.rst:8: WARNING: audience block for user can never be shown: "
+        "the page is only in operator [guidebook.audience-block-dead]"
+    ) in warnings
+    assert (
+        f"{src}/notes.rst:1: WARNING: page is outside every guide's folder and has no "
+        "':audience:' field (add one at the top of the file, e.g. ':audience: user, "
+        "operator') [guidebook.page-no-audience]"
+    ) in warnings
+    assert "Traceback" not in result.output
+
+
+def test_strict_turns_audience_warnings_into_a_failed_build(build_root: Builder) -> None:
+    result = build_root("badaudience", strict=True)
+    assert result.status == 1
+    assert not (result.out / "index.html").exists()
+
+
+def test_failed_build_leaves_previous_site_in_place(
+    copy_root: object, tmp_path: Path
+) -> None:
+    from tests.conftest import ROOTS
+
+    source = tmp_path / "site"
+    import shutil
+
+    shutil.copytree(ROOTS / "test-audiences", source)
+    out = tmp_path / "published"
+    first = build_source(source, out, strict=True)
+    assert first.status == 0, first.output
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (source / "user" / "upload.rst").write_text(
+        (source / "user" / "upload.rst").read_text() + "\n.. audience:: nobody\n\n   x\n"
+    )
+    second = build_source(source, out, strict=True)
+    assert second.status == 1
+    assert "the published site in" in second.output
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".published.staging*"))
+
+
+@pytest.mark.parametrize("theme", ["openstackdocs", "sphinx_rtd_theme"])
+def test_both_themes_build_strict(build_root: Builder, theme: str) -> None:
+    extensions = ["guidebook"] + (["openstackdocstheme"] if theme == "openstackdocs" else [])
+    result = build_root("audiences", strict=True,
+                        overrides={"html_theme": theme, "extensions": extensions})
+    assert result.status == 0, result.output
+    html = result.html("operator", "common/statuses")
+    assert "pelicanword" in html
+    nav = nav_titles(html)
+    assert "Storage cleanup" in nav and "Deploy the service" in nav
+    assert "Storage cleanup" not in nav_titles(result.html("user", "common/statuses"))
