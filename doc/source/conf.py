@@ -40,6 +40,7 @@ openstackdocs_repo_name = "openstack/glance"
 openstackdocs_bug_project = "glance"
 openstackdocs_bug_tag = "doc"
 openstackdocs_auto_name = False
+openstackdocs_auto_version = False
 openstackdocs_use_storyboard = False
 version = "2026.2"
 release = "2026.2"

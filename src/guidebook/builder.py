@@ -38,6 +38,7 @@ from guidebook.build.navigation import (
     nav_from_toctree,
 )
 from guidebook.sites import Part, Site, compute_site
+from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.domains import Domain
@@ -184,9 +185,16 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         self._site = compute_site(self.env)
-        only = set(self.config.guidebook_build_only)
         for part in self.site.parts.values():
-            if only and part.name not in only:
+            if part.root not in self.env.found_docs:
+                warn(
+                    WarningCode.GUIDE_ROOT_MISSING,
+                    f"{part.kind} {part.name!r}: its root page {part.root!r} does not exist "
+                    "(check 'root' in conf.py)",
+                    location=str(Path(self.confdir, "conf.py")),
+                )
+                continue
+            if part not in self._published_parts():
                 continue
             to_write = set(docnames) & part.docnames
             if self._navigation_changed(part) or not self._part_exists(part):
@@ -285,6 +293,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         self.write_buildinfo()
         self.dump_search_index()
         self.dump_inventory()
+        _remove_if_empty(self._sources_dir)
 
     def _remove_departed_pages(self, part: Part) -> None:
         before = self._previous_manifest.get("titles", {}).get(part.name, {})
@@ -377,12 +386,22 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         self.finish_tasks.add_task(self._write_portal)
         self.finish_tasks.add_task(self._write_manifest)
 
+    def _published_parts(self) -> list[Part]:
+        """The parts this build writes: their root page exists (and --only allows them)."""
+        only = set(self.config.guidebook_build_only)
+        return [
+            part
+            for part in self.site.parts.values()
+            if part.root in self.env.found_docs and (not only or part.name in only)
+        ]
+
     def _write_portal(self) -> None:
         self._set_outdir(self.site_root)
         self.copy_static_files()
         self.write_buildinfo()
+        _remove_if_empty(self._sources_dir)
         parts = []
-        for part in self.site.parts.values():
+        for part in self._published_parts():
             parts.append({
                 "name": part.name,
                 "title": part.title,
@@ -404,7 +423,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         guides: list[dict[str, Any]] = []
         extra: list[dict[str, Any]] = []
         page_types = get_domain(self.env).page_types
-        for part in self.site.parts.values():
+        for part in self._published_parts():
             entry = {
                 "name": part.name,
                 "title": part.title,
@@ -468,6 +487,14 @@ class _IndexEntriesView:
     def __exit__(self, *exc: object) -> None:
         if self.saved is not None:
             self.domain.data["entries"] = self.saved
+
+
+def _remove_if_empty(directory: Path) -> None:
+    """Sphinx creates ``_sources`` even when sources are not copied (guidebook never does)."""
+    try:
+        directory.rmdir()
+    except OSError:
+        pass
 
 
 def _forget_evaluated_conditions(tags: Tags) -> None:
