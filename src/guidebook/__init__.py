@@ -44,6 +44,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_event("guidebook-site-finished")
     app.connect("config-inited", check_config, priority=100)
     app.setup_extension("guidebook.audiences")
+    app.setup_extension("guidebook.reference")
     app.add_builder(GuidebookBuilder)
     app.add_post_transform(FilterForeignToctreeEntries)
     app.add_css_file("guidebook.css")
