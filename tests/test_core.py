@@ -39,9 +39,9 @@ def test_audience_block_reaches_only_its_guide(build_root: Builder) -> None:
 
 def test_shared_page_written_into_each_of_its_guides(build_root: Builder) -> None:
     result = build_root("audiences")
-    for guide in ("user", "operator"):
+    for guide, root in (("user", "user/index"), ("operator", "admin/index")):
         assert result.exists(guide, "common/statuses")
-        assert "Image statuses" in nav_titles(result.html(guide, f"{'user' if guide == 'user' else 'admin'}/index"))
+        assert "Image statuses" in nav_titles(result.html(guide, root))
     assert not result.exists("admin", "common/statuses")
     assert not result.exists("contributor", "common/statuses")
     # The nested operator-only list item and section reach operators only.

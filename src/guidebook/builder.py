@@ -216,7 +216,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
 
     def _navigation_changed(self, part: Part) -> bool:
         before = self._previous_manifest.get("titles", {}).get(part.name)
-        return before != self._page_titles(part)
+        return bool(before != self._page_titles(part))
 
     def _page_titles(self, part: Part) -> dict[str, str]:
         return {doc: self._title(doc) for doc in sorted(part.docnames)}

@@ -111,13 +111,15 @@ class GuidebookConfig:
 
 def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[str]) -> PartSpec:
     where = f"conf.py: guidebook_{setting}[{name!r}]"
-    if not isinstance(name, str) or not name or not name.replace("-", "").replace("_", "").isalnum():
+    if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(
             f"conf.py: guidebook_{setting} key {name!r} must be a non-empty name of "
             "letters, digits, '-' or '_'"
         )
     if name in seen:
-        raise ConfigError(f"{where}: the name {name!r} is used twice (guide and part names must be unique)")
+        raise ConfigError(
+            f"{where}: the name {name!r} is used twice (guide and part names must be unique)"
+        )
     seen.add(name)
     if not isinstance(spec, Mapping):
         raise ConfigError(f"{where} must be a dict with 'title', 'root' and 'description'")
@@ -132,7 +134,9 @@ def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[st
             raise ConfigError(f"{where}[{key!r}] must be a string, not {type(spec[key]).__name__}")
     root = spec["root"].strip().strip("/")
     if not root or root.endswith((".rst", ".md")):
-        raise ConfigError(f"{where}['root'] must be a docname such as 'user/index', not {spec['root']!r}")
+        raise ConfigError(
+            f"{where}['root'] must be a docname such as 'user/index', not {spec['root']!r}"
+        )
     return PartSpec(
         name=name,
         title=spec["title"],

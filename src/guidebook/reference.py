@@ -8,6 +8,7 @@ drift from what the code accepts.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> nodes.table:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> nodes.table:
     table = nodes.table(classes=["guidebook-reference"])
     group = nodes.tgroup(cols=len(header))
     table += group

@@ -68,7 +68,8 @@ class AudienceDirective(Only):
     def run(self) -> list[nodes.Node]:
         location = self.get_location()
         try:
-            names = parse_audiences(self.arguments[0] if self.arguments else "")
+            arguments: list[str] = getattr(self, "arguments", [])
+            names = parse_audiences(arguments[0] if arguments else "")
         except AudienceSyntaxError as exc:
             warn(WarningCode.AUDIENCE_EMPTY, f"audience directive: {exc}", location=location)
             return []

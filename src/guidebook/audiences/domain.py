@@ -21,7 +21,7 @@ class AudienceDomain(Domain):
 
     name = "guidebook"
     label = "guidebook"
-    initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx's declared type)
+    initial_data = {  # noqa: RUF012 (Sphinx's declared class attribute)
         "declared": {},
         "page_types": {},
         "blocks": {},

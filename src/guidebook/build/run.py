@@ -1,0 +1,113 @@
+"""Run one guidebook build: Sphinx with the guidebook builder, into staging, then publish."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+from guidebook.build.publish import (
+    discard,
+    doctree_dir,
+    output_lock,
+    prepare_staging,
+    publish,
+)
+
+
+@dataclasses.dataclass
+class BuildOptions:
+    """What ``guidebook build`` does; the CLI fills it from its arguments."""
+
+    source: Path
+    out: Path
+    strict: bool = False
+    jobs: int = 1
+    fresh: bool = False
+    quiet: bool = False
+    builder: str = "guidebook"
+    overrides: dict[str, object] = dataclasses.field(default_factory=dict)
+
+
+class BuildFailed(Exception):
+    """A build that did not publish; the message says why."""
+
+
+def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
+    """Build the site described by *options*; return the exit status (0 = published).
+
+    The previous site stays untouched unless the build succeeds.
+    """
+    err = stderr or sys.stderr
+    source = options.source.resolve()
+    out = options.out.resolve()
+    if not (source / "conf.py").is_file():
+        print(f"guidebook: error: {source}: no conf.py here (is --source right?)", file=err)
+        return 2
+    if out == source or (source in out.parents and out.parent == source):
+        print(f"guidebook: error: {out}: the output must not be the source directory", file=err)
+        return 2
+    with output_lock(out):
+        staging = prepare_staging(out, incremental=not options.fresh)
+        status = 1
+        try:
+            status = _sphinx_build(options, source, staging, doctree_dir(out), err)
+        finally:
+            if status != 0:
+                discard(staging)
+                print(
+                    f"guidebook: build failed; the published site in {out} was left as it was",
+                    file=err,
+                )
+        if status != 0:
+            return status
+        publish(staging, out)
+        print(f"guidebook: published {out}", file=err)
+        return 0
+
+
+def _sphinx_build(
+    options: BuildOptions, source: Path, staging: Path, doctrees: Path, err: TextIO
+) -> int:
+    status_stream: TextIO | None = None if options.quiet else err
+    try:
+        with patch_docutils(source), docutils_namespace():
+            app = Sphinx(
+                srcdir=source,
+                confdir=source,
+                outdir=staging,
+                doctreedir=doctrees,
+                buildername=options.builder,
+                confoverrides=dict(options.overrides),
+                status=status_stream,
+                warning=err,
+                freshenv=options.fresh,
+                warningiserror=options.strict,
+                parallel=options.jobs,
+            )
+            app.build(force_all=options.fresh)
+            return app.statuscode
+    except SphinxError as exc:
+        print(f"guidebook: error: {exc}", file=err)
+        return 2
+    except KeyboardInterrupt:
+        print("guidebook: interrupted", file=err)
+        return 130
+    except Exception as exc:
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="guidebook-crash-", suffix=".log", delete=False
+        ) as log:
+            traceback.print_exc(file=log)
+        print(
+            f"guidebook: internal error: {type(exc).__name__}: {exc} "
+            f"(details in {log.name}; please report it)",
+            file=err,
+        )
+        return 3
