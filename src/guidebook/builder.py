@@ -191,7 +191,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                     WarningCode.GUIDE_ROOT_MISSING,
                     f"{part.kind} {part.name!r}: its root page {part.root!r} does not exist "
                     "(check 'root' in conf.py)",
-                    location=str(Path(self.confdir, "conf.py")),
+                    location=_conf_location(Path(self.confdir, "conf.py"), part.name),
                 )
                 continue
             if part not in self._published_parts():
@@ -520,6 +520,21 @@ def render_switcher(entries: list[dict[str, Any]]) -> str:
     return ('<nav class="guidebook-switcher" aria-label="This page in other guides">'
             '<span class="guidebook-switcher-label">This page in: </span><ul>'
             + "".join(links) + "</ul></nav>\n")
+
+
+def _conf_location(conf: Path, name: str) -> str:
+    """``conf.py:<line>`` of the first line that names the guide or part *name*.
+
+    A plain path would be taken for a docname by Sphinx's logger (``conf.py.rst``).
+    """
+    try:
+        lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for number, line in enumerate(lines, start=1):
+        if f'"{name}"' in line or f"'{name}'" in line:
+            return f"{conf}:{number}"
+    return f"{conf}:1"
 
 
 def _load_manifest(path: Path) -> dict[str, Any]:

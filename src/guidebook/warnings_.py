@@ -42,6 +42,10 @@ class WarningCode(enum.Enum):
     RELEASENOTES = "releasenotes"
     #: Redirect map problems.
     REDIRECTS = "redirects"
+    #: ``.. include::`` or ``.. literalinclude::`` of a file outside the source tree.
+    INCLUDE_OUTSIDE = "include-outside"
+    #: A directory symlink in the source tree that loops back into its own folder.
+    SYMLINK_LOOP = "symlink-loop"
 
     @property
     def qualified(self) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sphinx.application import Sphinx
-from sphinx.errors import SphinxError
+from sphinx.errors import ConfigError, SphinxError
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from guidebook.build.publish import (
@@ -95,7 +95,7 @@ def _sphinx_build(
             app.build(force_all=options.fresh)
             return app.statuscode
     except SphinxError as exc:
-        print(f"guidebook: error: {exc}", file=err)
+        print(f"guidebook: error: {describe_error(exc, source / 'conf.py')}", file=err)
         return 2
     except KeyboardInterrupt:
         print("guidebook: interrupted", file=err)
@@ -111,3 +111,27 @@ def _sphinx_build(
             file=err,
         )
         return 3
+
+
+def describe_error(exc: SphinxError, conf: Path) -> str:
+    """The message of a build error, with ``conf.py`` problems as ``path:line: message``.
+
+    Sphinx reports an exception raised by conf.py with the whole Python traceback; a
+    newcomer needs the line and the error only.
+    """
+    message = str(exc).strip()
+    if not isinstance(exc, ConfigError):
+        return message
+    cause = exc.__cause__
+    if isinstance(cause, SyntaxError):
+        return f"{conf}:{cause.lineno or 1}: syntax error in conf.py: {cause.msg}"
+    if cause is not None and not isinstance(cause, SystemExit):
+        frames = [
+            frame for frame in traceback.extract_tb(cause.__traceback__)
+            if Path(frame.filename) == conf
+        ]
+        line = frames[-1].lineno if frames else 1
+        return f"{conf}:{line}: conf.py failed: {type(cause).__name__}: {cause}"
+    if message.startswith("conf.py:"):
+        return f"{conf}:{message[len('conf.py:'):]}"
+    return f"{conf}: {message}"
