@@ -62,6 +62,13 @@ class GuidebookConfig:
         default="redirects.txt",
         metadata={"doc": "The redirect map, relative to the source directory."},
     )
+    redirect_base: str = dataclasses.field(
+        default="/",
+        metadata={
+            "doc": "The URL path at which the site is published, such as ``/glance/latest/``; "
+            "every path in the generated ``.htaccess`` starts with it.",
+        },
+    )
     build_only: list[str] = dataclasses.field(
         default_factory=list,
         metadata={"doc": "Write only these guides or parts (``guidebook build --only``)."},
