@@ -1,0 +1,103 @@
+"""``guidebook diff``: review a reorganisation; exit 1 when an old URL breaks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from guidebook.cli._paths import default_source
+from guidebook.reorg._manifest import ReorgError
+from guidebook.reorg.diff import (
+    MissingRevision,
+    Side,
+    render_html,
+    render_json,
+    render_text,
+    review,
+)
+
+_RENDERERS = {"text": render_text, "json": render_json, "html": render_html}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "diff",
+        help="compare the site of two revisions: moves, audiences, broken URLs",
+        description=(
+            "Build the site of BASE and of HEAD (default: the working tree) and report, "
+            "guide by guide, the pages added, removed and moved, the audiences and titles "
+            "changed, and every old URL that the new site neither serves nor redirects. "
+            "BASE may be a published guidebook.json instead of a revision. "
+            "Exit status: 0 no URL breaks, 1 some URL breaks, 2 the comparison could not "
+            "be made."
+        ),
+    )
+    parser.add_argument("base", nargs="?", metavar="BASE",
+                        help="git revision (or guidebook.json file) to compare against")
+    parser.add_argument("head", nargs="?", metavar="HEAD",
+                        help="git revision (or guidebook.json file); default: working tree")
+    parser.add_argument("--base-manifest", type=Path, metavar="FILE",
+                        help="compare against this published guidebook.json instead of BASE")
+    parser.add_argument("--format", choices=sorted(_RENDERERS), default="text",
+                        help="report format (default: text)")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="write the report here instead of standard output")
+    parser.add_argument("--source", type=Path, default=None,
+                        help="source directory with conf.py (default: doc/source)")
+    parser.add_argument("--missing-base-ok", action="store_true",
+                        help="when BASE does not exist (a first commit), say so and exit 0")
+    parser.set_defaults(run=run)
+
+
+def _side(value: str) -> str | Path:
+    """A revision, or a manifest file when the argument names a .json file."""
+    path = Path(value)
+    if value.endswith(".json") and path.is_file():
+        return path
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    source: Path = args.source or default_source()
+    base: str | Path
+    head: Side
+    if args.base_manifest is not None:
+        if args.head is not None:
+            print("guidebook diff: error: with --base-manifest, give at most HEAD",
+                  file=sys.stderr)
+            return 2
+        base, head = args.base_manifest, _side(args.base) if args.base else None
+    elif args.base is None:
+        print("guidebook diff: error: give BASE (a revision or guidebook.json) or "
+              "--base-manifest FILE", file=sys.stderr)
+        return 2
+    else:
+        base, head = _side(args.base), _side(args.head) if args.head else None
+    try:
+        diff = review(source, base, head)
+    except MissingRevision as exc:
+        if args.missing_base_ok and exc.side == "BASE":
+            print(f"guidebook diff: note: {exc}; nothing to compare against, no URL can "
+                  "break", file=sys.stderr)
+            return 0
+        print(f"guidebook diff: error: {exc}", file=sys.stderr)
+        return 2
+    except ReorgError as exc:
+        print(f"guidebook diff: error: {exc}", file=sys.stderr)
+        return 2
+    report = _RENDERERS[args.format](diff)
+    if args.output is not None:
+        try:
+            args.output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            print(f"guidebook diff: error: {args.output}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 2
+        counts = diff.summary()
+        print(f"guidebook diff: {counts['moved']} moved, {counts['added']} added, "
+              f"{counts['removed']} removed, {counts['broken_urls']} broken URL(s); "
+              f"report in {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(report)
+    return 0 if diff.ok else 1

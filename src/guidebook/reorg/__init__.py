@@ -1,0 +1,3 @@
+"""Reorganising a documentation site without breaking links."""
+
+from __future__ import annotations

@@ -1,0 +1,226 @@
+"""One side of a comparison: the site built from a git revision, the working tree or a
+previously published manifest.
+
+A revision is checked out into a temporary ``git worktree`` (removed afterwards), so the
+reviewer's checkout is never touched; the working tree is built as it is. Each build goes
+into a temporary directory with the engine of this installation, so both sides are built
+by the same guidebook and differ only in their sources.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import pickle
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from guidebook.build import BuildOptions, run_build
+from guidebook.build.publish import doctree_dir
+from guidebook.reorg._manifest import (
+    Manifest,
+    NavEntry,
+    ReorgError,
+    Section,
+    load_manifest,
+)
+
+MANIFEST_NAME = "guidebook.json"
+_ENVIRONMENT_PICKLE = "environment.pickle"
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """The site as one side of a comparison saw it."""
+
+    label: str  # what the user asked for: a revision, "working tree" or a file name
+    commit: str | None  # the full commit id, when the side is a git revision
+    manifest: Manifest
+    #: Source text of every page, by manifest ``source`` path (empty for a manifest file).
+    texts: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class Repository:
+    """The git work tree holding the documentation sources."""
+
+    root: Path
+    source: PurePosixPath  # the source directory, relative to *root*
+
+    def git(self, *args: str, check: bool = True) -> str:
+        return git(self.root, *args, check=check)
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    """Run git; :class:`ReorgError` with git's own message when *check* and it fails."""
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
+        )
+    except OSError as exc:
+        raise ReorgError(f"cannot run git: {exc.strerror or exc}") from None
+    if check and result.returncode != 0:
+        message = result.stderr.strip().splitlines()
+        raise ReorgError(f"git {args[0]} failed: {message[-1] if message else result.returncode}")
+    return result.stdout
+
+
+def find_repository(source: Path) -> Repository:
+    """The repository containing the source directory *source*."""
+    source = source.resolve()
+    if not (source / "conf.py").is_file():
+        raise ReorgError(f"{source}: no conf.py here (is --source right?)")
+    top = git(source, "rev-parse", "--show-toplevel", check=False).strip()
+    if not top:
+        raise ReorgError(f"{source}: not inside a git repository")
+    root = Path(top).resolve()
+    return Repository(root=root, source=PurePosixPath(source.relative_to(root).as_posix()))
+
+
+def resolve_revision(repo: Repository, revision: str) -> str | None:
+    """The commit id *revision* names, or None when it names none."""
+    if revision.startswith("-"):
+        return None
+    out = repo.git("rev-parse", "--verify", "--quiet", "--end-of-options",
+                   f"{revision}^{{commit}}", check=False)
+    return out.strip() or None
+
+
+def snapshot_of_manifest(path: Path) -> Snapshot:
+    return Snapshot(label=str(path), commit=None, manifest=load_manifest(path))
+
+
+def snapshot_of_tree(source: Path, label: str = "working tree") -> Snapshot:
+    """Build the sources in *source* as they are."""
+    with tempfile.TemporaryDirectory(prefix="guidebook-review-") as tmp:
+        manifest = build_manifest(source, Path(tmp) / "site", label)
+    return Snapshot(label=label, commit=None, manifest=manifest,
+                    texts=_page_texts(source, manifest))
+
+
+def snapshot_of_revision(repo: Repository, revision: str) -> Snapshot:
+    """Check *revision* out into a temporary worktree and build it there."""
+    commit = resolve_revision(repo, revision)
+    if commit is None:
+        raise ReorgError(f"unknown revision {revision!r} in {repo.root}")
+    with tempfile.TemporaryDirectory(prefix="guidebook-review-") as tmp:
+        tree = Path(tmp) / "tree"
+        with _worktree(repo, tree, commit):
+            source = tree / repo.source
+            if not (source / "conf.py").is_file():
+                raise ReorgError(f"{revision}: no {repo.source}/conf.py in that revision")
+            manifest = build_manifest(source, Path(tmp) / "site", revision)
+            texts = _page_texts(source, manifest)
+    return Snapshot(label=revision, commit=commit, manifest=manifest, texts=texts)
+
+
+@contextlib.contextmanager
+def _worktree(repo: Repository, path: Path, commit: str) -> Iterator[None]:
+    repo.git("worktree", "add", "--detach", "--quiet", str(path), commit)
+    try:
+        yield
+    finally:
+        repo.git("worktree", "remove", "--force", str(path), check=False)
+        repo.git("worktree", "prune", check=False)
+
+
+def build_manifest(source: Path, out: Path, label: str) -> Manifest:
+    """Build the site in *source* into *out* and read its manifest and navigation."""
+    stream = io.StringIO()
+    status = run_build(BuildOptions(source=source, out=out, quiet=True), stderr=stream)
+    if status != 0:
+        tail = "\n".join(stream.getvalue().strip().splitlines()[-8:])
+        raise ReorgError(f"{label}: the site does not build (exit status {status}):\n{tail}")
+    manifest = load_manifest(out / MANIFEST_NAME)
+    return manifest.with_nav(_navigation(doctree_dir(out) / _ENVIRONMENT_PICKLE, manifest))
+
+
+def _navigation(pickled_env: Path, manifest: Manifest) -> dict[str, tuple[NavEntry, ...]]:
+    """Each section's pages in toctree order, from the environment the build just saved.
+
+    The manifest lists pages by name; a reviewer wants to see the navigation readers get.
+    The toctrees are in the environment the build pickled beside its output (written by
+    this very process a moment ago). Without it, the sections keep no navigation and the
+    report falls back to the manifest's page order.
+    """
+    try:
+        with open(pickled_env, "rb") as stream:
+            env: Any = pickle.load(stream)
+        includes: dict[str, list[str]] = dict(env.toctree_includes)
+    except Exception:  # an unreadable environment only costs the navigation order
+        return {}
+    return {section.name: section_nav(section, includes) for section in manifest.sections}
+
+
+def section_nav(section: Section, includes: dict[str, list[str]]) -> tuple[NavEntry, ...]:
+    """Depth-first walk of the toctrees from the section's root, within its pages.
+
+    Pages of the section that no toctree reaches follow at depth 0, in name order.
+    """
+    members = section.docnames
+    seen: set[str] = set()
+    entries: list[NavEntry] = []
+
+    def visit(docname: str, depth: int) -> None:
+        for child in includes.get(docname, []):
+            if child in members and child not in seen:
+                seen.add(child)
+                entries.append(NavEntry(child, depth))
+                visit(child, depth + 1)
+
+    if section.root in members:
+        seen.add(section.root)
+        entries.append(NavEntry(section.root, 0))
+        visit(section.root, 1)
+    for docname in sorted(members - seen):
+        entries.append(NavEntry(docname, 0))
+    return tuple(entries)
+
+
+def _page_texts(source: Path, manifest: Manifest) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for _section, page in manifest.pages():
+        if page.source in texts:
+            continue
+        try:
+            texts[page.source] = (source / page.source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return texts
+
+
+def git_renames(repo: Repository, base: str, head: str | None) -> list[tuple[str, str, float]]:
+    """Files git sees renamed in the source directory between *base* and *head*.
+
+    *head* None means the working tree (renames staged with ``git mv`` or committed).
+    Each entry is ``(old, new, similarity)`` with paths relative to the source directory.
+    """
+    args = ["diff", "-M", "-z", "--name-status", base]
+    if head is not None:
+        args.append(head)
+    args += ["--", str(repo.source) if str(repo.source) != "." else "."]
+    fields = repo.git(*args).split("\0")
+    renames: list[tuple[str, str, float]] = []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        if status[:1] in ("R", "C"):
+            old, new = fields[index + 1], fields[index + 2]
+            if status[0] == "R":
+                score = int(status[1:] or 100) / 100
+                renames.append((_relative(repo, old), _relative(repo, new), score))
+            index += 3
+        else:
+            index += 2
+    return renames
+
+
+def _relative(repo: Repository, path: str) -> str:
+    if str(repo.source) == ".":
+        return path
+    prefix = f"{repo.source}/"
+    return path[len(prefix):] if path.startswith(prefix) else path

@@ -1,0 +1,512 @@
+"""``guidebook diff``: what a reorganisation changes for readers, guide by guide.
+
+Two builds of the site (two git revisions, a revision and the working tree, or a
+published manifest and a build) are compared page by page:
+
+* pages **added** to and **removed** from each guide or part;
+* pages **moved**: found by git's rename detection, else by the similarity of their
+  source text (or, when one side is a manifest without sources, an identical title);
+* pages whose **audiences** or **titles** changed;
+* every URL of the old site that the new one neither serves nor redirects: a
+  **broken URL**. Each makes ``guidebook diff`` exit with status 1.
+
+JSON output (``--format json``), format 1; keys are sorted, lists are in a fixed order::
+
+    {
+      "format": 1,
+      "base": {"label": "HEAD~1", "commit": "<sha>" | null},
+      "head": {"label": "working tree", "commit": null},
+      "moves": [{"from": "user/a", "to": "user/b", "method": "git" | "similarity" | "title",
+                 "similarity": 0.93}],
+      "guides": [{
+        "name": "user", "kind": "guide" | "part", "title": "End user guide",
+        "status": "added" | "removed" | "changed" | "unchanged",
+        "added": [{"docname", "title", "url", "moved_from": docname | null}],
+        "removed": [{"docname", "title", "url", "moved_to": docname | null,
+                     "now_in": [guide names that still have the page]}],
+        "moved": [{"from", "to", "from_url", "to_url", "title", "method", "similarity"}],
+        "audiences_changed": [{"docname", "before": [names], "after": [names]}],
+        "titles_changed": [{"docname", "before", "after"}]
+      }],
+      "broken_urls": [{"url", "guide", "docname", "title", "now_at": url | null}],
+      "summary": {"moves", "added", "removed", "moved", "audiences_changed",
+                  "titles_changed", "broken_urls"}
+    }
+
+``moves`` counts pages renamed anywhere in the site; ``moved`` counts, over the guides,
+pages that moved within a guide (a page that moved from one guide to another is
+``removed`` from the first, with ``moved_to``, and ``added`` to the second, with
+``moved_from``).
+
+Sections (guides then parts) follow HEAD's order, then those only BASE has. ``now_at``
+is where the page lives in HEAD, the natural target of the redirect to add.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+from guidebook.reorg._manifest import Manifest, Page, ReorgError, Section
+from guidebook.reorg._snapshot import (
+    Repository,
+    Snapshot,
+    find_repository,
+    git_renames,
+    resolve_revision,
+    snapshot_of_manifest,
+    snapshot_of_revision,
+    snapshot_of_tree,
+)
+
+FORMAT_VERSION = 1
+#: Two source files at least this similar (0..1) are the same page, moved.
+SIMILARITY_THRESHOLD = 0.6
+
+
+@dataclasses.dataclass(frozen=True)
+class Move:
+    """A page that left one name for another between the two sides."""
+
+    source: str  # docname in BASE
+    target: str  # docname in HEAD
+    method: str  # "git", "similarity" or "title"
+    similarity: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Added:
+    page: Page
+    moved_from: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Removed:
+    page: Page
+    moved_to: str | None
+    now_in: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Moved:
+    before: Page
+    after: Page
+    move: Move
+
+
+@dataclasses.dataclass(frozen=True)
+class Changed:
+    """A value of a page that differs: its audiences or its title."""
+
+    docname: str
+    before: Any
+    after: Any
+
+
+@dataclasses.dataclass
+class SectionDiff:
+    """The changes of one guide or part."""
+
+    name: str
+    kind: str
+    title: str
+    before: Section | None
+    after: Section | None
+    added: list[Added] = dataclasses.field(default_factory=list)
+    removed: list[Removed] = dataclasses.field(default_factory=list)
+    moved: list[Moved] = dataclasses.field(default_factory=list)
+    audiences_changed: list[Changed] = dataclasses.field(default_factory=list)
+    titles_changed: list[Changed] = dataclasses.field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.before is None:
+            return "added"
+        if self.after is None:
+            return "removed"
+        if (self.added or self.removed or self.moved or self.audiences_changed
+                or self.titles_changed):
+            return "changed"
+        return "unchanged"
+
+
+@dataclasses.dataclass(frozen=True)
+class BrokenUrl:
+    """A URL the old site answered that the new one neither serves nor redirects."""
+
+    url: str
+    guide: str | None
+    docname: str | None  # None for an old redirect that was dropped
+    title: str | None
+    now_at: str | None
+
+
+@dataclasses.dataclass
+class SiteDiff:
+    """The whole comparison."""
+
+    base: Snapshot
+    head: Snapshot
+    moves: list[Move]
+    sections: list[SectionDiff]
+    broken: list[BrokenUrl]
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken
+
+    def move_of(self, base_docname: str) -> Move | None:
+        for move in self.moves:
+            if move.source == base_docname:
+                return move
+        return None
+
+    def summary(self) -> dict[str, int]:
+        def total(attribute: str) -> int:
+            return sum(len(getattr(section, attribute)) for section in self.sections)
+
+        return {
+            "moves": len(self.moves),
+            "added": total("added"),
+            "removed": total("removed"),
+            "moved": total("moved"),
+            "audiences_changed": total("audiences_changed"),
+            "titles_changed": total("titles_changed"),
+            "broken_urls": len(self.broken),
+        }
+
+
+class MissingRevision(ReorgError):
+    """A revision does not exist (e.g. ``HEAD~1`` in a repository with one commit)."""
+
+    def __init__(self, message: str, side: str) -> None:
+        super().__init__(message)
+        self.side = side  # "BASE" or "HEAD"
+
+
+#: One side of a comparison: a git revision (str), a manifest file (Path) or, for HEAD
+#: only, None for the working tree.
+Side = str | Path | None
+
+
+def review(source: Path, base: str | Path, head: Side = None) -> SiteDiff:
+    """Build (or read) both sides of a reorganisation and compare them.
+
+    *source* is the documentation source directory in the reviewer's checkout (with its
+    ``conf.py``); revisions are looked up in the git repository that contains it.
+    """
+    repo: Repository | None = None
+    if isinstance(base, str) or isinstance(head, str):
+        repo = find_repository(source)
+        for revision, side in ((base, "BASE"), (head, "HEAD")):
+            if isinstance(revision, str) and resolve_revision(repo, revision) is None:
+                raise MissingRevision(
+                    f"unknown revision {revision!r} ({side}): no such commit, branch or tag "
+                    f"in {repo.root}", side)
+    before = _snapshot(source, repo, base)
+    after = _snapshot(source, repo, head)
+    renames: list[tuple[str, str, float]] = []
+    if repo is not None and isinstance(base, str) and not isinstance(head, Path):
+        renames = git_renames(repo, before.commit or base, after.commit)
+    return compare(before, after, renames)
+
+
+def _snapshot(source: Path, repo: Repository | None, side: Side) -> Snapshot:
+    if isinstance(side, Path):
+        return snapshot_of_manifest(side)
+    if side is None:
+        return snapshot_of_tree(source)
+    assert repo is not None
+    return snapshot_of_revision(repo, side)
+
+
+# -- matching pages across the two sides -------------------------------------------------
+
+
+def find_moves(
+    base: Snapshot, head: Snapshot, renames: list[tuple[str, str, float]]
+) -> list[Move]:
+    """Pairs of (gone, new) pages that are the same page under a new name.
+
+    *renames* are git's ``(old source, new source, similarity)``; pages git does not pair
+    are paired by source similarity, or by a unique identical title when a side has no
+    source text (a manifest file).
+    """
+    base_pages = _pages_by_docname(base.manifest)
+    head_pages = _pages_by_docname(head.manifest)
+    gone = set(base_pages) - set(head_pages)
+    new = set(head_pages) - set(base_pages)
+    base_by_source = {page.source: doc for doc, page in base_pages.items()}
+    head_by_source = {page.source: doc for doc, page in head_pages.items()}
+    moves: list[Move] = []
+
+    def pair(source: str, target: str, method: str, similarity: float) -> None:
+        moves.append(Move(source, target, method, round(similarity, 2)))
+        gone.discard(source)
+        new.discard(target)
+
+    for old_path, new_path, score in renames:
+        source, target = base_by_source.get(old_path), head_by_source.get(new_path)
+        if source in gone and target in new and source is not None and target is not None:
+            pair(source, target, "git", score)
+
+    if base.texts and head.texts:
+        scored = []
+        for source in sorted(gone):
+            before = base.texts.get(base_pages[source].source)
+            if before is None:
+                continue
+            for target in sorted(new):
+                after = head.texts.get(head_pages[target].source)
+                if after is None:
+                    continue
+                score = text_similarity(before, after)
+                if score >= SIMILARITY_THRESHOLD:
+                    scored.append((-score, source, target))
+        for negative, source, target in sorted(scored):
+            if source in gone and target in new:
+                pair(source, target, "similarity", -negative)
+    else:
+        base_titles = _unique_titles({doc: base_pages[doc] for doc in gone})
+        head_titles = _unique_titles({doc: head_pages[doc] for doc in new})
+        for title, source in sorted(base_titles.items()):
+            if title in head_titles:
+                pair(source, head_titles[title], "title", 1.0)
+    return sorted(moves, key=lambda move: move.source)
+
+
+def text_similarity(before: str, after: str) -> float:
+    """How alike two source files are, 0..1, line by line (whitespace at ends ignored)."""
+    a = [line.strip() for line in before.splitlines() if line.strip()]
+    b = [line.strip() for line in after.splitlines() if line.strip()]
+    if not a and not b:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILARITY_THRESHOLD:
+        return matcher.real_quick_ratio()
+    return matcher.ratio()
+
+
+def _pages_by_docname(manifest: Manifest) -> dict[str, Page]:
+    pages: dict[str, Page] = {}
+    for _section, page in manifest.pages():
+        pages.setdefault(page.docname, page)
+    return pages
+
+
+def _unique_titles(pages: dict[str, Page]) -> dict[str, str]:
+    counts: dict[str, list[str]] = {}
+    for docname, page in pages.items():
+        counts.setdefault(page.title, []).append(docname)
+    return {title: docs[0] for title, docs in counts.items() if len(docs) == 1}
+
+
+# -- the comparison ----------------------------------------------------------------------
+
+
+def compare(
+    base: Snapshot, head: Snapshot, renames: list[tuple[str, str, float]] | None = None
+) -> SiteDiff:
+    """Compare two sides; *renames* come from :func:`guidebook.reorg._snapshot.git_renames`."""
+    moves = find_moves(base, head, renames or [])
+    forward = {move.source: move for move in moves}
+    backward = {move.target: move for move in moves}
+    names = [section.name for section in head.manifest.sections]
+    names += [s.name for s in base.manifest.sections if s.name not in names]
+    sections = [
+        _compare_section(name, base.manifest, head.manifest, forward, backward)
+        for name in names
+    ]
+    return SiteDiff(base=base, head=head, moves=moves, sections=sections,
+                    broken=broken_urls(base.manifest, head.manifest, forward))
+
+
+def _compare_section(
+    name: str, base: Manifest, head: Manifest,
+    forward: dict[str, Move], backward: dict[str, Move],
+) -> SectionDiff:
+    before, after = base.section(name), head.section(name)
+    shown = after or before
+    assert shown is not None
+    diff = SectionDiff(name=name, kind=shown.kind, title=shown.title, before=before,
+                       after=after)
+    old = {page.docname: page for page in before.pages} if before else {}
+    new = {page.docname: page for page in after.pages} if after else {}
+    for docname, page in sorted(old.items()):
+        move = forward.get(docname)
+        target = move.target if move else docname
+        if target in new:
+            if move:
+                diff.moved.append(Moved(page, new[target], move))
+            _note_changes(diff, page, new[target])
+            continue
+        still = head.sections_of(target)
+        diff.removed.append(Removed(page, move.target if move else None, tuple(still)))
+        if still:
+            later = head.first_page(target)
+            if later is not None and later.audiences != page.audiences:
+                diff.audiences_changed.append(
+                    Changed(target, list(page.audiences), list(later.audiences)))
+    for docname, page in sorted(new.items()):
+        move = backward.get(docname)
+        source = move.source if move else docname
+        if source in old:
+            continue
+        diff.added.append(Added(page, move.source if move else None))
+        earlier = base.first_page(source)
+        if earlier is not None and earlier.audiences != page.audiences:
+            diff.audiences_changed.append(
+                Changed(docname, list(earlier.audiences), list(page.audiences)))
+    diff.audiences_changed.sort(key=lambda change: change.docname)
+    return diff
+
+
+def _note_changes(diff: SectionDiff, before: Page, after: Page) -> None:
+    if before.audiences != after.audiences:
+        diff.audiences_changed.append(
+            Changed(after.docname, list(before.audiences), list(after.audiences)))
+    if before.title != after.title:
+        diff.titles_changed.append(Changed(after.docname, before.title, after.title))
+
+
+def broken_urls(base: Manifest, head: Manifest, moves: dict[str, Move]) -> list[BrokenUrl]:
+    """Every URL of *base* (pages of every section, and its redirects) that *head*
+    neither serves as a page nor redirects."""
+    served = head.page_urls() | head.redirected_urls()
+    broken: dict[str, BrokenUrl] = {}
+    for section, page in base.pages():
+        if page.url in served or page.url in broken:
+            continue
+        move = moves.get(page.docname)
+        target = move.target if move else page.docname
+        landing = head.section(section.name)
+        later = landing.page(target) if landing else None
+        later = later or head.first_page(target)
+        broken[page.url] = BrokenUrl(page.url, section.name, page.docname, page.title,
+                                     later.url if later else None)
+    head_urls = head.page_urls()
+    for redirect in base.redirects:
+        if redirect.source in served or redirect.source in broken:
+            continue
+        now_at = redirect.target if redirect.target in head_urls else None
+        broken[redirect.source] = BrokenUrl(redirect.source, redirect.guide, None, None, now_at)
+    return [broken[url] for url in sorted(broken)]
+
+
+# -- output ----------------------------------------------------------------------------
+
+
+def to_json(diff: SiteDiff) -> dict[str, Any]:
+    """The documented JSON form (see the module docstring)."""
+
+    def page_ref(page: Page) -> dict[str, Any]:
+        return {"docname": page.docname, "title": page.title, "url": page.url}
+
+    def side(snapshot: Snapshot) -> dict[str, Any]:
+        return {"label": snapshot.label, "commit": snapshot.commit}
+
+    return {
+        "format": FORMAT_VERSION,
+        "base": side(diff.base),
+        "head": side(diff.head),
+        "moves": [
+            {"from": m.source, "to": m.target, "method": m.method, "similarity": m.similarity}
+            for m in diff.moves
+        ],
+        "guides": [
+            {
+                "name": section.name,
+                "kind": section.kind,
+                "title": section.title,
+                "status": section.status,
+                "added": [{**page_ref(a.page), "moved_from": a.moved_from}
+                          for a in section.added],
+                "removed": [{**page_ref(r.page), "moved_to": r.moved_to,
+                             "now_in": list(r.now_in)} for r in section.removed],
+                "moved": [
+                    {"from": m.before.docname, "to": m.after.docname,
+                     "from_url": m.before.url, "to_url": m.after.url,
+                     "title": m.after.title, "method": m.move.method,
+                     "similarity": m.move.similarity}
+                    for m in section.moved
+                ],
+                "audiences_changed": [
+                    {"docname": c.docname, "before": c.before, "after": c.after}
+                    for c in section.audiences_changed
+                ],
+                "titles_changed": [
+                    {"docname": c.docname, "before": c.before, "after": c.after}
+                    for c in section.titles_changed
+                ],
+            }
+            for section in diff.sections
+        ],
+        "broken_urls": [dataclasses.asdict(broken) for broken in diff.broken],
+        "summary": diff.summary(),
+    }
+
+
+def render_json(diff: SiteDiff) -> str:
+    return json.dumps(to_json(diff), indent=2, sort_keys=True) + "\n"
+
+
+def render_html(diff: SiteDiff) -> str:
+    """The side-by-side navigation page (see :mod:`guidebook.reorg._diff_html`)."""
+    from guidebook.reorg._diff_html import render
+
+    return render(diff)
+
+
+def _describe(snapshot: Snapshot) -> str:
+    if snapshot.commit:
+        return f"{snapshot.label} ({snapshot.commit[:10]})"
+    return snapshot.label
+
+
+def render_text(diff: SiteDiff) -> str:
+    """A report for a reviewer reading a terminal or a CI log."""
+    lines = [f"guidebook diff: {_describe(diff.base)} -> {_describe(diff.head)}", ""]
+    for section in diff.sections:
+        heading = f"{section.name} ({section.kind}: {section.title})"
+        if section.status == "unchanged":
+            lines.append(f"{heading}: no changes")
+            continue
+        if section.status in ("added", "removed"):
+            heading += f" [{section.kind} {section.status}]"
+        lines.append(heading)
+        for m in section.moved:
+            how = ("git rename" if m.move.method == "git"
+                   else f"{m.move.method} {m.move.similarity:.0%}")
+            lines.append(f"  moved     {m.before.docname} -> {m.after.docname}  ({how})")
+        for a in section.added:
+            note = f"  (moved from {a.moved_from})" if a.moved_from else ""
+            lines.append(f"  added     {a.page.docname}  \"{a.page.title}\"{note}")
+        for r in section.removed:
+            notes = []
+            if r.moved_to:
+                notes.append(f"moved to {r.moved_to}")
+            if r.now_in:
+                notes.append(f"still in {', '.join(r.now_in)}")
+            note = f"  ({'; '.join(notes)})" if notes else ""
+            lines.append(f"  removed   {r.page.docname}  \"{r.page.title}\"{note}")
+        for c in section.audiences_changed:
+            lines.append(f"  audiences {c.docname}: {', '.join(c.before) or '-'} -> "
+                         f"{', '.join(c.after) or '-'}")
+        for c in section.titles_changed:
+            lines.append(f"  title     {c.docname}: \"{c.before}\" -> \"{c.after}\"")
+    lines.append("")
+    if not diff.broken:
+        lines.append("No URL breaks: every old URL is still served or redirected.")
+        return "\n".join(lines) + "\n"
+    lines.append(f"{len(diff.broken)} URL(s) break: {_describe(diff.base)} served them, "
+                 f"{_describe(diff.head)} neither serves nor redirects them:")
+    for broken in diff.broken:
+        what = f"page {broken.docname}" if broken.docname else "old redirect"
+        where = f"; now at {broken.now_at}" if broken.now_at else "; no page to send it to"
+        lines.append(f"  {broken.url}  ({what}{where})")
+    lines.append("Add a redirect for each (see \"Reviewing a reorganisation patch\" in the "
+                 "contributor guide).")
+    return "\n".join(lines) + "\n"
