@@ -46,6 +46,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.audiences")
     app.setup_extension("guidebook.reference")
     app.setup_extension("guidebook.build.safety")
+    app.setup_extension("guidebook.redirects")
     app.add_builder(GuidebookBuilder)
     app.add_post_transform(FilterForeignToctreeEntries)
     app.add_css_file("guidebook.css")

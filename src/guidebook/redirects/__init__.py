@@ -1,0 +1,156 @@
+"""Redirects: old URLs keep working after a page moves or leaves a guide.
+
+The redirect map (``guidebook_redirects_file``, ``redirects.txt`` in the source
+directory; format in :mod:`guidebook.redirects.mapfile`) is read when the site is
+finished. Each old URL gets a ``Redirect 301`` line in ``OUT/.htaccess``, an HTML page
+that forwards readers on static hosts, and an entry in ``guidebook.json``'s
+``"redirects"``: ``{"from": "user/old.html", "to": "user/new.html", "guide": "user"}``.
+Every refused line is a warning ``redirects.txt:LINE: message [guidebook.redirects]``
+(an error under ``--strict``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from guidebook.config import GuidebookConfig
+from guidebook.redirects.mapfile import URL_SUFFIX, RedirectMap, RedirectSyntaxError, parse_map
+from guidebook.redirects.output import (
+    HTACCESS_HEADER,
+    HTACCESS_NAME,
+    STUB_MARKER,
+    check_base,
+    htaccess,
+    stub_page,
+)
+from guidebook.redirects.resolve import PORTAL, Redirect, SitePart, resolve
+from guidebook.sites import get_site
+from guidebook.warnings_ import WarningCode, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+DEFAULT_MAP = "redirects.txt"
+
+
+def read_map(app: Sphinx) -> tuple[Path, RedirectMap]:
+    """The redirect map of the project (empty when the file does not exist)."""
+    name = GuidebookConfig.from_sphinx(app.config).redirects_file
+    path = Path(app.srcdir, name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if name != DEFAULT_MAP:
+            warn(WarningCode.REDIRECTS, f"{path}: the redirect map named by "
+                 "guidebook_redirects_file does not exist", location=str(Path(app.confdir,
+                                                                               "conf.py")))
+        return path, RedirectMap((), ())
+    except (OSError, UnicodeDecodeError) as exc:
+        warn(WarningCode.REDIRECTS, f"cannot read the redirect map: {exc}",
+             location=f"{path}:1")
+        return path, RedirectMap((), ())
+    return path, parse_map(text)
+
+
+def site_parts(app: Sphinx) -> list[SitePart]:
+    """The guides and parts of the site that are published (their root page exists)."""
+    env = app.env
+    return [
+        SitePart(part.name, part.kind, part.spec.folder, frozenset(part.docnames))
+        for part in get_site(env).parts.values()
+        if part.root in env.found_docs
+    ]
+
+
+def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) -> None:
+    """``guidebook-site-finished``: write ``.htaccess``, the stubs and the manifest list."""
+    path, redirect_map = read_map(app)
+    resolution = resolve(redirect_map, site_parts(app))
+    for error in resolution.errors:
+        warn(WarningCode.REDIRECTS, error.message, location=f"{path}:{error.lineno}")
+    try:
+        base = check_base(GuidebookConfig.from_sphinx(app.config).redirect_base)
+    except RedirectSyntaxError as exc:
+        warn(WarningCode.REDIRECTS, str(exc), location=str(Path(app.confdir, "conf.py")))
+        base = "/"
+    redirects = list(resolution.redirects)
+    _remove_stale_stubs(staging_dir, {redirect.source for redirect in redirects})
+    for redirect in redirects:
+        _write_stub(app, staging_dir, redirect)
+    _write_htaccess(staging_dir, redirects, base)
+    manifest["redirects"] = [
+        {"from": redirect.source, "to": redirect.target, "guide": redirect.guide}
+        for redirect in redirects
+    ]
+
+
+def _write_stub(app: Sphinx, staging_dir: Path, redirect: Redirect) -> None:
+    target = staging_dir / redirect.source
+    root = staging_dir.resolve()
+    if not target.resolve().is_relative_to(root):  # a symlink in the output tree
+        warn(WarningCode.REDIRECTS, f"{redirect.source}: not written, it leads outside "
+             "the output directory", location=str(root))
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    baseurl = str(app.config.html_baseurl or "")
+    canonical = f"{baseurl.rstrip('/')}/{redirect.target}" if baseurl else None
+    target.write_text(
+        stub_page(redirect, _title(app, redirect.target),
+                  language=str(app.config.language or "en"), canonical=canonical),
+        encoding="utf-8",
+    )
+
+
+def _title(app: Sphinx, url: str) -> str:
+    """The title of the page at *url* (the project's name for the portal)."""
+    if url == PORTAL or "/" not in url:
+        return str(app.config.project)
+    docname = url.split("/", 1)[1].removesuffix(URL_SUFFIX)
+    title = app.env.titles.get(docname)
+    return title.astext() if title is not None else docname
+
+
+def _write_htaccess(staging_dir: Path, redirects: list[Redirect], base: str) -> None:
+    path = staging_dir / HTACCESS_NAME
+    if redirects:
+        path.write_text(htaccess(redirects, base), encoding="utf-8")
+    elif _written_by_us(path, HTACCESS_HEADER):
+        path.unlink()
+
+
+def _remove_stale_stubs(staging_dir: Path, keep: set[str]) -> None:
+    """Remove the stubs of a previous build whose redirect is gone (never a real page)."""
+    try:
+        previous = json.loads((staging_dir / "guidebook.json").read_text(encoding="utf-8"))
+        entries = list(previous.get("redirects", []))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return
+    for entry in entries:
+        source = entry.get("from") if isinstance(entry, dict) else None
+        if not isinstance(source, str) or source in keep:
+            continue
+        path = staging_dir / source
+        if path.resolve().is_relative_to(staging_dir.resolve()) and _written_by_us(
+            path, STUB_MARKER
+        ):
+            path.unlink()
+
+
+def _written_by_us(path: Path, marker: str) -> bool:
+    try:
+        return marker in path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.connect("guidebook-site-finished", write_redirects)
+    return {
+        "version": "1",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 1,
+    }

@@ -1,0 +1,177 @@
+"""From the lines of the redirect map to the site's redirects, one per old URL.
+
+A line whose old side is a **docname** (a page that moved) stands for that page's URL in
+every guide, and in every other part whose folder held it or that holds the new page:
+``user/old`` gives ``user/user/old.html``, ``operator/user/old.html`` and so on. A line
+whose old side is a **site path** stands for that one URL and wins over the expansion of
+a docname line.
+
+The new side is resolved per old URL: a docname goes to the page in the same guide when
+that guide has it, else in the first guide or part (in conf.py order) that has it; a site
+path is taken as written. Chains are collapsed to one hop, cycles refused, and so is a
+redirect from a URL the site still serves or to one it does not.
+
+Pure functions of the map and the site's membership: no Sphinx here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from guidebook.redirects.mapfile import URL_SUFFIX, MapError, RedirectLine, RedirectMap
+
+#: Pages every part has besides its sources, and the portal at the site root.
+GENERATED_PAGES = ("genindex", "search")
+PORTAL = "index" + URL_SUFFIX
+
+
+@dataclasses.dataclass(frozen=True)
+class SitePart:
+    """A guide or part of the site as redirects see it: its name and its pages."""
+
+    name: str
+    kind: str  # "guide" or "part"
+    folder: str
+    docnames: frozenset[str]
+
+    def url(self, docname: str) -> str:
+        return f"{self.name}/{docname}{URL_SUFFIX}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Redirect:
+    """One old URL and where it now sends readers (both relative to the site root)."""
+
+    source: str
+    target: str
+    guide: str | None  # the guide or part the old URL belongs to, None for other URLs
+    lineno: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Resolution:
+    redirects: tuple[Redirect, ...]
+    errors: tuple[MapError, ...]
+
+
+def served_urls(parts: Sequence[SitePart]) -> set[str]:
+    """Every URL the site answers with a page."""
+    urls = {PORTAL}
+    for part in parts:
+        urls.update(part.url(doc) for doc in part.docnames)
+        urls.update(part.url(doc) for doc in GENERATED_PAGES)
+    return urls
+
+
+def _top_folder(docname: str) -> str:
+    return docname.split("/", 1)[0] if "/" in docname else ""
+
+
+def _expansion(line: RedirectLine, parts: Sequence[SitePart]) -> list[SitePart]:
+    """The parts in which the old page of a docname line had a URL."""
+    old, new = line.old.path, line.new.path
+    return [
+        part for part in parts
+        if part.kind == "guide"
+        or (part.folder and part.folder == _top_folder(old))
+        or (not line.new.is_url and new in part.docnames)
+    ]
+
+
+def resolve(redirect_map: RedirectMap, parts: Sequence[SitePart]) -> Resolution:
+    """Every redirect of the site, one hop each, sorted by old URL; and the refusals."""
+    errors: list[MapError] = list(redirect_map.errors)
+    served = served_urls(parts)
+    pages = set().union(*(part.docnames for part in parts)) if parts else set()
+    names = {part.name for part in parts}
+
+    # 1. The old URLs, each with its line and the guide it belongs to.
+    sources: dict[str, tuple[RedirectLine, str | None]] = {}
+    for line in redirect_map.lines:
+        if not line.old.is_url:
+            continue
+        if line.old.path in served:
+            errors.append(MapError(line.lineno, f"redirect from {line.old.path!r}, a page "
+                                   "the site still serves (remove the line or the page)"))
+            continue
+        first = line.old.path.split("/", 1)[0]
+        sources[line.old.path] = (line, first if first in names else None)
+    for line in redirect_map.lines:
+        if line.old.is_url:
+            continue
+        if line.old.path in pages:
+            errors.append(MapError(line.lineno, f"redirect from {line.old.path!r}, a page "
+                                   "that still exists (remove the line or the page)"))
+            continue
+        for part in _expansion(line, parts):
+            sources.setdefault(part.url(line.old.path), (line, part.name))
+
+    # 2. Where each old URL points, before chains are followed.
+    edges: dict[str, tuple[str, RedirectLine, str | None]] = {}
+    reported: set[int] = set()
+    for source, (line, guide) in sources.items():
+        target = _target(line, guide, parts, served, sources)
+        if target is None:
+            if line.lineno not in reported:
+                reported.add(line.lineno)
+                kind = "site path" if line.new.is_url else "page"
+                errors.append(MapError(line.lineno, f"redirect target {line.new.path!r} is "
+                                       f"not a {kind} of the site, nor redirected"))
+            continue
+        edges[source] = (target, line, guide)
+
+    # 3. Chains collapsed to one hop; cycles refused.
+    redirects: list[Redirect] = []
+    cycles: set[frozenset[str]] = set()
+    for source, (target, line, guide) in edges.items():
+        path = [source]
+        final: str | None = target
+        while final in edges:
+            if final in path:
+                cycle = path[path.index(final):]
+                if frozenset(cycle) not in cycles:
+                    cycles.add(frozenset(cycle))
+                    lines = sorted({edges[url][1].lineno for url in cycle})
+                    errors.append(MapError(lines[0], "redirect cycle: "
+                                           + " -> ".join([*cycle, cycle[0]])
+                                           + f" (lines {', '.join(map(str, lines))})"))
+                final = None
+                break
+            path.append(final)
+            final = edges[final][0]
+        if final is None:
+            continue
+        if final not in served:
+            # The chain ends at an old URL whose own line was refused (reported there).
+            if line.lineno not in reported:
+                reported.add(line.lineno)
+                errors.append(MapError(line.lineno, f"redirect from {source!r} leads to "
+                                       f"{final!r}, whose own redirect was refused"))
+            continue
+        redirects.append(Redirect(source, final, guide, line.lineno))
+    redirects.sort(key=lambda redirect: redirect.source)
+    errors.sort(key=lambda error: error.lineno)
+    return Resolution(tuple(redirects), tuple(errors))
+
+
+def _target(
+    line: RedirectLine,
+    guide: str | None,
+    parts: Sequence[SitePart],
+    served: set[str],
+    sources: dict[str, tuple[RedirectLine, str | None]],
+) -> str | None:
+    """The URL *line* sends the old URL of *guide* to (maybe another old URL), or None."""
+    new = line.new.path
+    if line.new.is_url:
+        return new if new in served or new in sources else None
+    holders = [part for part in parts if new in part.docnames]
+    chained = [part for part in parts if part.url(new) in sources]
+    for candidates in (holders, chained):
+        for part in candidates:
+            if part.name == guide:
+                return part.url(new)
+        if candidates:
+            return candidates[0].url(new)
+    return None

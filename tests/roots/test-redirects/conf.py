@@ -1,0 +1,8 @@
+extensions = ["guidebook"]
+project = "Redirect test"
+html_theme = "alabaster"
+guidebook_guides = {
+    "user": {"title": "User guide", "root": "user/index", "description": "For users."},
+    "operator": {"title": "Operator guide", "root": "admin/index", "description": "Ops."},
+    "admin": {"title": "Admin guide", "root": "admin/index", "description": "Admins."},
+}
