@@ -191,7 +191,8 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                     WarningCode.GUIDE_ROOT_MISSING,
                     f"{part.kind} {part.name!r}: its root page {part.root!r} does not exist "
                     "(check 'root' in conf.py)",
-                    location=_conf_location(Path(self.confdir, "conf.py"), part.name),
+                    location=_conf_location(Path(self.confdir, "conf.py"), part.root,
+                                            part.name),
                 )
                 continue
             if part not in self._published_parts():
@@ -522,18 +523,21 @@ def render_switcher(entries: list[dict[str, Any]]) -> str:
             + "".join(links) + "</ul></nav>\n")
 
 
-def _conf_location(conf: Path, name: str) -> str:
-    """``conf.py:<line>`` of the first line that names the guide or part *name*.
+def _conf_location(conf: Path, *words: str) -> str:
+    """``conf.py:<line>`` of the last line that quotes the first of *words* found.
 
-    A plain path would be taken for a docname by Sphinx's logger (``conf.py.rst``).
+    The last, because a later assignment in conf.py wins. A plain path would be taken
+    for a docname by Sphinx's logger (``conf.py.rst``).
     """
     try:
         lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         lines = []
-    for number, line in enumerate(lines, start=1):
-        if f'"{name}"' in line or f"'{name}'" in line:
-            return f"{conf}:{number}"
+    for word in words:
+        for number in range(len(lines), 0, -1):
+            line = lines[number - 1]
+            if f'"{word}"' in line or f"'{word}'" in line:
+                return f"{conf}:{number}"
     return f"{conf}:1"
 
 
