@@ -181,4 +181,4 @@ def baseline_fixture(files: Files = BASE_FILES) -> Callable[[pytest.TempPathFact
     def baseline(tmp_path_factory: pytest.TempPathFactory) -> Baseline:
         return make_baseline(tmp_path_factory.mktemp("baseline"), files)
 
-    return baseline  # type: ignore[no-any-return]
+    return baseline
