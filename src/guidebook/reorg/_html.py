@@ -20,10 +20,10 @@ th { background: #f3f3f5; }
 .nav { list-style: none; padding: 0; margin: 0; }
 .nav li { padding: .15rem .4rem; margin: 2px 0; border-radius: 3px;
           padding-left: calc(.4rem + var(--depth, 0) * 1.25rem); }
-.nav .added { background: #e3f6e5; }
-.nav .removed { background: #fdecea; text-decoration: line-through; }
-.nav .moved { background: #fff4d6; }
-.nav .broken { background: #fbd3d3; color: #b00020; font-weight: 600;
+.nav .added, .legend .added { background: #e3f6e5; }
+.nav .removed, .legend .removed { background: #fdecea; text-decoration: line-through; }
+.nav .moved, .legend .moved { background: #fff4d6; }
+.nav .broken, .legend .broken { background: #fbd3d3; color: #b00020; font-weight: 600;
                text-decoration: none; }
 .badge { display: inline-block; min-width: 2em; font-size: .75em; font-weight: 700;
          background: #8a5a00; color: #fff; border-radius: 3px; text-align: center;
