@@ -1,0 +1,541 @@
+"""Benchmark guidebook against plain Sphinx and naive per-guide Sphinx builds.
+
+For every size N and theme, on one generated tree (see ``generate.py``), side by side:
+
+plain
+    ``sphinx-build -b html`` of the whole tree (the ``only`` variant, all four
+    ``guidebook_<guide>`` tags set so every audience block is shown), no guidebook.
+naive
+    one tagged ``sphinx-build -t guidebook_<guide>`` per guide (four runs); each builds
+    only that guide's pages (its conf excludes every other page). Time is the sum,
+    memory the largest run.
+guidebook
+    ``guidebook build --fresh`` of the guidebook variant: every guide, portal, manifest.
+incremental
+    after that full build, one shared page's body text is edited and ``guidebook build``
+    runs again; the files whose mtime changed are counted per guide.
+
+Every build runs in its own child process with ``-j 1``: wall time is measured around
+it, peak memory is the child's maximum resident set size from ``os.wait4``.
+
+Run by ``tox -e bench``; ``--quick`` measures N=300 with one theme while developing;
+``--profile N`` profiles one guidebook build with cProfile instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import hashlib
+import io
+import os
+import platform
+import pstats
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import GUIDES, THEME_ENV, edit_page, generate  # noqa: E402
+
+DEFAULT_SIZES = (300, 1200, 2400)
+DEFAULT_THEMES = ("openstackdocs", "sphinx_rtd_theme")
+ALL_TAGS = [arg for name in GUIDES for arg in ("-t", f"guidebook_{name}")]
+
+# The goals of issue 9.
+GOAL_SPEED = 0.3  # guidebook / plain wall time at N=1200
+GOAL_LINEAR = 2.2  # time(2400) / time(1200)
+GOAL_INCREMENTAL = 0.05  # one-page edit / full build
+GOAL_MEMORY = 1.5  # guidebook / plain peak memory
+
+
+@dataclasses.dataclass
+class Run:
+    seconds: float
+    max_rss_kb: int
+    status: int
+
+    @property
+    def mb(self) -> float:
+        return self.max_rss_kb / 1024
+
+
+@dataclasses.dataclass
+class Row:
+    pages: int
+    theme: str
+    plain: Run
+    naive: list[Run]
+    guidebook: Run
+    incremental: Run
+    rewritten: dict[str, list[str]]
+    warnings: dict[str, int]
+
+    @property
+    def naive_seconds(self) -> float:
+        return sum(run.seconds for run in self.naive)
+
+    @property
+    def naive_mb(self) -> float:
+        return max(run.mb for run in self.naive)
+
+
+def measure(cmd: Sequence[str], *, env: dict[str, str], log: Path, cwd: Path) -> Run:
+    """Run *cmd* to completion; its wall time and peak resident memory."""
+    with open(log, "w", encoding="utf-8") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, int(usage.ru_maxrss), proc.returncode)
+
+
+def count_warnings(log: Path) -> int:
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return sum(1 for line in text.splitlines()
+               if "WARNING" in line and "gitsha" not in line)
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, str]]:
+    """Every file under *root*: its mtime and a hash of its content."""
+    result = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            digest = hashlib.sha1(path.read_bytes()).hexdigest()
+            result[path.relative_to(root).as_posix()] = (path.stat().st_mtime_ns, digest)
+    return result
+
+
+def rewritten_files(
+    before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]
+) -> dict[str, list[str]]:
+    """Files written again (mtime changed, or new), grouped by guide folder ('/' = top)."""
+    groups: dict[str, list[str]] = {}
+    for name, (mtime, _digest) in sorted(after.items()):
+        if name in before and before[name][0] == mtime:
+            continue
+        folder, _, rest = name.partition("/")
+        if not rest:
+            folder, rest = "/", name
+        groups.setdefault(folder, []).append(rest)
+    return groups
+
+
+class Bench:
+    def __init__(self, work: Path, python: str) -> None:
+        self.work = work
+        self.python = python
+
+    def env(self, theme: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env[THEME_ENV] = theme
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        return env
+
+    def sphinx(self, tree: Path, out: Path, tags: list[str], env: dict[str, str],
+               log: Path) -> Run:
+        for path in (out, out.with_name(out.name + ".doctrees")):
+            shutil.rmtree(path, ignore_errors=True)
+        cmd = [self.python, "-m", "sphinx", "-b", "html", "-q", "-E", "-j", "1", *tags,
+               "-d", str(out.with_name(out.name + ".doctrees")), str(tree / "sphinx"), str(out)]
+        return measure(cmd, env=env, log=log, cwd=tree)
+
+    def guidebook(self, tree: Path, out: Path, env: dict[str, str], log: Path,
+                  fresh: bool) -> Run:
+        cmd = [self.python, "-m", "guidebook.cli", "build", "-q", "--jobs", "1",
+               "--source", str(tree / "guidebook"), "--out", str(out)]
+        if fresh:
+            cmd.append("--fresh")
+        return measure(cmd, env=env, log=log, cwd=tree)
+
+    def row(self, pages: int, theme: str, tree: Path, meta: dict[str, object]) -> Row:
+        env = self.env(theme)
+        logs = tree / f"logs-{theme}"
+        logs.mkdir(exist_ok=True)
+        outs = tree / f"out-{theme}"
+        outs.mkdir(exist_ok=True)
+        warnings: dict[str, int] = {}
+
+        def check(run: Run, log: Path, what: str) -> Run:
+            if run.status != 0:
+                tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise SystemExit(f"bench: {what} failed (exit {run.status}); see {log}\n{tail}")
+            warnings[what] = warnings.get(what, 0) + count_warnings(log)
+            return run
+
+        say(f"N={pages} {theme}: plain sphinx-build ...")
+        log = logs / "plain.log"
+        plain = check(self.sphinx(tree, outs / "plain", ALL_TAGS, env, log), log, "plain")
+        say(f"  {plain.seconds:.1f} s, {plain.mb:.0f} MB")
+        naive = []
+        for name in GUIDES:
+            log = logs / f"naive-{name}.log"
+            say(f"N={pages} {theme}: naive sphinx-build -t guidebook_{name} ...")
+            run = check(self.sphinx(tree, outs / f"naive-{name}", ["-t", f"guidebook_{name}"],
+                                    env, log), log, "naive")
+            say(f"  {run.seconds:.1f} s, {run.mb:.0f} MB")
+            naive.append(run)
+        say(f"N={pages} {theme}: guidebook build --fresh ...")
+        site = outs / "guidebook"
+        log = logs / "guidebook.log"
+        full = check(self.guidebook(tree, site, env, log, fresh=True), log, "guidebook")
+        say(f"  {full.seconds:.1f} s, {full.mb:.0f} MB")
+        before = snapshot(site)
+        edit_page(tree / "guidebook", str(meta["edit_target"]), f"{theme} {time.time():.0f}")
+        say(f"N={pages} {theme}: guidebook build after editing {meta['edit_target']} ...")
+        log = logs / "incremental.log"
+        incremental = check(self.guidebook(tree, site, env, log, fresh=False), log,
+                            "incremental")
+        say(f"  {incremental.seconds:.1f} s, {incremental.mb:.0f} MB")
+        rewritten = rewritten_files(before, snapshot(site))
+        return Row(pages, theme, plain, naive, full, incremental, rewritten, warnings)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": model,
+        "memory": memory,
+        "python": platform.python_version(),
+        "load": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+    }
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=REPO, check=True,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (with uncommitted changes in src/)" if dirty else "")
+
+
+def versions() -> str:
+    import sphinx
+
+    return f"Sphinx {sphinx.__version__}, Python {platform.python_version()}"
+
+
+def table(rows: list[Row]) -> str:
+    head = (
+        "| N | theme | plain s | naive s (4 runs) | guidebook s | guidebook / plain "
+        "| guidebook / naive | plain MB | naive MB | guidebook MB | mem guidebook / plain "
+        "| one-page edit s | edit / full |\n"
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    lines = []
+    for row in rows:
+        gb = row.guidebook
+        lines.append(
+            f"| {row.pages} | {row.theme} | {row.plain.seconds:.1f} | {row.naive_seconds:.1f} "
+            f"| {gb.seconds:.1f} | {gb.seconds / row.plain.seconds:.2f}x "
+            f"| {gb.seconds / row.naive_seconds:.2f}x | {row.plain.mb:.0f} | {row.naive_mb:.0f} "
+            f"| {gb.mb:.0f} | {gb.mb / row.plain.mb:.2f}x | {row.incremental.seconds:.1f} "
+            f"| {100 * row.incremental.seconds / gb.seconds:.1f} % |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def rewritten_table(rows: list[Row], meta: dict[int, dict[str, object]]) -> str:
+    out = ["| N | theme | edited page (its guides) | files rewritten per guide folder |",
+           "|---:|---|---|---|"]
+    for row in rows:
+        info = meta[row.pages]
+        target = f"{info['edit_target']} ({', '.join(info['edit_target_audiences'])})"  # type: ignore[arg-type]
+        groups = "; ".join(
+            f"{folder}: {len(files)} ({', '.join(files)})"
+            for folder, files in row.rewritten.items()
+        ) or "none"
+        out.append(f"| {row.pages} | {row.theme} | {target} | {groups} |")
+    return "\n".join(out) + "\n"
+
+
+@dataclasses.dataclass
+class Goal:
+    name: str
+    ok: bool | None  # None: not measured in this run
+    detail: str
+
+    def line(self) -> str:
+        verdict = {True: "PASS", False: "FAIL", None: "N/A "}[self.ok]
+        return f"- **{verdict}** {self.name}: {self.detail}"
+
+
+def goals(rows: list[Row]) -> list[Goal]:
+    result: list[Goal] = []
+    themes = sorted({row.theme for row in rows}, key=[*DEFAULT_THEMES, *sorted(
+        {row.theme for row in rows})].index)
+    for theme in themes:
+        by_size = {row.pages: row for row in rows if row.theme == theme}
+        sizes = sorted(by_size)
+        # 1. speed at 1,200 pages (or the largest size measured).
+        size = 1200 if 1200 in by_size else sizes[-1]
+        row = by_size[size]
+        ratio = row.guidebook.seconds / row.plain.seconds
+        note = "" if size == 1200 else f" (N=1200 not measured; N={size} instead)"
+        result.append(Goal(
+            f"[{theme}] whole site <= {GOAL_SPEED}x plain sphinx-build at N={size}",
+            ratio <= GOAL_SPEED if size == 1200 else None,
+            f"{row.guidebook.seconds:.1f} s / {row.plain.seconds:.1f} s = {ratio:.2f}x{note}",
+        ))
+        # 2. linear: 1,200 -> 2,400.
+        if 1200 in by_size and 2400 in by_size:
+            small, large = by_size[1200].guidebook.seconds, by_size[2400].guidebook.seconds
+            result.append(Goal(
+                f"[{theme}] linear: time(2400) <= {GOAL_LINEAR} x time(1200)",
+                large / small <= GOAL_LINEAR,
+                f"{large:.1f} s / {small:.1f} s = {large / small:.2f}x "
+                f"(plain Sphinx: {by_size[2400].plain.seconds / by_size[1200].plain.seconds:.2f}x)",
+            ))
+        else:
+            result.append(Goal(f"[{theme}] linear: time(2400) <= {GOAL_LINEAR} x time(1200)",
+                               None, "needs N=1200 and N=2400"))
+        # 3 and 4 at the goal sizes (>= 1,200) when measured, else at what was measured.
+        checked = [n for n in sizes if n >= 1200] or sizes
+        ratios = {n: by_size[n].incremental.seconds / by_size[n].guidebook.seconds
+                  for n in checked}
+        result.append(Goal(
+            f"[{theme}] one-page edit <= {GOAL_INCREMENTAL:.0%} of a full build",
+            all(value <= GOAL_INCREMENTAL for value in ratios.values()),
+            ", ".join(f"N={n}: {by_size[n].incremental.seconds:.1f} s / "
+                      f"{by_size[n].guidebook.seconds:.1f} s = {value:.1%}"
+                      for n, value in ratios.items()),
+        ))
+        memory = {n: by_size[n].guidebook.mb / by_size[n].plain.mb for n in checked}
+        result.append(Goal(
+            f"[{theme}] peak memory <= {GOAL_MEMORY}x plain",
+            all(value <= GOAL_MEMORY for value in memory.values()),
+            ", ".join(f"N={n}: {by_size[n].guidebook.mb:.0f} MB / {by_size[n].plain.mb:.0f} MB "
+                      f"= {value:.2f}x" for n, value in memory.items()),
+        ))
+    return result
+
+
+# -- lint ------------------------------------------------------------------------------------
+
+
+def lint_row(bench: Bench, tree: Path) -> str:
+    """``guidebook lint`` against ``doc8`` alone on one tree, or why it was skipped."""
+    env = bench.env(DEFAULT_THEMES[0])
+    probe = subprocess.run([bench.python, "-m", "guidebook.cli", "lint", "--help"],
+                           capture_output=True, text=True, env=env)
+    if probe.returncode != 0:
+        return ("`guidebook lint` is not available at this commit (`guidebook lint --help` "
+                "failed), so it was not timed.\n")
+    source = tree / "guidebook"
+    lint_cmd = [bench.python, "-m", "guidebook.cli", "lint"]
+    if "--source" in probe.stdout:
+        lint_cmd += ["--source", str(source)]
+    else:
+        lint_cmd.append(str(source))
+    lint = measure(lint_cmd, env=env, log=tree / "lint.log", cwd=tree)
+    doc8 = measure([bench.python, "-m", "doc8", str(source)], env=env, log=tree / "doc8.log",
+                   cwd=tree)
+    return (
+        "| tool | wall s | peak MB | exit |\n|---|---:|---:|---:|\n"
+        f"| `{shlex.join(lint_cmd[1:]).replace(str(tree), 'TREE')}` | {lint.seconds:.1f} "
+        f"| {lint.mb:.0f} | {lint.status} |\n"
+        f"| `doc8 TREE/guidebook` | {doc8.seconds:.1f} | {doc8.mb:.0f} | {doc8.status} |\n"
+        f"\nRatio guidebook lint / doc8: {lint.seconds / doc8.seconds:.2f}x\n"
+    )
+
+
+# -- profiling -------------------------------------------------------------------------------
+
+
+def profile(bench: Bench, pages: int, theme: str, top: int) -> int:
+    tree = bench.work / f"profile-{pages}"
+    generate(pages, tree)
+    prof = tree / "guidebook.prof"
+    out = tree / "out"
+    cmd = [bench.python, "-m", "cProfile", "-o", str(prof), "-m", "guidebook.cli", "build",
+           "--fresh", "-q", "--source", str(tree / "guidebook"), "--out", str(out)]
+    say(f"profiling: {shlex.join(cmd)}")
+    run = measure(cmd, env=bench.env(theme), log=tree / "profile.log", cwd=tree)
+    if run.status != 0:
+        say((tree / "profile.log").read_text(encoding="utf-8", errors="replace")[-2000:])
+        return 1
+    for key in ("cumulative", "tottime"):
+        stream = io.StringIO()
+        stats = pstats.Stats(str(prof), stream=stream)
+        stats.sort_stats(key).print_stats(top)
+        print(f"## sorted by {key} (wall {run.seconds:.1f} s under cProfile)\n")
+        print(stream.getvalue())
+    say(f"profile written to {prof}")
+    return 0
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def workdir(path: Path | None, keep: bool) -> Iterator[Path]:
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="guidebook-bench-"))
+    try:
+        yield tmp
+    finally:
+        if keep:
+            say(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def parse_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="guidebook build benchmarks (issue 9)")
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="comma-separated page counts (default: %(default)s)")
+    parser.add_argument("--themes", default=",".join(DEFAULT_THEMES),
+                        help="comma-separated HTML themes (default: %(default)s)")
+    parser.add_argument("--quick", action="store_true",
+                        help="N=300 with the first theme only; RESULTS.md is left alone")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="folder for trees and builds (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--results", type=Path, default=None,
+                        help="write the report here (default: benchmarks/RESULTS.md, "
+                        "not with --quick)")
+    parser.add_argument("--no-lint", action="store_true", help="skip the lint comparison")
+    parser.add_argument("--profile", type=int, metavar="N", default=None,
+                        help="instead of the matrix: profile guidebook build of N pages")
+    parser.add_argument("--top", type=int, default=35, help="rows of profile output")
+    args = parser.parse_args(argv)
+    sizes = sorted({int(size) for size in parse_list(args.sizes)})
+    themes = parse_list(args.themes)
+    if args.quick:
+        sizes, themes = [300], themes[:1]
+    results = args.results
+    if results is None and not args.quick and args.profile is None:
+        results = HERE / "RESULTS.md"
+    python = sys.executable
+    started = machine()
+    with workdir(args.work, args.keep) as work:
+        bench = Bench(work, python)
+        if args.profile is not None:
+            return profile(bench, args.profile, themes[0], args.top)
+        rows: list[Row] = []
+        metas: dict[int, dict[str, object]] = {}
+        lint = ""
+        for pages in sizes:
+            tree = work / f"tree-{pages}"
+            say(f"generating {pages} pages in {tree}")
+            metas[pages] = generate(pages, tree)
+            for theme in themes:
+                rows.append(bench.row(pages, theme, tree, metas[pages]))
+                print(table(rows[-1:]).splitlines()[-1], flush=True)
+            if not args.no_lint and (pages == 1200 or (not lint and pages == sizes[-1])):
+                say(f"N={pages}: guidebook lint vs doc8 ...")
+                lint = f"On the {pages}-page tree:\n\n" + lint_row(bench, tree)
+            if not args.keep and args.work is None:
+                shutil.rmtree(tree, ignore_errors=True)
+    report = render(rows, metas, lint, started, argv, args.quick)
+    print(report)
+    if results is not None:
+        results.write_text(report, encoding="utf-8")
+        say(f"wrote {results}")
+    return 0
+
+
+def render(rows: list[Row], metas: dict[int, dict[str, object]], lint: str,
+           started: dict[str, str], argv: list[str] | None, quick: bool) -> str:
+    ended = machine()
+    command = shlex.join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None
+                                                           else argv)])
+    guides = "\n".join(
+        f"- N={pages}: " + ", ".join(f"{name} {count}" for name, count in
+                                      meta["guides"].items())  # type: ignore[attr-defined]
+        for pages, meta in metas.items()
+    )
+    warnings = "\n".join(
+        f"- N={row.pages} {row.theme}: "
+        + ", ".join(f"{what} {count}" for what, count in row.warnings.items())
+        for row in rows
+    )
+    out = [
+        "# guidebook build benchmarks\n",
+        "Generated by `benchmarks/run.py` (issue 9). Each build is one child process "
+        "with `-j 1`; wall time around it, peak memory = the child's maximum resident "
+        "set size (`os.wait4`).\n",
+        "- **plain**: one `sphinx-build -b html -E` of the whole tree (the `only` variant "
+        "with all four `guidebook_<guide>` tags, so every audience block is shown; no "
+        "guidebook extension; a top-level `index.rst` holds the three guide landing pages).",
+        "- **naive**: four `sphinx-build -t guidebook_<guide>` runs, one per guide, each "
+        "building only that guide's pages (its conf sets the guide's landing page as root "
+        "document and excludes every page the guide does not include); time is the sum of "
+        "the four, memory the largest.",
+        "- **guidebook**: `guidebook build --fresh` of the same tree written with "
+        "`.. audience::` blocks and `:audience:` fields: four guides, portal, manifest.",
+        "- **one-page edit**: after that build, the body text of one shared page is "
+        "changed and `guidebook build` (incremental) runs again.\n",
+        f"Command: `{command}`  ",
+        f"Commit: `{commit()}`  ",
+        f"Machine: {started['cpus']} CPUs ({started['cpu']}), {started['memory']} RAM, "
+        f"shared with other work: load average {started['load']} at the start, "
+        f"{ended['load']} at the end  ",
+        f"Software: {versions()}\n",
+    ]
+    if quick:
+        out.append("**Quick run (N=300, one theme): indicative only.**\n")
+    out += [
+        "## Results\n",
+        table(rows),
+        "## Goals\n",
+        *(goal.line() for goal in goals(rows)),
+        "",
+        "## One-page edit: files rewritten\n",
+        "Files whose mtime changed in the incremental build, per output folder "
+        "(`/` = the site root: portal and manifest).\n",
+        rewritten_table(rows, metas),
+        "## Trees\n",
+        "Pages per guide (shared pages counted in each of their guides):\n",
+        guides,
+        "",
+        "Warnings per build (the openstackdocstheme git warning not counted; the naive "
+        "builds warn about toctree entries to pages their guide excludes):\n",
+        warnings,
+        "",
+    ]
+    if lint:
+        out += ["## Lint\n", lint]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
