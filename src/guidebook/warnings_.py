@@ -38,6 +38,10 @@ class WarningCode(enum.Enum):
     OPENAPI_INVALID = "openapi-invalid"
     OPENAPI_EXAMPLE = "openapi-example"
     OPENAPI_UNKNOWN_OPERATION = "openapi-unknown-operation"
+    #: Spec text (a description) held raw HTML or an unsafe URL; it was made inert.
+    OPENAPI_UNSAFE = "openapi-unsafe-markup"
+    #: A bad ``x-audience``, or an ``:api:`` link shown to a guide the operation is not for.
+    OPENAPI_AUDIENCE = "openapi-audience"
     #: Release notes problems.
     RELEASENOTES = "releasenotes"
     #: Redirect map problems.
