@@ -96,6 +96,8 @@ def snapshot_of_manifest(path: Path) -> Snapshot:
 
 def snapshot_of_tree(source: Path, label: str = "working tree") -> Snapshot:
     """Build the sources in *source* as they are."""
+    if not (source / "conf.py").is_file():
+        raise ReorgError(f"{source}: no conf.py here (is --source right?)")
     with tempfile.TemporaryDirectory(prefix="guidebook-review-") as tmp:
         manifest = build_manifest(source, Path(tmp) / "site", label)
     return Snapshot(label=label, commit=None, manifest=manifest,
