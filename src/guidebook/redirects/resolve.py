@@ -123,19 +123,23 @@ def resolve(redirect_map: RedirectMap, parts: Sequence[SitePart]) -> Resolution:
 
     # 3. Chains collapsed to one hop; cycles refused.
     redirects: list[Redirect] = []
-    cycles: set[frozenset[str]] = set()
+    cycles: set[frozenset[int]] = set()
     for source, (target, line, guide) in edges.items():
         path = [source]
         final: str | None = target
         while final in edges:
             if final in path:
                 cycle = path[path.index(final):]
-                if frozenset(cycle) not in cycles:
-                    cycles.add(frozenset(cycle))
-                    lines = sorted({edges[url][1].lineno for url in cycle})
+                lines = sorted({edges[url][1].lineno for url in cycle})
+                if frozenset(lines) not in cycles:  # once, not once per guide
+                    cycles.add(frozenset(lines))
                     errors.append(MapError(lines[0], "redirect cycle: "
                                            + " -> ".join([*cycle, cycle[0]])
                                            + f" (lines {', '.join(map(str, lines))})"))
+                if source not in cycle and line.lineno not in reported:
+                    reported.add(line.lineno)
+                    errors.append(MapError(line.lineno, f"redirect from {source!r} leads "
+                                           f"into the redirect cycle of line {lines[0]}"))
                 final = None
                 break
             path.append(final)
