@@ -1,0 +1,9 @@
+extensions = ["guidebook"]
+project = "Marker site"
+html_theme = "alabaster"
+guidebook_guides = {
+    "user": {"title": "User guide", "root": "user/index", "description": "For users."},
+    "operator": {"title": "Operator guide", "root": "admin/index",
+                 "description": "For operators."},
+    "admin": {"title": "Admin guide", "root": "admin/index", "description": "For admins."},
+}
