@@ -250,6 +250,33 @@ def test_one_missing_redirect_fails(
     assert json.loads(out)["broken_urls"] == EXPECTED_BROKEN[:1]
 
 
+REDIRECT_MAP = """\
+# Pages moved by the reorganisation.
+user/share   user/sharing
+user/quotas  admin/quotas
+admin/common/glossary.html  user/common/glossary.html
+contributor/contributor/tests.html  contributor/contributor/index.html
+"""
+
+
+def test_redirect_map_in_the_sources_keeps_old_urls_working(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reorganise(repo)
+    redirects = repo / "doc" / "source" / "redirects.txt"
+    redirects.write_text(REDIRECT_MAP, encoding="utf-8")
+
+    status, out, err = run_diff(repo, capsys, "HEAD", "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["broken_urls"] == []
+
+    redirects.write_text(REDIRECT_MAP.replace("user/share   user/sharing\n", ""),
+                         encoding="utf-8")
+    status, out, err = run_diff(repo, capsys, "HEAD", "--format", "json")
+    assert status == 1, err
+    assert json.loads(out)["broken_urls"] == EXPECTED_BROKEN[3:]
+
+
 def test_base_manifest_from_a_published_site(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -32,7 +32,7 @@ th { background: #f3f3f5; }
 .broken .note { color: #b00020; }
 svg.arrows { position: absolute; left: 0; top: 0; width: 100%; height: 100%;
              pointer-events: none; overflow: visible; }
-.shared { background: #eef3fc; }
+.shared, .shared th { background: #eef3fc; }
 .gap { background: #fdecea; }
 .legend span { padding: .1rem .4rem; margin-right: .5rem; border-radius: 3px; }
 """
