@@ -1,0 +1,210 @@
+"""The checks guidebook lint delegates: doc8, reno's lint and the OpenAPI spec validator."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from guidebook.lint.project import Project
+from guidebook.lint.rules import TreeContext, tree_rule
+
+
+def run_doc8(paths: Sequence[Path], root: Path) -> list[tuple[Path, int, str, str]]:
+    """doc8 over *paths* with the ``[doc8]`` settings of *root* (tox.ini, setup.cfg...).
+
+    Returns ``(path, line, code, message)`` tuples. doc8 reads its configuration from
+    the current directory, so it runs from *root*.
+    """
+    from doc8 import main as doc8_main
+
+    root_logger = logging.getLogger()
+    handlers, level = list(root_logger.handlers), root_logger.level
+    with contextlib.chdir(root):
+        result = doc8_main.doc8(paths=[str(path) for path in paths], quiet=True, verbose=False)
+    # doc8 configures the root logger (logging.basicConfig): undo it.
+    for handler in root_logger.handlers[:]:
+        if handler not in handlers:
+            root_logger.removeHandler(handler)
+    root_logger.setLevel(level)
+    problems: list[tuple[Path, int, str, str]] = []
+    for _check, filename, line, code, message in result.errors:
+        path = Path(filename)
+        path = path if path.is_absolute() else root / path
+        problems.append((path, line if isinstance(line, int) else 1, code, message))
+    return problems
+
+
+# -- release notes -------------------------------------------------------------------
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _capture(name: str) -> Iterator[_Records]:
+    logger = logging.getLogger(name)
+    handler = _Records()
+    saved = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.level, logger.propagate = saved
+
+
+def _key_line(path: Path, key: str) -> int:
+    pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?\s*:")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    return next((number for number, line in enumerate(lines, 1) if pattern.match(line)), 1)
+
+
+@tree_rule("GB401", "releasenotes")
+def check_release_notes(project: Project, context: TreeContext) -> Iterator[tuple[Path, int, str]]:
+    """A release note that ``reno lint`` rejects, or that is not valid YAML.
+
+    Bad (``releasenotes/notes/fix-import-1234.yaml``)::
+
+        fix:
+          - Image import no longer fails for large images.
+
+    Good::
+
+        fixes:
+          - Image import no longer fails for large images.
+    """
+    del project
+    notes_root = context.releasenotes
+    if notes_root is None or not (notes_root / "notes").is_dir():
+        return
+    notes = sorted((notes_root / "notes").glob("*.yaml"))
+    broken = False
+    for note in notes:
+        try:
+            yaml.safe_load(note.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            yield note, (mark.line + 1 if mark is not None else 1), f"invalid YAML: {problem}"
+            broken = True
+    if broken:
+        return  # reno's own lint stops at the first unreadable note
+    from reno import config as reno_config
+    from reno import linter
+
+    relnotesdir = str(notes_root.resolve().relative_to(context.root.resolve()))
+    conf = reno_config.Config(str(context.root.resolve()), relnotesdir)
+    with _capture("reno") as captured:
+        try:
+            linter.lint_cmd(None, conf)
+        except ValueError:
+            pass  # a note that is not a mapping: reno logged it
+        except Exception as exc:  # reno scans the git history (dulwich errors, no repo)
+            yield notes_root, 1, f"reno lint could not run: {type(exc).__name__}: {exc}"
+            return
+    for record in captured.records:
+        message = record.getMessage()
+        where = next((note for note in notes if str(note) in message), notes_root)
+        line = 1
+        section = re.search(r"(?:section name|The) (\S+) (?:in|section)", message)
+        if where is not notes_root and section:
+            line = _key_line(where, section.group(1))
+        for note in notes:
+            message = message.replace(str(note), context.display(note))
+        yield where, line, message
+
+
+# -- the OpenAPI spec ------------------------------------------------------------------
+
+
+def _yaml_line(node: yaml.Node | None, path: Sequence[Any]) -> int:
+    """The line of the value at *path* in a composed YAML document (1-based)."""
+    if node is None:
+        return 1
+    line = node.start_mark.line + 1
+    for key in path:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(
+            node.value
+        ):
+            child = node.value[key]
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
+
+
+def validate_openapi(spec_path: Path) -> Iterator[tuple[int, str]]:
+    """Validate the OpenAPI spec at *spec_path* with openapi-spec-validator.
+
+    Yields ``(line, message)``. The line is found by following the error's path in
+    the YAML document.
+    """
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator.shortcuts import get_validator_cls
+    from openapi_spec_validator.validation.exceptions import ValidatorDetectError
+
+    text = spec_path.read_text(encoding="utf-8")
+    try:
+        spec = yaml.safe_load(text)
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        yield (mark.line + 1 if mark else 1), f"invalid YAML: {getattr(exc, 'problem', exc)}"
+        return
+    if not isinstance(spec, dict):
+        yield 1, "the OpenAPI spec is not a mapping"
+        return
+    try:
+        validator_cls = get_validator_cls(spec)
+    except ValidatorDetectError:
+        yield 1, "not an OpenAPI document: no 'openapi' (or 'swagger') version field"
+        return
+    validator = validator_cls(SchemaPath.from_dict(spec, base_uri=spec_path.as_uri()))
+    for error in validator.iter_errors():
+        location = list(getattr(error, "absolute_path", []) or getattr(error, "path", []))
+        where = "/".join(str(part) for part in location)
+        message = str(getattr(error, "message", error)).splitlines()[0]
+        yield _yaml_line(node, location), f"{where}: {message}" if where else message
+
+
+@tree_rule("GB501", "openapi")
+def check_openapi(project: Project, context: TreeContext) -> Iterator[tuple[Path, int, str]]:
+    """The OpenAPI spec (``guidebook_openapi_spec``) is not a valid OpenAPI document.
+
+    Bad::
+
+        openapi: 3.1.0
+        paths: {}
+
+    Good::
+
+        openapi: 3.1.0
+        info: {title: Images API, version: "2.16"}
+        paths: {}
+    """
+    del project
+    spec = context.openapi_spec
+    if spec is None or not spec.is_file():
+        return
+    for line, message in validate_openapi(spec):
+        yield spec, line, message
