@@ -45,6 +45,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", check_config, priority=100)
     app.setup_extension("guidebook.audiences")
     app.setup_extension("guidebook.reference")
+    app.setup_extension("guidebook.releasenotes")
     app.setup_extension("guidebook.openapi")
     app.setup_extension("guidebook.build.safety")
     app.setup_extension("guidebook.redirects")

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 
 PAGE_TYPES = ("tutorial", "how-to", "reference", "explanation")
 
+#: In ``guidebook_releasenotes_routing``, ``*`` stands for every guide.
+ALL_GUIDES = "*"
+#: The default routing of reno's sections to the guides' What's new pages.
+RELEASENOTES_ROUTING: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("prelude", (ALL_GUIDES,)),
+    ("features", ("user", "operator", "admin")),
+    ("issues", ("user", "operator", "admin")),
+    ("upgrade", ("operator", "admin")),
+    ("deprecations", ("operator", "admin")),
+    ("critical", (ALL_GUIDES,)),
+    ("security", (ALL_GUIDES,)),
+    ("fixes", ("user", "operator", "admin")),
+    ("other", ("contributor",)),
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class PartSpec:
@@ -76,6 +91,32 @@ class GuidebookConfig:
     switcher: bool = dataclasses.field(
         default=True,
         metadata={"doc": "Show the audience switcher (the same page in other guides)."},
+    )
+    releasenotes_part: str = dataclasses.field(
+        default="releasenotes",
+        metadata={"doc": "The part (in ``guidebook_parts``) that holds every reno release "
+                  "note; its series pages are generated into ``<its folder>/series/``."},
+    )
+    releasenotes_repo: str = dataclasses.field(
+        default="",
+        metadata={"doc": "The git repository reno scans, relative to conf.py; empty: the "
+                  "repository that holds the source directory."},
+    )
+    releasenotes_dir: str = dataclasses.field(
+        default="releasenotes",
+        metadata={"doc": "reno's release notes directory, relative to the repository root "
+                  "(notes in ``<dir>/notes/``, settings in ``<dir>/config.yaml``)."},
+    )
+    releasenotes_routing: dict[str, list[str]] = dataclasses.field(
+        default_factory=lambda: {name: list(names) for name, names in RELEASENOTES_ROUTING},
+        metadata={"doc": "reno section -> the guides whose What's new page shows it "
+                  "(``*``: every guide). A section missing here uses its parent's "
+                  "(``features_api`` -> ``features``), else every guide."},
+    )
+    releasenotes_series_parts: int = dataclasses.field(
+        default=2,
+        metadata={"doc": "How many leading parts of a version name its series page "
+                  "(2: 2.0.0 and 2.0.1 share the '2.0 series' page)."},
     )
 
     @classmethod

@@ -1,0 +1,219 @@
+"""Release notes: reno's notes from a throw-away git repository with two tagged releases,
+rendered into the release notes part and split by audience into each guide's What's new."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sphinx.search.en import SearchEnglish
+
+from tests.conftest import ROOTS, BuildResult, build_source
+
+GUIDES = ("user", "operator", "admin", "contributor")
+STEM = SearchEnglish({}).stem
+
+#: One word per note entry, and the guides whose What's new must show it.
+EXPECTED = {
+    "alphafeature": {"user", "operator", "admin"},
+    "alphaupgrade": {"operator", "admin"},
+    "betafix": {"user", "operator", "admin"},
+    "betadeprecation": {"operator", "admin"},
+    "betaother": {"contributor"},
+    "gammaprelude": set(GUIDES),
+    "gammasecurity": set(GUIDES),
+    "deltafeature": {"contributor"},  # narrowed by '# audience: contributor'
+    "epsilonupgrade": {"user", "operator", "admin"},  # widened by '# audience[upgrade]: +user'
+}
+
+NOTES_1_0 = {
+    "alpha-1111111111111111.yaml": (
+        "---\nfeatures:\n  - The alphafeature lets you do more.\n"
+        "upgrade:\n  - Run the alphaupgrade migration first.\n"
+    ),
+}
+NOTES_2_0 = {
+    "beta-2222222222222222.yaml": (
+        "---\nfixes:\n  - The betafix stops a crash.\n"
+        "deprecations:\n  - The betadeprecation option goes away next release.\n"
+        "other:\n  - The betaother test helper moved.\n"
+    ),
+}
+NOTES_UNRELEASED = {
+    "gamma-3333333333333333.yaml": (
+        "---\nprelude: >\n  This release, gammaprelude, is about safety.\n"
+        "security:\n  - The gammasecurity hole is closed.\n"
+    ),
+    "delta-4444444444444444.yaml": (
+        "---\n# audience: contributor\nfeatures:\n  - The deltafeature plugin hook.\n"
+    ),
+    "epsilon-5555555555555555.yaml": (
+        "---\n# audience[upgrade]: +user\n"
+        "upgrade:\n  - Clients must send epsilonupgrade headers.\n"
+    ),
+}
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com",
+         "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args],
+        cwd=repo, check=True, capture_output=True,
+    )
+
+
+def commit_notes(repo: Path, notes: dict[str, str], message: str) -> None:
+    folder = repo / "releasenotes" / "notes"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in notes.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    git(repo, "add", "releasenotes")
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository with the test docs, notes in 1.0.0, 2.0.0 and after 2.0.0."""
+    root = tmp_path / "repo"
+    shutil.copytree(ROOTS / "test-releasenotes", root / "doc")
+    root.mkdir(exist_ok=True)
+    git(root, "init", "-q")
+    git(root, "add", "doc")
+    git(root, "commit", "-q", "-m", "docs")
+    commit_notes(root, NOTES_1_0, "first release")
+    git(root, "tag", "1.0.0")
+    commit_notes(root, NOTES_2_0, "second release")
+    git(root, "tag", "2.0.0")
+    commit_notes(root, NOTES_UNRELEASED, "work in progress")
+    return root
+
+
+def build(repo: Path, tmp_path: Path, **kwargs: object) -> BuildResult:
+    return build_source(repo / "doc", tmp_path / "out", **kwargs)  # type: ignore[arg-type]
+
+
+def words(html: str) -> set[str]:
+    return {word for word in EXPECTED if word in html}
+
+
+def test_each_guide_whats_new_holds_exactly_its_notes(repo: Path, tmp_path: Path) -> None:
+    result = build(repo, tmp_path, strict=True)
+    assert result.status == 0, result.output
+    for guide in GUIDES:
+        html = result.html(guide, "whats-new")
+        expected = {word for word, guides in EXPECTED.items() if guide in guides}
+        assert words(html) == expected, guide
+        search = result.searchindex(guide)["terms"]
+        for word in EXPECTED:
+            assert (STEM(word) in search) == (word in expected), (guide, word)
+
+
+def test_whats_new_is_grouped_by_release_newest_first(repo: Path, tmp_path: Path) -> None:
+    result = build(repo, tmp_path, strict=True)
+    html = result.html("operator", "whats-new")
+    headings = re.findall(r"<h2>([^<]+)<a", html)
+    assert headings == ["3.0 (unreleased)", "2.0.0", "1.0.0"]
+    # A release with nothing for the guide is left out.
+    assert re.findall(r"<h2>([^<]+)<a", result.html("contributor", "whats-new")) == [
+        "3.0 (unreleased)", "2.0.0"]
+    # Section headings only where the guide has entries.
+    user = result.html("user", "whats-new")
+    assert "Upgrade Notes" in user and "Deprecation Notes" not in user
+    assert "Other Notes" not in user
+
+
+def test_whats_new_entries_link_to_the_full_note(repo: Path, tmp_path: Path) -> None:
+    result = build(repo, tmp_path, strict=True)
+    html = result.html("user", "whats-new")
+    assert (
+        'href="../releasenotes/releasenotes/series/2.0.html'
+        '#relnote-beta-2222222222222222-fixes"'
+    ) in html
+    series = result.html("releasenotes", "releasenotes/series/2.0")
+    assert 'id="relnote-beta-2222222222222222-fixes"' in series
+
+
+def test_full_release_notes_hold_every_note_per_series(repo: Path, tmp_path: Path) -> None:
+    result = build(repo, tmp_path, strict=True)
+    index = result.html("releasenotes", "releasenotes/index")
+    toc = re.findall(r'href="series/([^"]+)\.html">([^<]+)</a>', index)
+    assert [title for _slug, title in toc][:3] == [
+        "3.0 (unreleased)", "2.0 series", "1.0 series"]
+    pages = {
+        "unreleased": {"gammaprelude", "gammasecurity", "deltafeature", "epsilonupgrade"},
+        "2.0": {"betafix", "betadeprecation", "betaother"},
+        "1.0": {"alphafeature", "alphaupgrade"},
+    }
+    for slug, expected in pages.items():
+        html = result.html("releasenotes", f"releasenotes/series/{slug}")
+        assert words(html) == expected, slug
+    series = result.html("releasenotes", "releasenotes/series/2.0")
+    sections = re.findall(r"<h\d>([^<]+)<a", series)
+    assert sections == ["2.0 series", "2.0.0", "Deprecation Notes", "Bug Fixes", "Other Notes"]
+    unreleased = result.html("releasenotes", "releasenotes/series/unreleased")
+    assert re.findall(r"<h\d>([^<]+)<a", unreleased) == [
+        "3.0 (unreleased)", "Prelude", "New Features", "Upgrade Notes", "Security Issues"]
+    manifest = {part["name"]: part for part in result.manifest["parts"]}
+    assert {page["docname"] for page in manifest["releasenotes"]["pages"]} == {
+        "releasenotes/index", "releasenotes/series/unreleased",
+        "releasenotes/series/2.0", "releasenotes/series/1.0"}
+
+
+def test_new_note_reaches_pages_on_the_next_build(repo: Path, tmp_path: Path) -> None:
+    first = build(repo, tmp_path, strict=True)
+    assert first.status == 0, first.output
+    commit_notes(repo, {"zeta-6666666666666666.yaml": "---\nfixes:\n  - The zetafix.\n"},
+                 "another fix")
+    second = build(repo, tmp_path, strict=True)
+    assert second.status == 0, second.output
+    assert "zetafix" in second.html("user", "whats-new")
+    assert "zetafix" not in second.html("contributor", "whats-new")
+    assert "zetafix" in second.html("releasenotes", "releasenotes/series/unreleased")
+
+
+def test_malformed_notes_are_reported_with_their_path(repo: Path, tmp_path: Path) -> None:
+    commit_notes(repo, {
+        "badyaml-7777777777777777.yaml": "---\nfixes:\n  - one\n  two: [\n",
+        "badsection-8888888888888888.yaml": "---\nfixes:\n  - Fine.\nfeature:\n  - Typo.\n",
+        "badlist-9999999999999999.yaml": "---\nfixes:\n  - Fine.\nupgrade:\n  nested: 1\n",
+        "badaudience-aaaaaaaaaaaaaaaa.yaml": "---\n# audience: wizards\nfixes:\n  - Ok.\n",
+    }, "bad notes")
+    result = build(repo, tmp_path)
+    notes = repo / "releasenotes" / "notes"
+    warnings = result.warnings()
+    known = "prelude, features, issues, upgrade, deprecations, critical, security, fixes, other"
+    expected = [
+        f"{notes}/badyaml-7777777777777777.yaml:4: WARNING: release note is not valid YAML: "
+        "expected <block end>, but found '?' [guidebook.releasenotes]",
+        f"{notes}/badsection-8888888888888888.yaml:4: WARNING: unknown release note section "
+        f"'feature' (known: {known}) [guidebook.releasenotes]",
+        f"{notes}/badlist-9999999999999999.yaml:4: WARNING: release note section 'upgrade' "
+        "must be a list of strings [guidebook.releasenotes]",
+        f"{notes}/badaudience-aaaaaaaaaaaaaaaa.yaml:2: WARNING: audience comment: unknown "
+        "audience 'wizards' (known: user, operator, admin, contributor) "
+        "[guidebook.releasenotes]",
+    ]
+    for line in expected:
+        assert line in warnings, result.output
+    assert "Traceback" not in result.output
+    assert result.status == 0
+    # The good entries of a partly bad note still show.
+    assert "Fine." in result.html("releasenotes", "releasenotes/series/unreleased")
+    assert build(repo, tmp_path, strict=True).status == 1
+
+
+def test_missing_git_repository_is_one_clear_warning(tmp_path: Path) -> None:
+    source = tmp_path / "plain"
+    shutil.copytree(ROOTS / "test-releasenotes", source)
+    result = build_source(source, tmp_path / "out")
+    assert (
+        f"{source}/conf.py:1: WARNING: release notes: no git repository holds {source} "
+        "(reno reads the notes from git; set guidebook_releasenotes_repo) "
+        "[guidebook.releasenotes]"
+    ) in result.warnings(), result.output
+    assert "No release note concerns the readers of this guide yet." in result.html(
+        "user", "whats-new")
+    assert "Traceback" not in result.output
