@@ -168,6 +168,14 @@ def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[st
         raise ConfigError(
             f"{where}: the name {name!r} is used twice (guide and part names must be unique)"
         )
+    clash = next((other for other in seen if other.replace("-", "_") == name.replace("-", "_")),
+                 None)
+    if clash is not None:
+        # Both would get the same Sphinx tag: each would see the other's audience blocks.
+        raise ConfigError(
+            f"{where}: the name {name!r} is too close to {clash!r} ('-' and '_' count as "
+            "the same in guide and part names)"
+        )
     seen.add(name)
     if not isinstance(spec, Mapping):
         raise ConfigError(f"{where} must be a dict with 'title', 'root' and 'description'")
