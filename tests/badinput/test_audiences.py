@@ -93,6 +93,12 @@ CONF_CASES = [
         "guidebook: error: {src}/conf.py: guidebook_parts['user']: the name 'user' is used "
         "twice (guide and part names must be unique)",
     )),
+    Case("names-differ-only-by-dash", conf(
+        '\nguidebook_parts = {\n    "api-ref": {"title": "API", "root": "api/index"},\n'
+        '    "api_ref": {"title": "API too", "root": "api/other"},\n}\n'), 2, (
+        "guidebook: error: {src}/conf.py: guidebook_parts['api_ref']: the name 'api_ref' is "
+        "too close to 'api-ref' ('-' and '_' count as the same in guide and part names)",
+    )),
     Case("root-is-int", conf(GUIDES.replace('"admin/index"', "5")), 2, (
         "guidebook: error: {src}/conf.py: guidebook_guides['operator']['root'] must be a "
         "string, not int",
