@@ -105,6 +105,11 @@ def test_portal_and_manifest(build_root: Builder) -> None:
         "page_type": None,
     }
     assert manifest["redirects"] == []
+    assert user["nav"] == [
+        {"docname": "user/index", "depth": 0},
+        {"docname": "user/upload", "depth": 1},
+        {"docname": "common/statuses", "depth": 1},
+    ]
 
 
 def test_search_index_and_general_index_hold_only_the_guide(build_root: Builder) -> None:

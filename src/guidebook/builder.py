@@ -32,6 +32,7 @@ from sphinx.util.inventory import InventoryFile
 from guidebook.audiences import get_domain
 from guidebook.audiences.model import audience_tag
 from guidebook.build.navigation import (
+    NavItem,
     Navigation,
     filter_toctree_entries,
     filtered_tocs,
@@ -133,6 +134,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         self._site: Site | None = None
         self._previous_manifest = _load_manifest(self.site_root / MANIFEST_NAME)
         self._navigation: dict[tuple[bool, bool], Navigation] = {}
+        self._nav_orders: dict[str, list[dict[str, Any]]] = {}
         self._saved_env_state: tuple[Any, Any] | None = None
 
     # -- the site model ----------------------------------------------------------
@@ -285,6 +287,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
             super().copy_assets()
 
     def _finish_part(self, part: Part) -> None:
+        self._nav_orders[part.name] = self._navigation_order(part)
         self._remove_departed_pages(part)
         with self._part_index_entries(part):
             self.gen_indices()
@@ -349,6 +352,22 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                 maxdepth = int(toctree.get("maxdepth", -1))
                 sections.append(nav_from_toctree(resolved, maxdepth, uri_to_doc.get))
         return Navigation(sections)
+
+    def _navigation_order(self, part: Part) -> list[dict[str, Any]]:
+        """The guide's pages in navigation order with their depth (for the manifest)."""
+        order: list[dict[str, Any]] = [{"docname": part.root, "depth": 0}]
+        seen = {part.root}
+
+        def walk(items: list[NavItem], depth: int) -> None:
+            for item in items:
+                if item.docname and not item.anchor and item.docname not in seen:
+                    seen.add(item.docname)
+                    order.append({"docname": item.docname, "depth": depth})
+                walk(item.children, depth + 1)
+
+        for section in self._resolve_navigation(part, True, True).sections:
+            walk(section.items, 1)
+        return order
 
     # -- the page context: audience switcher, home link ----------------------------------
 
@@ -425,12 +444,16 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         extra: list[dict[str, Any]] = []
         page_types = get_domain(self.env).page_types
         for part in self._published_parts():
+            nav = self._nav_orders.get(part.name)
+            if nav is None:
+                nav = self._previous_manifest.get("nav", {}).get(part.name, [])
             entry = {
                 "name": part.name,
                 "title": part.title,
                 "kind": part.kind,
                 "root": part.root,
                 "url": f"{part.name}/{part.root}{self.link_suffix}",
+                "nav": nav,
                 "pages": [
                     {
                         "docname": doc,
@@ -549,10 +572,12 @@ def _load_manifest(path: Path) -> dict[str, Any]:
         return {}
     pages_by_doc: dict[str, list[str]] = {}
     titles: dict[str, dict[str, str]] = {}
+    nav: dict[str, list[dict[str, Any]]] = {}
     for part in [*data.get("guides", []), *data.get("parts", [])]:
         titles[part["name"]] = {page["docname"]: page["title"] for page in part["pages"]}
+        nav[part["name"]] = part.get("nav", [])
         for page in part["pages"]:
             pages_by_doc.setdefault(page["docname"], []).append(part["name"])
-    return {"parts": titles.keys(), "pages_by_doc": pages_by_doc, "titles": titles}
+    return {"parts": titles.keys(), "pages_by_doc": pages_by_doc, "titles": titles, "nav": nav}
 
 
