@@ -330,6 +330,7 @@ def register_directive(app: Sphinx, config: Config) -> None:
 def record_links(app: Sphinx, doctree: nodes.document) -> None:
     """Note each ``:api:`` link of the page with its line and its audience blocks."""
     links: list[LinkEntry] = []
+    source = _SourceLines(app.env.doc2path(app.env.docname))
     for node in doctree.findall(addnodes.pending_xref):
         if node.get("refdomain") != ApiDomain.name:
             continue
@@ -340,10 +341,34 @@ def record_links(app: Sphinx, doctree: nodes.document) -> None:
                 names = set(ancestor[AUDIENCES_ATTR])
                 shown = names if shown is None else shown & names
             ancestor = ancestor.parent
-        links.append((str(node["reftarget"]), _line(node),
+        links.append((str(node["reftarget"]), source.find(node.rawsource, _line(node)),
                       tuple(sorted(shown)) if shown is not None else None))
     if links:
         get_api_domain(app.env).links[app.env.docname] = links
+
+
+class _SourceLines:
+    """Finds a role's own line: docutils gives inline nodes the line of their paragraph."""
+
+    def __init__(self, path: str | Path) -> None:
+        try:
+            self.lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            self.lines = []
+        self.used: set[tuple[int, int]] = set()
+
+    def find(self, rawsource: str, start: int) -> int:
+        first = rawsource.strip().splitlines()[0] if rawsource.strip() else ""
+        if not first:
+            return start
+        for number in range(start, min(start + 500, len(self.lines)) + 1):
+            column = self.lines[number - 1].find(first)
+            while column >= 0 and (number, column) in self.used:
+                column = self.lines[number - 1].find(first, column + 1)
+            if column >= 0:
+                self.used.add((number, column))
+                return number
+        return start
 
 
 def _line(node: nodes.Node) -> int:

@@ -53,7 +53,7 @@ class ApiDomain(Domain):
     label = "API operations"
     object_types = {"operation": ObjType("API operation", "operation")}  # noqa: RUF012
     roles = {"operation": ApiRole(innernodeclass=nodes.literal)}  # noqa: RUF012
-    initial_data: dict[str, Any] = {  # noqa: RUF012
+    initial_data = {  # noqa: RUF012
         "operations": {},
         "links": {},
     }

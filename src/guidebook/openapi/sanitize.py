@@ -59,7 +59,7 @@ def _replace_raw(node: nodes.raw, report: Report) -> None:
     if isinstance(node.parent, nodes.TextElement):
         node.replace_self(nodes.literal(text, text))
     else:
-        node.replace_self(nodes.literal_block(text, text))
+        node.replace_self(nodes.literal_block(text, text, language="none"))
 
 
 def _show(text: str) -> str:

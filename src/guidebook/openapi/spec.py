@@ -8,6 +8,7 @@ YAML (or JSON) file it came from.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -100,14 +101,14 @@ class _Loader(yaml.SafeLoader):
     billions of nodes for every consumer that walks the tree.
     """
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in an OpenAPI spec",
                 event.start_mark,
             )
-        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[str, Any] = {}
@@ -121,7 +122,7 @@ class _Loader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
-            mapping[key] = self.construct_object(value_node, deep=deep)  # type: ignore[no-untyped-call]
+            mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
 
@@ -293,8 +294,15 @@ def validate_spec(spec: Spec) -> list[Problem]:
         return [Problem("", f"the spec cannot be validated: {type(exc).__name__}: {exc}")]
     for error in errors:
         pointer = join_pointer("", *getattr(error, "absolute_path", ()))
+        # "... ('40x' was unexpected)": point at the unexpected key rather than its parent.
+        unexpected = _UNEXPECTED.search(str(getattr(error, "message", "")))
+        if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
+            pointer = join_pointer(pointer, unexpected.group(1))
         problems.append(Problem(pointer, f"invalid OpenAPI {version}: {_short(error)}"))
     return sorted(set(problems), key=lambda problem: spec.line_of(problem.pointer))
+
+
+_UNEXPECTED = re.compile(r"\('([^']*)' was unexpected\)")
 
 
 def _short(error: Exception) -> str:
@@ -447,7 +455,7 @@ def _instance_path(error: ValidationError) -> str:
 
 
 def _validator_for(version: str) -> tuple[Any, Any, Any]:
-    import openapi_schema_validator as oas  # type: ignore[import-untyped]
+    import openapi_schema_validator as oas
 
     if version.startswith("3.0."):
         return oas.OAS30Validator, oas.oas30_format_checker, DRAFT4
