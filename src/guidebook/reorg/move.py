@@ -125,7 +125,10 @@ def plan_move(
     files = {old_file: new_file}
     edits: list[Edit] = []
     contents: dict[Path, str] = {}
+    map_path = root / redirects_file
     for path in _scanned_files(root):
+        if path == map_path:
+            continue
         rel = _rel(path, root)
         moving = path == src_path
         try:
@@ -144,7 +147,6 @@ def plan_move(
         elif new_text != text:
             contents[path] = new_text
 
-    map_path = root / redirects_file
     try:
         map_text = map_path.read_text(encoding="utf-8") if map_path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
@@ -216,7 +218,7 @@ def _declares_audience(text: str) -> bool:
 
 def redirects_setting(source_dir: Path) -> str:
     """``guidebook_redirects_file`` from the project's conf.py (its default if unset)."""
-    conf = Path(source_dir, "conf.py")
+    conf = Path(os.path.abspath(source_dir), "conf.py")  # Sphinx chdirs while reading it
     if not conf.is_file():
         raise MoveError(f"{source_dir}: no conf.py here (is --source right?)")
     try:
