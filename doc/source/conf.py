@@ -35,6 +35,14 @@ guidebook_guides = {
     },
 }
 
+guidebook_parts = {
+    "releasenotes": {
+        "title": "Release notes",
+        "root": "releasenotes/index",
+        "description": "Every change, release by release, from reno.",
+    },
+}
+
 html_theme = "openstackdocs"
 openstackdocs_repo_name = "openstack/glance"
 openstackdocs_bug_project = "glance"
