@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page
 
 from tests.e2e.conftest import E2E_ROOTS, Reader, ServedSite, search_results
 from tests.e2e.sources import audience_only_words
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 
 def search_box(word: str) -> Callable[[Page], None]:
