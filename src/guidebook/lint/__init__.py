@@ -111,8 +111,8 @@ def lint(paths: Sequence[Path], options: LintOptions) -> list[Problem]:
     """
     rules = select_rules(options.select, options.ignore)
     source = options.source.resolve()
-    releasenotes = options.releasenotes or options.root / "releasenotes"
-    releasenotes = releasenotes if releasenotes.is_dir() else None
+    notes_dir = options.releasenotes or options.root / "releasenotes"
+    releasenotes = notes_dir if notes_dir.is_dir() else None
     settings = load_settings(source)
     spec = source / settings.guidebook.openapi_spec
     if not paths:

@@ -67,6 +67,13 @@ def _capture(name: str) -> Iterator[_Records]:
         logger.level, logger.propagate = saved
 
 
+# reno says it twice: while loading the note and again in lint_cmd.
+_UNKNOWN_SECTION = re.compile(
+    r"unrecognized section name (?P<name>\S+) in|The (?P<name2>\S+) section of \S+ is not a "
+    r"recognized section"
+)
+
+
 def _key_line(path: Path, key: str) -> int:
     pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?\s*:")
     try:
@@ -119,16 +126,22 @@ def check_release_notes(project: Project, context: TreeContext) -> Iterator[tupl
         except Exception as exc:  # reno scans the git history (dulwich errors, no repo)
             yield notes_root, 1, f"reno lint could not run: {type(exc).__name__}: {exc}"
             return
+    sections = ", ".join([conf.prelude_section_name] + [s.name for s in conf.sections])
+    reported: set[tuple[Path, int, str]] = set()
     for record in captured.records:
         message = record.getMessage()
         where = next((note for note in notes if str(note) in message), notes_root)
         line = 1
-        section = re.search(r"(?:section name|The) (\S+) (?:in|section)", message)
-        if where is not notes_root and section:
-            line = _key_line(where, section.group(1))
+        unknown = _UNKNOWN_SECTION.search(message)
+        if unknown and where is not notes_root:
+            name = unknown["name"] or unknown["name2"]
+            line = _key_line(where, name)
+            message = f"unknown section {name!r} (reno knows: {sections})"
         for note in notes:
-            message = message.replace(str(note), context.display(note))
-        yield where, line, message
+            message = message.replace(f" of {note}", "").replace(str(note), context.display(note))
+        if (where, line, message) not in reported:
+            reported.add((where, line, message))
+            yield where, line, message
 
 
 # -- the OpenAPI spec ------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Near-duplicate prose: word shingles, MinHash signatures and LSH banding.
 
-Every paragraph (and every section, as the union of its paragraphs) becomes the set of its
-word 3-grams. A MinHash signature of ``BANDS * ROWS`` values estimates the Jaccard
-similarity of two sets; splitting it into bands and bucketing units whose band is equal
-makes the pairs worth a look surface in linear time. Each candidate pair is then checked
-with the exact Jaccard similarity, so a report never rests on the estimate.
+Every paragraph (and every section, as the union of its paragraphs) becomes the set of
+its word 3-grams (hashed through word ids, so runs are reproducible). A MinHash
+signature of ``BANDS * ROWS`` values estimates the Jaccard similarity of two sets;
+splitting it into bands and bucketing units whose band is equal makes the pairs worth a
+look surface in linear time. Each candidate pair is then checked with the exact Jaccard
+similarity, so a report never rests on the estimate.
 
 With 10 bands of 4 rows, two units at 85 % similarity share a band with probability
 0.9994; units below 30 % rarely do.
@@ -13,7 +14,6 @@ With 10 bands of 4 rows, two units at 85 % similarity share a band with probabil
 from __future__ import annotations
 
 import dataclasses
-import random
 from collections.abc import Iterable, Sequence
 
 SHINGLE = 3
@@ -22,7 +22,7 @@ ROWS = 4
 _MASK = (1 << 64) - 1
 #: The kind of a unit too short to compare on its own (it still counts in its section).
 FRAGMENT = "fragment"
-_SEEDS = tuple(random.Random(20170222).getrandbits(64) for _ in range(BANDS * ROWS))
+_EMPTY = 1 << 64
 
 
 @dataclasses.dataclass
@@ -60,9 +60,34 @@ class Vocabulary:
 
 
 def signature(shingles: Iterable[int]) -> tuple[int, ...]:
-    """The MinHash signature: per seed, the least shingle hash XOR the seed."""
-    values = list(shingles)
-    return tuple(min([value ^ seed for value in values]) for seed in _SEEDS)
+    """The MinHash signature, by one-permutation hashing with densification.
+
+    One pass: each shingle hash falls into one of ``BANDS * ROWS`` bins (its remainder)
+    and the bin keeps the least quotient, so the cost is one step per shingle instead
+    of one per shingle and hash function. A bin no shingle fell into borrows the value
+    of the next filled bin to its right, offset by the distance, so that two similar
+    sets still agree there with a probability close to their Jaccard similarity.
+    """
+    size = BANDS * ROWS
+    bins = [_EMPTY] * size
+    for value in shingles:
+        quotient, remainder = divmod(value, size)
+        if quotient < bins[remainder]:
+            bins[remainder] = quotient
+    if _EMPTY not in bins:
+        return tuple(bins)
+    if all(value == _EMPTY for value in bins):
+        return tuple(bins)
+    dense = list(bins)
+    for index, value in enumerate(bins):
+        if value != _EMPTY:
+            continue
+        for distance in range(1, size):
+            borrowed = bins[(index + distance) % size]
+            if borrowed != _EMPTY:
+                dense[index] = borrowed + distance * _EMPTY
+                break
+    return tuple(dense)
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -76,11 +101,7 @@ def near_duplicates(units: Sequence[Unit], threshold: float) -> list[Match]:
     """Pairs of units in different files whose exact Jaccard similarity is >= *threshold*."""
     signatures: list[tuple[int, ...]] = []
     for unit in units:
-        if unit.members:
-            member_signatures = [signatures[index] for index in unit.members]
-            signatures.append(tuple(map(min, zip(*member_signatures, strict=True))))
-        else:
-            signatures.append(signature(unit.shingles))
+        signatures.append(signature(unit.shingles))
     seen: set[tuple[int, int]] = set()
     matches: list[Match] = []
     for band in range(BANDS):

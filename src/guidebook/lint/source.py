@@ -226,8 +226,8 @@ class _Reader:
         index = 0
         lines = self.lines
         while index < len(lines) and (
-            not lines[index].strip() or lines[index].startswith(".. ") and
-            not _DIRECTIVE.match(lines[index]) and not _TARGET.match(lines[index])
+            not lines[index].strip() or (lines[index].startswith(".. ") and
+            not _DIRECTIVE.match(lines[index]) and not _TARGET.match(lines[index]))
         ):
             index += 1
         while index < len(lines):
