@@ -36,6 +36,12 @@ guidebook_guides = {
 }
 
 guidebook_parts = {
+    "api-ref": {
+        "title": "API reference",
+        "root": "api-ref/index",
+        "description": "Every call of the Images API v2, generated from its OpenAPI "
+        "spec, with checked examples.",
+    },
     "releasenotes": {
         "title": "Release notes",
         "root": "releasenotes/index",

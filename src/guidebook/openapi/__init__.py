@@ -228,7 +228,13 @@ class OpenAPIDirective(SphinxDirective):
             "paths": {operation.path: inline_refs(spec, path_item)},
         }
         renderer = self.renderer_class(self.state, self.options)
-        lines = list(renderer.render_restructuredtext_markup(single))
+        lines: list[str] = []
+        for line in renderer.render_restructuredtext_markup(single):
+            # The renderer omits the blank line before a request example when the media
+            # type is not JSON (the JSON Patch one, for example): docutils needs it.
+            if line.lstrip().startswith(".. ") and lines and lines[-1].strip():
+                lines.append("")
+            lines.append(line)
         rendered = self._parse(lines, spec, operation.pointer, operation)
         for desc in _descs(rendered):
             signature = next(iter(desc.findall(addnodes.desc_signature)), None)
