@@ -87,7 +87,7 @@ def page_parts(
     """
     known = {spec.name for spec in specs}
     if declared is not None:
-        names = [name for name in declared if name in known]
+        names = [name for name in dict.fromkeys(declared) if name in known]
     else:
         names = list(default_parts(docname, specs))
     for spec in specs:
