@@ -105,7 +105,8 @@ EXPECTED = {
         "'fix' (reno knows: prelude, features, issues, upgrade, deprecations, critical, "
         "security, fixes, other)",
     ],
-    "GB501": ["api-ref/openapi.yaml:3: GB501 info: 'version' is a required property"],
+    "GB501": ["api-ref/openapi.yaml:2: GB501 invalid OpenAPI 3.1.0: 'version' is a required "
+              "property"],
 }
 
 
@@ -159,6 +160,19 @@ def test_near_identical_sections_in_different_guides(
         "admin/quotas.rst:4: GB301 section is 90% the same as the section at "
         "user/quotas.rst:4: write it once (a shared page with ':audience:', or a file both "
         "pages '.. include::')",
+    ]
+    assert status == 1
+
+
+def test_openapi_examples_are_checked(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project("GB501-example-bad")
+    status, lines, _ = run_lint(capsys)
+    assert lines == [
+        "api-ref/openapi.yaml:19: GB501 GET /v2/images: example 'example' of the response "
+        "200 (application/json) does not match its schema: 'none' is not of type 'array' "
+        "(at images)",
     ]
     assert status == 1
 

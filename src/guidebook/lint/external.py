@@ -7,7 +7,6 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -147,66 +146,15 @@ def check_release_notes(project: Project, context: TreeContext) -> Iterator[tupl
 # -- the OpenAPI spec ------------------------------------------------------------------
 
 
-def _yaml_line(node: yaml.Node | None, path: Sequence[Any]) -> int:
-    """The line of the value at *path* in a composed YAML document (1-based)."""
-    if node is None:
-        return 1
-    line = node.start_mark.line + 1
-    for key in path:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(key)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(
-            node.value
-        ):
-            child = node.value[key]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
-
-
-def validate_openapi(spec_path: Path) -> Iterator[tuple[int, str]]:
-    """Validate the OpenAPI spec at *spec_path* with openapi-spec-validator.
-
-    Yields ``(line, message)``. The line is found by following the error's path in
-    the YAML document.
-    """
-    from jsonschema_path import SchemaPath
-    from openapi_spec_validator.shortcuts import get_validator_cls
-    from openapi_spec_validator.validation.exceptions import ValidatorDetectError
-
-    text = spec_path.read_text(encoding="utf-8")
-    try:
-        spec = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        yield (mark.line + 1 if mark else 1), f"invalid YAML: {getattr(exc, 'problem', exc)}"
-        return
-    if not isinstance(spec, dict):
-        yield 1, "the OpenAPI spec is not a mapping"
-        return
-    try:
-        validator_cls = get_validator_cls(spec)
-    except ValidatorDetectError:
-        yield 1, "not an OpenAPI document: no 'openapi' (or 'swagger') version field"
-        return
-    validator = validator_cls(SchemaPath.from_dict(spec, base_uri=spec_path.as_uri()))
-    for error in validator.iter_errors():
-        location = list(getattr(error, "absolute_path", []) or getattr(error, "path", []))
-        where = "/".join(str(part) for part in location)
-        message = str(getattr(error, "message", error)).splitlines()[0]
-        yield _yaml_line(node, location), f"{where}: {message}" if where else message
-
-
 @tree_rule("GB501", "openapi")
 def check_openapi(project: Project, context: TreeContext) -> Iterator[tuple[Path, int, str]]:
-    """The OpenAPI spec (``guidebook_openapi_spec``) is not a valid OpenAPI document.
+    """The OpenAPI spec (``guidebook_openapi_spec``) is invalid or an example does not
+    match its schema (the checks of :mod:`guidebook.openapi.spec`, without a build).
 
     Bad::
 
         openapi: 3.1.0
+        info: {title: Images API}
         paths: {}
 
     Good::
@@ -215,9 +163,19 @@ def check_openapi(project: Project, context: TreeContext) -> Iterator[tuple[Path
         info: {title: Images API, version: "2.16"}
         paths: {}
     """
+    from guidebook.openapi.spec import SpecError, check_examples, load_spec, validate_spec
+
     del project
-    spec = context.openapi_spec
-    if spec is None or not spec.is_file():
+    path = context.openapi_spec
+    if path is None or not path.is_file():
         return
-    for line, message in validate_openapi(spec):
-        yield spec, line, message
+    try:
+        spec = load_spec(path)
+    except SpecError as exc:
+        yield path, exc.line, exc.message
+        return
+    problems = validate_spec(spec)
+    if not problems:
+        problems = check_examples(spec)[0]
+    for problem in problems:
+        yield path, spec.line_of(problem.pointer), problem.message
