@@ -66,7 +66,7 @@ def test_small_spec_builds_strict_with_one_anchor_per_operation(build_root: Buil
     assert images < html.index('id="api-get-v2-images"') < admin
     assert admin < html.index('id="api-post-v2-images-image-id-actions-deactivate"')
     assert "Operations for administrators." in html
-    assert "guidebook: openapi.yaml: 3 operations, 5 examples checked" in result.output
+    assert "guidebook: openapi.yaml: 4 operations, 7 examples checked" in result.output
 
 
 def test_x_audience_is_shown_on_the_operation(build_root: Builder) -> None:
@@ -81,6 +81,16 @@ def test_x_audience_is_shown_on_the_operation(build_root: Builder) -> None:
 def test_named_example_is_rendered(build_root: Builder) -> None:
     html = build_root("openapi").html(*API)
     assert "0a7e1d4c-3f2b-4d55-8e6a-7b9c1d2e3f40" in html
+
+
+def test_every_named_request_example_is_shown(build_root: Builder) -> None:
+    html = build_root("openapi").html(*API)
+    start = html.index('id="api-post-v2-images"')
+    create = html[start:html.index('id="api-get-v2-images-image-id"')]
+    assert '<p class="rubric">Request examples</p>' in create
+    assert "<strong>minimal</strong>: Only an ID" in create
+    assert "<strong>named</strong>: An ID and a name" in create
+    assert "debian" in create
 
 
 def test_openapi_30_and_31_specs_both_build(build_root: Builder) -> None:

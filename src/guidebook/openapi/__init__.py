@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -42,6 +43,7 @@ from guidebook.openapi.spec import (
     SpecError,
     check_examples,
     inline_refs,
+    iter_examples,
     join_pointer,
     load_spec,
     validate_spec,
@@ -245,11 +247,31 @@ class OpenAPIDirective(SphinxDirective):
             if operation.anchor not in signature["ids"]:
                 signature["ids"].insert(0, operation.anchor)
             desc["classes"].append("guidebook-api-operation")
-            if operation.audiences:
-                content = next(iter(desc.findall(addnodes.desc_content)), None)
-                if content is not None:
+            content = next(iter(desc.findall(addnodes.desc_content)), None)
+            if content is not None:
+                if operation.audiences:
                     content.insert(0, self._audience_note(operation))
+                content += self._more_examples(spec, operation)
         return rendered
+
+    def _more_examples(self, spec: Spec, operation: Operation) -> list[nodes.Node]:
+        """The named request examples the renderer leaves out (it shows the first only)."""
+        extra = [example for example in iter_examples(spec)
+                 if example.operation == operation.key
+                 and example.place.startswith("request body")]
+        if len(extra) < 2:
+            return []
+        result: list[nodes.Node] = [nodes.rubric("", "Request examples")]
+        for example in extra:
+            summary = spec.get(example.value_pointer.rpartition("/")[0]).get("summary", "")
+            line = nodes.paragraph("", "", nodes.strong(example.name, example.name))
+            if summary:
+                line += nodes.Text(f": {' '.join(str(summary).split())}")
+            text = json.dumps(example.value, indent=2, ensure_ascii=False)
+            block = nodes.literal_block(text, text, language="json")
+            block["classes"].append("guidebook-api-example")
+            result += [line, block]
+        return result
 
     def _audience_note(self, operation: Operation) -> nodes.paragraph:
         titles = {part.name: part.title for part in part_specs(self.env)}

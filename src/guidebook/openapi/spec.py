@@ -289,7 +289,8 @@ def validate_spec(spec: Spec) -> list[Problem]:
                         f"unsupported OpenAPI version ({found}); use 3.0.x or 3.1.x")]
     problems = []
     try:
-        errors = list(validator_class(spec.data, base_uri=spec.path.resolve().as_uri()).iter_errors())
+        validator = validator_class(spec.data, base_uri=spec.path.resolve().as_uri())
+        errors = list(validator.iter_errors())
     except Exception as exc:  # the validator gives up on some broken documents
         return [Problem("", f"the spec cannot be validated: {type(exc).__name__}: {exc}")]
     for error in errors:
