@@ -279,3 +279,13 @@ def test_lsh_finds_every_pair_brute_force_finds() -> None:
     found = {(m.first.file, m.second.file) for m in near_duplicates(units, 0.85)}
     assert len(expected) > 40
     assert found == expected
+
+
+def test_many_copies_are_compared_with_the_first_only() -> None:
+    vocabulary = Vocabulary()
+    text = [f"w{i}" for i in range(30)]
+    units = [Unit(i, 1, "paragraph", vocabulary.shingles(text)) for i in range(100)]
+    matches = near_duplicates(units, 0.85)
+    assert sorted((m.first.file, m.second.file) for m in matches) == [
+        (0, j) for j in range(1, 100)
+    ]

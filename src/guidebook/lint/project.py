@@ -314,9 +314,11 @@ class Project:
         vocabulary = similarity.Vocabulary()
         units: list[similarity.Unit] = []
         self.unit_pages: list[Page] = []
+        self._unit_index: dict[str, int] = {}
         for number, docname in enumerate(sorted(self.pages)):
             page = self.pages[docname]
             self.unit_pages.append(page)
+            self._unit_index[docname] = number
             sections: dict[int, list[int]] = {}
             words: dict[int, int] = {}
             for paragraph in page.source.paragraphs:
@@ -347,6 +349,18 @@ class Project:
             match for match in matches
             if (index[id(match.first)], index[id(match.second)]) not in covered
         ]
+
+    @functools.cached_property
+    def _matches_by_file(self) -> dict[int, list[similarity.Match]]:
+        result: dict[int, list[similarity.Match]] = {}
+        for match in self.near_duplicates:
+            result.setdefault(match.first.file, []).append(match)
+            result.setdefault(match.second.file, []).append(match)
+        return result
+
+    def matches_of(self, page: Page) -> list[similarity.Match]:
+        """The near-duplicate pairs *page* takes part in."""
+        return self._matches_by_file.get(self._unit_index.get(page.docname, -1), [])
 
     def page_of_unit(self, unit: similarity.Unit) -> Page:
         _ = self.near_duplicates

@@ -23,6 +23,9 @@ _MASK = (1 << 64) - 1
 #: The kind of a unit too short to compare on its own (it still counts in its section).
 FRAGMENT = "fragment"
 _EMPTY = 1 << 64
+#: Above this many units in one bucket, each is compared with the first one only, so a
+#: boilerplate paragraph on every page costs linear, not quadratic, time.
+BUCKET_LIMIT = 32
 
 
 @dataclasses.dataclass
@@ -114,14 +117,18 @@ def near_duplicates(units: Sequence[Unit], threshold: float) -> list[Match]:
         for members in buckets.values():
             if len(members) < 2:
                 continue
-            for position, i in enumerate(members):
-                for j in members[position + 1 :]:
-                    if units[i].file == units[j].file or units[i].kind != units[j].kind:
-                        continue
-                    if (i, j) in seen:
-                        continue
-                    seen.add((i, j))
-                    similarity = jaccard(units[i].shingles, units[j].shingles)
-                    if similarity >= threshold:
-                        matches.append(Match(units[i], units[j], similarity))
+            # Many copies of one text: compare each with the first, not every pair.
+            pairs = (
+                ((members[0], j) for j in members[1:]) if len(members) > BUCKET_LIMIT
+                else ((i, j) for p, i in enumerate(members) for j in members[p + 1 :])
+            )
+            for i, j in pairs:
+                if units[i].file == units[j].file or units[i].kind != units[j].kind:
+                    continue
+                if (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                similarity = jaccard(units[i].shingles, units[j].shingles)
+                if similarity >= threshold:
+                    matches.append(Match(units[i], units[j], similarity))
     return matches
