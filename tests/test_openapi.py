@@ -338,3 +338,15 @@ def test_hostile_rst_description_is_inert(edited: Callable[..., BuildResult]) ->
 ])
 def test_url_schemes(uri: str, safe: bool) -> None:
     assert is_safe_uri(uri) is safe
+
+
+def test_dangling_and_external_refs_are_reported_at_their_line(
+    edited: Callable[..., BuildResult],
+) -> None:
+    result = edited("openapi", {SPEC: ('                $ref: "#/components/schemas/ImageList"',
+                                       '                $ref: "other.yaml#/ImageList"')})
+    spec = result.source / SPEC
+    line = line_of(spec, "other.yaml")
+    assert (f"{spec}:{line}: WARNING: $ref 'other.yaml#/ImageList': only references inside "
+            "the spec ('#/...') are supported [guidebook.openapi-invalid]") in warnings(result)
+    assert result.status != 0 and "Traceback" not in result.output

@@ -42,6 +42,8 @@ from guidebook.openapi.spec import (
     Spec,
     SpecError,
     check_examples,
+    escape_html,
+    html_in_descriptions,
     inline_refs,
     iter_examples,
     join_pointer,
@@ -144,6 +146,10 @@ class OpenAPIDirective(SphinxDirective):
         for problem in example_problems:
             warn(WarningCode.OPENAPI_EXAMPLE, problem.message,
                  location=spec.location(problem.pointer))
+        if self._markdown:
+            for problem in html_in_descriptions(spec):
+                warn(WarningCode.OPENAPI_UNSAFE, problem.message,
+                     location=spec.location(problem.pointer))
         self._check_audiences(spec)
         logger.info("guidebook: %s: %d operations, %d examples checked", path.name,
                     len(spec.operations()), checked)
@@ -210,11 +216,19 @@ class OpenAPIDirective(SphinxDirective):
             groups.append((UNTAGGED_TITLE, "", members[None]))
         return groups
 
+    @property
+    def _markdown(self) -> bool:
+        return bool(self.options.get("markup", "commonmark") == "commonmark")
+
+    def _escaped(self, value: Any) -> Any:
+        """In Markdown, HTML tags in descriptions would become raw HTML: make them text."""
+        return escape_html(value) if self._markdown else value
+
     def _markup(self, text: str) -> str:
-        if self.options.get("markup", "commonmark") == "commonmark":
+        if self._markdown:
             import sphinx_mdinclude  # type: ignore[import-untyped]
 
-            return cast("str", sphinx_mdinclude.convert(text))
+            return cast("str", sphinx_mdinclude.convert(escape_html(text, "description")))
         return text
 
     def _render_operation(self, spec: Spec, operation: Operation) -> list[nodes.Node]:
@@ -227,7 +241,7 @@ class OpenAPIDirective(SphinxDirective):
         single = {
             "openapi": spec.data.get("openapi"),
             "info": copy.deepcopy(spec.data.get("info", {})),
-            "paths": {operation.path: inline_refs(spec, path_item)},
+            "paths": {operation.path: self._escaped(inline_refs(spec, path_item))},
         }
         renderer = self.renderer_class(self.state, self.options)
         lines: list[str] = []

@@ -42,26 +42,26 @@ def sanitize(tree: list[nodes.Node], report: Report) -> None:
             if isinstance(node, nodes.raw):
                 _replace_raw(node, report)
             elif isinstance(node, nodes.reference) and not is_safe_uri(node.get("refuri", "")):
-                report(node, f"link to {_show(node['refuri'])} removed (unsafe URL scheme)")
+                report(node, f"link to {show(node['refuri'])} removed (unsafe URL scheme)")
                 inline = nodes.inline(node.rawsource, "", *node.children)
                 node.replace_self(inline)
             elif isinstance(node, nodes.target) and not is_safe_uri(node.get("refuri", "")):
-                report(node, f"link target {_show(node['refuri'])} removed (unsafe URL scheme)")
+                report(node, f"link target {show(node['refuri'])} removed (unsafe URL scheme)")
                 del node["refuri"]
             elif isinstance(node, nodes.image) and not is_safe_uri(node.get("uri", "")):
-                report(node, f"image {_show(node['uri'])} removed (unsafe URL scheme)")
+                report(node, f"image {show(node['uri'])} removed (unsafe URL scheme)")
                 node.replace_self(nodes.Text(str(node.get("alt", ""))))
 
 
 def _replace_raw(node: nodes.raw, report: Report) -> None:
     text = node.astext()
-    report(node, f"raw {node.get('format', '')} markup shown as text: {_show(text)}")
+    report(node, f"raw {node.get('format', '')} markup shown as text: {show(text)}")
     if isinstance(node.parent, nodes.TextElement):
         node.replace_self(nodes.literal(text, text))
     else:
         node.replace_self(nodes.literal_block(text, text, language="none"))
 
 
-def _show(text: str) -> str:
+def show(text: str) -> str:
     text = " ".join(text.split())
     return repr(text if len(text) <= 60 else text[:57] + "...")

@@ -274,10 +274,104 @@ def inline_refs(spec: Spec, value: Any, stack: tuple[str, ...] = ()) -> Any:
 # -- validating the spec -------------------------------------------------------------------
 
 
+def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (pointer, value) in the tree, depth first (the tree has no aliases: finite)."""
+    yield pointer, value
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from walk(item, join_pointer(pointer, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, join_pointer(pointer, index))
+
+
+def check_refs(spec: Spec) -> list[Problem]:
+    """Every ``$ref`` must point inside the spec, at something, and not only at itself.
+
+    References to other files or URLs are refused: spec text is untrusted, and following
+    them would read local files or fetch URLs during the build.
+    """
+    problems: list[Problem] = []
+    loops: set[frozenset[str]] = set()
+    for pointer, value in walk(spec.data):
+        if not isinstance(value, Mapping) or not isinstance(value.get("$ref"), str):
+            continue
+        ref: str = value["$ref"]
+        at = join_pointer(pointer, "$ref")
+        if not ref.startswith("#"):
+            problems.append(Problem(at, f"$ref {ref!r}: only references inside the spec "
+                                        "('#/...') are supported"))
+            continue
+        chain = [ref]
+        while True:
+            try:
+                target = spec.get(chain[-1][1:])
+            except (KeyError, IndexError, ValueError):
+                if len(chain) == 1:
+                    problems.append(Problem(at, f"$ref {ref!r} points to nothing in the spec"))
+                break
+            following = target.get("$ref") if isinstance(target, Mapping) else None
+            if not isinstance(following, str) or not following.startswith("#"):
+                break
+            if following in chain:
+                cycle = frozenset(chain[chain.index(following):])
+                if cycle not in loops:
+                    loops.add(cycle)
+                    problems.append(Problem(at, f"$ref {ref!r} never reaches a schema: "
+                                                f"{' -> '.join([*chain, following])}"))
+                break
+            chain.append(following)
+    return problems
+
+
+#: An HTML tag, comment or processing instruction (not an autolink like ``<https://...>``).
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|<!|<\?")
+
+
+def _operation_label(pointer: str) -> str:
+    tokens = split_pointer(pointer)
+    if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in HTTP_METHODS:
+        return f"{tokens[2].upper()} {tokens[1]}: "
+    return ""
+
+
+def html_in_descriptions(spec: Spec) -> list[Problem]:
+    """Descriptions holding HTML tags: Markdown would pass them through as raw HTML."""
+    from guidebook.openapi.sanitize import show
+
+    problems = []
+    for pointer, value in walk(spec.data):
+        if pointer.endswith("/description") and isinstance(value, str):
+            found = _TAG.search(value)
+            if found:
+                # Blamed on the operation, like the other unsafe-markup warnings.
+                tokens = split_pointer(pointer)
+                if _operation_label(pointer):
+                    pointer = join_pointer("", *tokens[:3])
+                problems.append(Problem(pointer, (
+                    f"{_operation_label(pointer)}raw html markup shown as text: "
+                    f"{show(value[found.start():])}")))
+    return problems
+
+
+def escape_html(value: Any, key: str = "") -> Any:
+    """A copy of *value* whose descriptions show ``<tag`` as text in Markdown (``\\<``)."""
+    if isinstance(value, Mapping):
+        return {name: escape_html(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [escape_html(item) for item in value]
+    if key == "description" and isinstance(value, str):
+        return _TAG.sub(lambda found: "\\" + found.group(0), value)
+    return value
+
+
 def validate_spec(spec: Spec) -> list[Problem]:
     """Check *spec* against the OpenAPI 3.0 or 3.1 schema with openapi-spec-validator."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+    ref_problems = check_refs(spec)
+    if ref_problems:  # the validator would fail on them with a traceback-like message
+        return sorted(ref_problems, key=lambda problem: spec.line_of(problem.pointer))
     version = spec.version
     if version.startswith("3.0."):
         validator_class: Any = OpenAPIV30SpecValidator
