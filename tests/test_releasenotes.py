@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,11 @@ def test_missing_git_repository_is_one_clear_warning(tmp_path: Path) -> None:
     assert "No release note concerns the readers of this guide yet." in result.html(
         "user", "whats-new")
     assert "Traceback" not in result.output
+
+
+def test_audience_comments_keep_reno_lint_clean(repo: Path) -> None:
+    lint = [sys.executable, "-c", "from reno.main import main; raise SystemExit(main(['lint']))"]
+    clean = subprocess.run(lint, cwd=repo, capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    commit_notes(repo, {"typo-bbbbbbbbbbbbbbbb.yaml": "---\naudience:\n  - user\n"}, "typo")
+    assert subprocess.run(lint, cwd=repo, capture_output=True).returncode == 1

@@ -385,7 +385,7 @@ class WhatsNewDirective(_NotesDirective):
         guides: Sequence[str], linked: bool,
     ) -> addnodes.only:
         block = _only(_union(item.audiences for item in items), guides)
-        block += nodes.rubric(spec.title, spec.title)
+        block.append(nodes.rubric(spec.title, spec.title))
         container: nodes.Element = block if spec.prelude else nodes.bullet_list()
         for item in items:
             entry = _only(item.audiences, guides)
