@@ -32,8 +32,8 @@ from sphinx.util.inventory import InventoryFile
 from guidebook.audiences import get_domain
 from guidebook.audiences.model import audience_tag
 from guidebook.build.navigation import (
-    NavItem,
     Navigation,
+    NavItem,
     filter_toctree_entries,
     filtered_tocs,
     nav_from_toctree,
