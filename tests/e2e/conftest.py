@@ -310,8 +310,17 @@ def search_results(reader: Reader, site: ServedSite, part: str,
     return found
 
 
+#: Screenshots stop this far down a long page (the API reference runs for metres).
+SCREENSHOT_MAX_HEIGHT = 3000
+
+
 def screenshot(page: Page, name: str) -> Path:
+    """Save what a reader sees of *page*, top to bottom (at most SCREENSHOT_MAX_HEIGHT px)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    height = int(page.evaluate("document.documentElement.scrollHeight"))
+    width = int(page.evaluate("document.documentElement.clientWidth"))
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": 0, "y": 0, "width": width,
+                          "height": min(height, SCREENSHOT_MAX_HEIGHT)})
     return path
