@@ -196,15 +196,15 @@ def test_no_local_link_fails(flagship_crawl: Crawl, flagship: ServedSite) -> Non
     every_page = {urljoin(flagship.url, page["url"]) for part in flagship.parts
                   for page in part["pages"]}
     assert every_page <= flagship_crawl.pages
-    assert flagship_crawl.broken == []
+    assert not flagship_crawl.broken, "broken local links:\n" + "\n".join(flagship_crawl.broken)
 
 
 def test_no_local_anchor_is_missing(flagship_crawl: Crawl) -> None:
-    assert flagship_crawl.missing_anchors == []
+    assert not flagship_crawl.missing_anchors, "\n".join(flagship_crawl.missing_anchors)
 
 
 def test_no_page_shows_markup_errors(flagship_crawl: Crawl) -> None:
-    assert flagship_crawl.error_markup == []
+    assert not flagship_crawl.error_markup, "\n".join(flagship_crawl.error_markup)
 
 
 # -- screenshots -------------------------------------------------------------------------------
