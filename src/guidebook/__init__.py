@@ -32,8 +32,13 @@ def check_config(app: Sphinx, config: Config) -> None:
         config.root_doc = specs[0].root
     # A page's source holds every guide's audience blocks: publishing it would leak them.
     config.html_copy_source = False
-    config.templates_path.append(str(_HERE / "portal" / "templates"))
-    config.html_static_path.append(str(_HERE / "portal" / "static"))
+    # New lists, not append(): the defaults are shared between Sphinx apps in one process.
+    templates = str(_HERE / "portal" / "templates")
+    if templates not in config.templates_path:
+        config.templates_path = [*config.templates_path, templates]
+    static = str(_HERE / "portal" / "static")
+    if static not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, static]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
