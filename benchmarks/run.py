@@ -29,6 +29,7 @@ import contextlib
 import dataclasses
 import hashlib
 import io
+import json
 import os
 import platform
 import pstats
@@ -40,6 +41,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -294,12 +296,16 @@ def rewritten_table(rows: list[Row], meta: dict[int, dict[str, object]]) -> str:
 @dataclasses.dataclass
 class Goal:
     name: str
-    ok: bool | None  # None: not measured in this run
+    ok: bool | None  # judged on wall time (memory: peak RSS); None: not measured
     detail: str
+    cpu_ok: bool | None = None  # the same goal judged on CPU time, where it applies
 
     def line(self) -> str:
-        verdict = {True: "PASS", False: "FAIL", None: "N/A "}[self.ok]
-        return f"- **{verdict}** {self.name}: {self.detail}"
+        words = {True: "PASS", False: "FAIL", None: "N/A"}
+        verdict = f"**{words[self.ok]}**"
+        if self.cpu_ok is not None:
+            verdict += f" (on CPU time: {words[self.cpu_ok]})"
+        return f"- {verdict} {self.name}: {self.detail}"
 
 
 def goals(rows: list[Row]) -> list[Goal]:
@@ -317,7 +323,9 @@ def goals(rows: list[Row]) -> list[Goal]:
         result.append(Goal(
             f"[{theme}] whole site <= {GOAL_SPEED}x plain sphinx-build at N={size}",
             ratio <= GOAL_SPEED if size == 1200 else None,
-            f"{row.guidebook.seconds:.1f} s / {row.plain.seconds:.1f} s = {ratio:.2f}x{note} "
+            cpu_ok=row.guidebook.cpu / row.plain.cpu <= GOAL_SPEED if size == 1200 else None,
+            detail=f"{row.guidebook.seconds:.1f} s / {row.plain.seconds:.1f} s = "
+            f"{ratio:.2f}x{note} "
             f"(CPU time: {row.guidebook.cpu:.1f} s / {row.plain.cpu:.1f} s = "
             f"{row.guidebook.cpu / row.plain.cpu:.2f}x)",
         ))
@@ -327,9 +335,12 @@ def goals(rows: list[Row]) -> list[Goal]:
             result.append(Goal(
                 f"[{theme}] linear: time(2400) <= {GOAL_LINEAR} x time(1200)",
                 large / small <= GOAL_LINEAR,
-                f"{large:.1f} s / {small:.1f} s = {large / small:.2f}x (CPU time "
+                cpu_ok=(by_size[2400].guidebook.cpu / by_size[1200].guidebook.cpu
+                        <= GOAL_LINEAR),
+                detail=f"{large:.1f} s / {small:.1f} s = {large / small:.2f}x (CPU time "
                 f"{by_size[2400].guidebook.cpu / by_size[1200].guidebook.cpu:.2f}x) "
-                f"(plain Sphinx: {by_size[2400].plain.seconds / by_size[1200].plain.seconds:.2f}x)",
+                f"(plain Sphinx: "
+                f"{by_size[2400].plain.seconds / by_size[1200].plain.seconds:.2f}x)",
             ))
         else:
             result.append(Goal(f"[{theme}] linear: time(2400) <= {GOAL_LINEAR} x time(1200)",
@@ -338,12 +349,16 @@ def goals(rows: list[Row]) -> list[Goal]:
         checked = [n for n in sizes if n >= 1200] or sizes
         ratios = {n: by_size[n].incremental.seconds / by_size[n].guidebook.seconds
                   for n in checked}
+        cpu_ratios = {n: by_size[n].incremental.cpu / by_size[n].guidebook.cpu
+                      for n in checked}
         result.append(Goal(
             f"[{theme}] one-page edit <= {GOAL_INCREMENTAL:.0%} of a full build",
             all(value <= GOAL_INCREMENTAL for value in ratios.values()),
-            ", ".join(f"N={n}: {by_size[n].incremental.seconds:.1f} s / "
-                      f"{by_size[n].guidebook.seconds:.1f} s = {value:.1%}"
-                      for n, value in ratios.items()),
+            cpu_ok=all(value <= GOAL_INCREMENTAL for value in cpu_ratios.values()),
+            detail=", ".join(f"N={n}: {by_size[n].incremental.seconds:.1f} s / "
+                             f"{by_size[n].guidebook.seconds:.1f} s = {value:.1%} "
+                             f"(CPU time {cpu_ratios[n]:.1%})"
+                             for n, value in ratios.items()),
         ))
         memory = {n: by_size[n].guidebook.mb / by_size[n].plain.mb for n in checked}
         result.append(Goal(
@@ -450,7 +465,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, metavar="N", default=None,
                         help="instead of the matrix: profile guidebook build of N pages")
     parser.add_argument("--top", type=int, default=35, help="rows of profile output")
+    parser.add_argument("--render", type=Path, default=None, metavar="JSON",
+                        help="only re-render the report from a saved results.json")
     args = parser.parse_args(argv)
+    if args.render is not None:
+        saved = json.loads(args.render.read_text(encoding="utf-8"))
+        report = render(
+            [row_from_json(row) for row in saved["rows"]],
+            {int(pages): meta for pages, meta in saved["metas"].items()},
+            saved["lint"], saved["context"], False,
+        )
+        print(report)
+        if args.results is not None:
+            args.results.write_text(report, encoding="utf-8")
+        return 0
     sizes = sorted({int(size) for size in parse_list(args.sizes)})
     themes = parse_list(args.themes)
     if args.quick:
@@ -460,6 +488,13 @@ def main(argv: list[str] | None = None) -> int:
         results = HERE / "RESULTS.md"
     python = sys.executable
     started = machine()
+    context = {
+        **started,
+        "commit": commit(),
+        "command": shlex.join(["python", "benchmarks/run.py",
+                               *(sys.argv[1:] if argv is None else argv)]),
+        "software": versions(),
+    }
     with workdir(args.work, args.keep) as work:
         bench = Bench(work, python)
         if args.profile is not None:
@@ -479,19 +514,31 @@ def main(argv: list[str] | None = None) -> int:
                 lint = f"On the {pages}-page tree:\n\n" + lint_row(bench, tree)
             if not args.keep and args.work is None:
                 shutil.rmtree(tree, ignore_errors=True)
-    report = render(rows, metas, lint, started, argv, args.quick)
+    context["load_end"] = machine()["load"]
+    report = render(rows, metas, lint, context, args.quick)
     print(report)
     if results is not None:
         results.write_text(report, encoding="utf-8")
-        say(f"wrote {results}")
+        raw = {"rows": [dataclasses.asdict(row) for row in rows],
+               "metas": {str(pages): meta for pages, meta in metas.items()},
+               "lint": lint, "context": context}
+        results.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n",
+                                                encoding="utf-8")
+        say(f"wrote {results} and {results.with_suffix('.json')}")
     return 0
 
 
+def row_from_json(data: dict[str, Any]) -> Row:
+    return Row(
+        pages=data["pages"], theme=data["theme"], plain=Run(**data["plain"]),
+        naive=[Run(**run) for run in data["naive"]], guidebook=Run(**data["guidebook"]),
+        incremental=Run(**data["incremental"]), rewritten=data["rewritten"],
+        warnings=data["warnings"],
+    )
+
+
 def render(rows: list[Row], metas: dict[int, dict[str, object]], lint: str,
-           started: dict[str, str], argv: list[str] | None, quick: bool) -> str:
-    ended = machine()
-    command = shlex.join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None
-                                                           else argv)])
+           context: dict[str, str], quick: bool) -> str:
     guides = "\n".join(
         f"- N={pages}: " + ", ".join(f"{name} {count}" for name, count in
                                       meta["guides"].items())  # type: ignore[attr-defined]
@@ -519,12 +566,12 @@ def render(rows: list[Row], metas: dict[int, dict[str, object]], lint: str,
         "`.. audience::` blocks and `:audience:` fields: four guides, portal, manifest.",
         "- **one-page edit**: after that build, the body text of one shared page is "
         "changed and `guidebook build` (incremental) runs again.\n",
-        f"Command: `{command}`  ",
-        f"Commit: `{commit()}`  ",
-        f"Machine: {started['cpus']} CPUs ({started['cpu']}), {started['memory']} RAM, "
-        f"shared with other work: load average {started['load']} at the start, "
-        f"{ended['load']} at the end  ",
-        f"Software: {versions()}\n",
+        f"Command: `{context['command']}`  ",
+        f"Commit: `{context['commit']}` (at the start of the run)  ",
+        f"Machine: {context['cpus']} CPUs ({context['cpu']}), {context['memory']} RAM, "
+        f"shared with other work: load average {context['load']} at the start, "
+        f"{context.get('load_end', '?')} at the end  ",
+        f"Software: {context['software']}\n",
     ]
     if quick:
         out.append("**Quick run (N=300, one theme): indicative only.**\n")
