@@ -286,11 +286,20 @@ def rewritten_table(rows: list[Row], meta: dict[int, dict[str, object]]) -> str:
         info = meta[row.pages]
         target = f"{info['edit_target']} ({', '.join(info['edit_target_audiences'])})"  # type: ignore[arg-type]
         groups = "; ".join(
-            f"{folder}: {len(files)} ({', '.join(files)})"
+            f"{folder}: {len(files)} ({_short(files)})"
             for folder, files in row.rewritten.items()
         ) or "none"
         out.append(f"| {row.pages} | {row.theme} | {target} | {groups} |")
     return "\n".join(out) + "\n"
+
+
+def _short(files: list[str]) -> str:
+    """File names, with the theme's static files counted rather than listed."""
+    static = [name for name in files if name.startswith("_static/")]
+    shown = [name for name in files if not name.startswith("_static/")]
+    if static:
+        shown.append(f"{len(static)} files in _static/")
+    return ", ".join(shown)
 
 
 @dataclasses.dataclass
@@ -392,7 +401,8 @@ def lint_row(bench: Bench, tree: Path) -> str:
                    cwd=tree)
     return (
         "| tool | wall s | peak MB | exit |\n|---|---:|---:|---:|\n"
-        f"| `{shlex.join(lint_cmd[1:]).replace(str(tree), 'TREE')}` | {lint.seconds:.1f} "
+        f"| `{shlex.join(['guidebook', *lint_cmd[3:]]).replace(str(tree), 'TREE')}` "
+        f"| {lint.seconds:.1f} "
         f"| {lint.mb:.0f} | {lint.status} |\n"
         f"| `doc8 TREE/guidebook` | {doc8.seconds:.1f} | {doc8.mb:.0f} | {doc8.status} |\n"
         f"\nRatio guidebook lint / doc8: {lint.seconds / doc8.seconds:.2f}x\n"
@@ -585,6 +595,10 @@ def render(rows: list[Row], metas: dict[int, dict[str, object]], lint: str,
         "Files whose mtime changed in the incremental build, per output folder "
         "(`/` = the site root: portal and manifest).\n",
         rewritten_table(rows, metas),
+        "Expected: the edited page in each of its three guides, the search index, general "
+        "index, search page and `objects.inv` of those guides, and the guide's landing page "
+        "(Sphinx rewrites a page whose toctree lists a changed page); the contributor guide "
+        "is untouched. The theme's static files are copied again into every guide written.\n",
         "## Trees\n",
         "Pages per guide (shared pages counted in each of their guides):\n",
         guides,
@@ -595,7 +609,8 @@ def render(rows: list[Row], metas: dict[int, dict[str, object]], lint: str,
         "",
     ]
     if lint:
-        out += ["## Lint\n", lint]
+        out += ["## Lint\n", lint.replace("`-m guidebook.cli lint", "`guidebook lint")]
+    out.append("Profile, hot spots and what the figures mean: see `benchmarks/README.md`.")
     return "\n".join(out) + "\n"
 
 
