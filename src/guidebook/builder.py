@@ -33,7 +33,6 @@ from guidebook.audiences import get_domain
 from guidebook.audiences.model import audience_tag
 from guidebook.build.navigation import (
     Navigation,
-    NavItem,
     filter_toctree_entries,
     filtered_tocs,
     nav_from_toctree,
@@ -104,6 +103,17 @@ class PartIndexBuilder(IndexBuilder):
         self._all_titles = {}
         self._index_entries = {}
         self._domains = cast("Any", _PartDomains(builder, part))
+        # A shared page is indexed once per guide; Sphinx memoises stems per page only.
+        stem = self.lang.stem
+        cache = builder.stem_cache
+
+        def cached_stem(word: str) -> str:
+            stemmed = cache.get(word)
+            if stemmed is None:
+                stemmed = cache[word] = stem(word)
+            return stemmed
+
+        self.lang.stem = cached_stem  # type: ignore[method-assign]
 
 
 class FilterForeignToctreeEntries(SphinxPostTransform):
@@ -135,6 +145,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         self._previous_manifest = _load_manifest(self.site_root / MANIFEST_NAME)
         self._navigation: dict[tuple[bool, bool], Navigation] = {}
         self._nav_orders: dict[str, list[dict[str, Any]]] = {}
+        self.stem_cache: dict[str, str] = {}
         self._saved_env_state: tuple[Any, Any] | None = None
 
     # -- the site model ----------------------------------------------------------
@@ -354,19 +365,23 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         return Navigation(sections)
 
     def _navigation_order(self, part: Part) -> list[dict[str, Any]]:
-        """The guide's pages in navigation order with their depth (for the manifest)."""
-        order: list[dict[str, Any]] = [{"docname": part.root, "depth": 0}]
-        seen = {part.root}
+        """The guide's pages in toctree order with their depth (for the manifest).
 
-        def walk(items: list[NavItem], depth: int) -> None:
-            for item in items:
-                if item.docname and not item.anchor and item.docname not in seen:
-                    seen.add(item.docname)
-                    order.append({"docname": item.docname, "depth": depth})
-                walk(item.children, depth + 1)
-
-        for section in self._resolve_navigation(part, True, True).sections:
-            walk(section.items, 1)
+        Walks the toctree includes (already limited to the guide while it is written)
+        rather than resolving the navigation again: resolving copies every page's table
+        of contents, and this order needs only the pages.
+        """
+        includes = self.env.toctree_includes
+        order: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        stack = [(part.root, 0)]
+        while stack:
+            docname, depth = stack.pop()
+            if docname in seen or docname not in part.docnames:
+                continue
+            seen.add(docname)
+            order.append({"docname": docname, "depth": depth})
+            stack.extend((child, depth + 1) for child in reversed(includes.get(docname, [])))
         return order
 
     # -- the page context: audience switcher, home link ----------------------------------
