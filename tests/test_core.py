@@ -189,3 +189,12 @@ def test_both_themes_build_strict(build_root: Builder, theme: str) -> None:
     nav = nav_titles(html)
     assert "Storage cleanup" in nav and "Deploy the service" in nav
     assert "Storage cleanup" not in nav_titles(result.html("user", "common/statuses"))
+
+
+def test_guide_bar_names_the_guide_and_links_its_own_search(build_root: Builder) -> None:
+    result = build_root("audiences")
+    html = result.html("operator", "common/statuses")
+    assert '<span class="guidebook-guidebar-title">Operator guide</span>' in html
+    assert 'href="../search.html">Search this guide</a>' in html
+    assert 'href="../../index.html">All guides</a>' in html
+    assert (result.out / "operator" / "search.html").is_file()

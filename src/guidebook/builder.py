@@ -390,7 +390,11 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         if self.current is not None:
             addctx = {**addctx, **self._part_context(pagename)}
             if "body" in addctx and self.config.guidebook_switcher:
-                addctx["body"] = render_switcher(addctx["guidebook_switcher"]) + addctx["body"]
+                addctx["body"] = (
+                    render_guide_bar(self.current.title, pagename, addctx)
+                    + render_switcher(addctx["guidebook_switcher"])
+                    + addctx["body"]
+                )
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     def _part_context(self, pagename: str) -> dict[str, Any]:
@@ -542,6 +546,22 @@ def _forget_evaluated_conditions(tags: Tags) -> None:
     cache = getattr(tags, "_condition_cache", None)
     if isinstance(cache, dict):
         cache.clear()
+
+
+def render_guide_bar(title: str, pagename: str, ctx: dict[str, Any]) -> str:
+    """Name the guide the reader is in, with its own search and the way to the portal.
+
+    Themes title every page with the project, not the guide, and some (openstackdocs) only
+    offer a site-wide search; each guide has a search index of its own.
+    """
+    here = "../" * pagename.count("/")
+    return (
+        '<div class="guidebook-guidebar">'
+        f'<span class="guidebook-guidebar-title">{html.escape(title)}</span>'
+        f'<a class="guidebook-guidebar-search" href="{here}search.html">Search this guide</a>'
+        f'<a class="guidebook-guidebar-portal" href="{html.escape(ctx["guidebook_portal_url"])}">'
+        "All guides</a></div>\n"
+    )
 
 
 def render_switcher(entries: list[dict[str, Any]]) -> str:
