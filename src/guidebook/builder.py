@@ -198,6 +198,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         self._site = compute_site(self.env)
+        published = {part.name for part in self._published_parts()}
         for part in self.site.parts.values():
             if part.root not in self.env.found_docs:
                 warn(
@@ -208,7 +209,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                                             part.name),
                 )
                 continue
-            if part not in self._published_parts():
+            if part.name not in published:
                 continue
             to_write = set(docnames) & part.docnames
             if self._navigation_changed(part) or not self._part_exists(part):
@@ -313,10 +314,9 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
     def _remove_departed_pages(self, part: Part) -> None:
         before = self._previous_manifest.get("titles", {}).get(part.name, {})
         for docname in set(before) - part.docnames:
-            for suffix in (self.out_suffix,):
-                path = self.site_root / part.name / (docname + suffix)
-                if path.is_file():
-                    path.unlink()
+            path = self.site_root / part.name / (docname + self.out_suffix)
+            if path.is_file():
+                path.unlink()
 
     def _part_index_entries(self, part: Part) -> _IndexEntriesView:
         return _IndexEntriesView(self, part)
