@@ -198,3 +198,25 @@ def test_guide_bar_names_the_guide_and_links_its_own_search(build_root: Builder)
     assert 'href="../search.html">Search this guide</a>' in html
     assert 'href="../../index.html">All guides</a>' in html
     assert (result.out / "operator" / "search.html").is_file()
+
+
+def test_incremental_build_drops_a_page_that_left_a_guide(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import ROOTS
+
+    source = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-audiences", source)
+    out = tmp_path / "out"
+    assert build_source(source, out, strict=True).status == 0
+    assert (out / "operator/common/statuses.html").is_file()
+    statuses = source / "common" / "statuses.rst"
+    text = statuses.read_text().replace(":audience: user, operator", ":audience: user")
+    statuses.write_text(text.replace(".. audience:: operator", ".. audience:: user", 2))
+    second = build_source(source, out)
+    assert second.status == 0, second.output
+    assert not (out / "operator/common/statuses.html").exists()
+    assert "Image statuses" not in nav_titles((out / "operator/admin/index.html").read_text())
+    operator = next(g for g in second.manifest["guides"] if g["name"] == "operator")
+    assert "common/statuses" not in {p["docname"] for p in operator["pages"]}
+    assert "common/statuses" not in second.searchindex("operator")["docnames"]
