@@ -220,3 +220,41 @@ def test_incremental_build_drops_a_page_that_left_a_guide(tmp_path: Path) -> Non
     operator = next(g for g in second.manifest["guides"] if g["name"] == "operator")
     assert "common/statuses" not in {p["docname"] for p in operator["pages"]}
     assert "common/statuses" not in second.searchindex("operator")["docnames"]
+
+
+def _mtimes(out: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+
+
+def test_body_edit_rewrites_only_that_page_and_a_title_edit_the_navigation(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from tests.conftest import ROOTS
+
+    source = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-audiences", source)
+    out = tmp_path / "out"
+    assert build_source(source, out, strict=True).status == 0
+    before = _mtimes(out)
+    upload = source / "user" / "upload.rst"
+    upload.write_text(upload.read_text().replace("Uploads can be retried.",
+                                                 "Uploads can be retried twice."))
+    assert build_source(source, out, strict=True).status == 0
+    changed = {p.relative_to(out).as_posix() for p, t in _mtimes(out).items()
+               if before.get(p) != t}
+    assert {"user/user/upload.html", "contributor/user/upload.html"} <= changed
+    # The toctree parents (user/index, contributor/index) show nothing that changed.
+    assert not {"user/user/index.html", "contributor/contributor/index.html",
+                "user/common/statuses.html", "operator/admin/index.html"} & changed
+    assert "retried twice" in (out / "user/user/upload.html").read_text()
+
+    before = _mtimes(out)
+    upload.write_text(upload.read_text().replace("Upload an image\n===============",
+                                                 "Send an image\n============="))
+    assert build_source(source, out, strict=True).status == 0
+    for page in ("user/user/index.html", "user/common/statuses.html",
+                 "contributor/contributor/index.html"):
+        assert "Send an image" in nav_titles((out / page).read_text()), page
+    assert "Upload an image" not in nav_titles((out / "user/user/index.html").read_text())

@@ -43,7 +43,7 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from guidebook import audiences
-    from guidebook.builder import FilterForeignToctreeEntries, GuidebookBuilder
+    from guidebook.builder import FilterForeignToctreeEntries, GuidebookBuilder, note_reread
 
     GuidebookConfig.register(app)
     app.add_event("guidebook-site-finished")
@@ -56,6 +56,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.redirects")
     app.add_builder(GuidebookBuilder)
     app.add_post_transform(FilterForeignToctreeEntries)
+    app.connect("env-before-read-docs", note_reread)
     app.add_css_file("guidebook.css")
     _ = audiences
     return {

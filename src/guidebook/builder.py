@@ -31,6 +31,7 @@ from sphinx.util.inventory import InventoryFile
 
 from guidebook.audiences import get_domain
 from guidebook.audiences.model import audience_tag
+from guidebook.build.navcache import NavigationStore, part_fingerprint, toc_fingerprint
 from guidebook.build.navigation import (
     Navigation,
     filter_toctree_entries,
@@ -41,7 +42,9 @@ from guidebook.sites import Part, Site, compute_site
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
     from sphinx.domains import Domain
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.tags import Tags
 
 logger = logging.getLogger(__name__)
@@ -146,6 +149,9 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         self._navigation: dict[tuple[bool, bool], Navigation] = {}
         self._nav_orders: dict[str, list[dict[str, Any]]] = {}
         self.stem_cache: dict[str, str] = {}
+        self._nav_store = NavigationStore.load(Path(self.doctreedir))
+        self._fingerprints: dict[str, str] = {}
+        self.reread: set[str] = set()
         self._saved_env_state: tuple[Any, Any] | None = None
 
     # -- the site model ----------------------------------------------------------
@@ -198,6 +204,8 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         self._site = compute_site(self.env)
+        self._fingerprints = self._toc_fingerprints()
+        docnames = set(docnames) - self._unchanged_parents(docnames)
         published = {part.name for part in self._published_parts()}
         for part in self.site.parts.values():
             if part.root not in self.env.found_docs:
@@ -225,6 +233,37 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                 if to_write:
                     super().write_documents(to_write)
                 self._finish_part(part)
+
+    def _toc_fingerprints(self) -> dict[str, str]:
+        """Every page's table-of-contents fingerprint (recomputed for pages read again)."""
+        previous = self._nav_store.fingerprints
+        return {
+            doc: previous[doc] if doc in previous and doc not in self.reread
+            else toc_fingerprint(self.env, doc)
+            for doc in self.env.found_docs
+        }
+
+    def _unchanged_parents(self, docnames: Set[str]) -> set[str]:
+        """Toctree parents Sphinx would rewrite although their children's entries stand.
+
+        Sphinx rewrites a page whose toctree lists a page that was read again, because the
+        child's title or sections may show in it; when the child's table of contents is
+        unchanged, the parent's output is too.
+        """
+        previous = self._nav_store.fingerprints
+        changed = {doc for doc in self.reread if previous.get(doc) != self._fingerprints[doc]}
+        skip: set[str] = set()
+        for docname in set(docnames) - self.reread:
+            children = [c for c in self.env.toctree_includes.get(docname, ()) if c in self.reread]
+            if not children or any(child in changed for child in children):
+                continue
+            outputs = [
+                self.site_root / part / (docname + self.out_suffix)
+                for part in self.site.parts_of(docname)
+            ]
+            if outputs and all(path.is_file() for path in outputs):
+                skip.add(docname)
+        return skip
 
     def _part_exists(self, part: Part) -> bool:
         return (self.site_root / part.name / "searchindex.js").exists()
@@ -338,10 +377,24 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         maxdepth = int(maxdepth_value) if str(maxdepth_value).strip() not in ("", "None") else 0
         navigation = self._navigation.get((includehidden, titles_only))
         if navigation is None:
-            navigation = self._resolve_navigation(self.current, includehidden, titles_only)
+            navigation = self._stored_navigation(self.current, includehidden, titles_only)
             self._navigation[includehidden, titles_only] = navigation
         prefix = "../" * docname.count("/")
         return navigation.render(docname, collapse=collapse, maxdepth=maxdepth, prefix=prefix)
+
+    def _stored_navigation(self, part: Part, includehidden: bool, titles_only: bool) -> Navigation:
+        """The previous build's navigation of *part* if nothing it shows has changed."""
+        fingerprint = part_fingerprint(
+            part.name, part.root, self.link_suffix,
+            ((doc, self._fingerprints.get(doc, "")) for doc in part.docnames),
+        )
+        key = (part.name, includehidden, titles_only)
+        stored = self._nav_store.navigations.get(key)
+        if stored is not None and stored[0] == fingerprint:
+            return stored[1]
+        navigation = self._resolve_navigation(part, includehidden, titles_only)
+        self._nav_store.navigations[key] = (fingerprint, navigation)
+        return navigation
 
     def _resolve_navigation(self, part: Part, includehidden: bool, titles_only: bool) -> Navigation:
         env = self.env
@@ -424,6 +477,12 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
     def finish(self) -> None:
         self.finish_tasks.add_task(self._write_portal)
         self.finish_tasks.add_task(self._write_manifest)
+        self.finish_tasks.add_task(self._save_navigation)
+
+    def _save_navigation(self) -> None:
+        if self._fingerprints:
+            self._nav_store.fingerprints = self._fingerprints
+            self._nav_store.save(Path(self.doctreedir))
 
     def _published_parts(self) -> list[Part]:
         """The parts this build writes: their root page exists (and --only allows them)."""
@@ -530,6 +589,12 @@ class _IndexEntriesView:
     def __exit__(self, *exc: object) -> None:
         if self.saved is not None:
             self.domain.data["entries"] = self.saved
+
+
+def note_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Remember which pages this build reads again (the rest are unchanged)."""
+    if isinstance(app.builder, GuidebookBuilder):
+        app.builder.reread = set(docnames)
 
 
 def _remove_if_empty(directory: Path) -> None:

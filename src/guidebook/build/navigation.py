@@ -98,6 +98,13 @@ class Navigation:
         for section in sections:
             self._index(section.items, [])
 
+    def __getstate__(self) -> dict[str, object]:
+        # The render cache and path index are keyed by id(): rebuilt after unpickling.
+        return {"sections": self.sections}
+
+    def __setstate__(self, state: dict[str, list[NavSection]]) -> None:
+        self.__init__(state["sections"])  # type: ignore[misc]
+
     def _index(self, items: list[NavItem], path: list[NavItem]) -> None:
         for item in items:
             here = [*path, item]
