@@ -258,3 +258,24 @@ def test_body_edit_rewrites_only_that_page_and_a_title_edit_the_navigation(
                  "contributor/contributor/index.html"):
         assert "Send an image" in nav_titles((out / page).read_text()), page
     assert "Upload an image" not in nav_titles((out / "user/user/index.html").read_text())
+
+
+def test_page_with_index_entries_can_leave_a_guide(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import ROOTS
+
+    source = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-audiences", source)
+    out = tmp_path / "out"
+    first = build_source(source, out, strict=True)
+    assert "retry upload" in first.searchindex("user")["indexentries"]
+    statuses = source / "common" / "statuses.rst"
+    statuses.write_text(statuses.read_text()
+                        .replace(":audience: user, operator", ":audience: operator")
+                        .replace(".. audience:: user", ".. audience:: operator"))
+    second = build_source(source, out, strict=True)
+    assert second.status == 0, second.output
+    assert "retry upload" not in second.searchindex("user")["indexentries"]
+    assert "retry upload" in second.searchindex("operator")["indexentries"]
+    assert "common/statuses" not in second.searchindex("user")["docnames"]

@@ -10,10 +10,11 @@ the guide's pages and the content its readers see.
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import posixpath
-from collections.abc import Iterator, Set
+from collections.abc import Iterable, Iterator, Set
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
@@ -117,6 +118,35 @@ class PartIndexBuilder(IndexBuilder):
             return stemmed
 
         self.lang.stem = cached_stem  # type: ignore[method-assign]
+
+    def load(self, stream: Any, format: Any) -> None:
+        """Load the part's previous index, index entries included.
+
+        Sphinx's loader skips the index entries (it keeps them on the environment, which
+        is shared by every part): rebuild them from the file, or an incremental build
+        would drop the entries of every page it does not rewrite.
+        """
+        text = stream.read()
+        super().load(io.StringIO(text), format)
+        if isinstance(format, str):
+            format = self.formats[format]
+        frozen = format.loads(text)
+        docnames = frozen["docnames"]
+        entries: dict[str, list[tuple[str, str, str]]] = {}
+        for entry, places in frozen.get("indexentries", {}).items():
+            for doc_index, target_id, main in places:
+                entries.setdefault(docnames[doc_index], []).append(
+                    (entry, target_id, "main" if main else "")
+                )
+        self._index_entries = {doc: sorted(found) for doc, found in entries.items()}
+
+    def prune(self, docnames: Iterable[str]) -> None:
+        """Sphinx's prune, and the index entries too (Sphinx's own keeps them)."""
+        keep = set(docnames)
+        super().prune(keep)
+        self._index_entries = {
+            doc: found for doc, found in self._index_entries.items() if doc in keep
+        }
 
 
 class FilterForeignToctreeEntries(SphinxPostTransform):

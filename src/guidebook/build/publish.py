@@ -55,16 +55,86 @@ def output_lock(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def spare_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.spare"
+
+
 def prepare_staging(out: Path, *, incremental: bool) -> Path:
-    """A fresh staging directory: empty, or a copy of the published site to build upon."""
+    """A staging directory: empty, or holding the published site to build upon.
+
+    The site swapped out by the previous publish is kept as a spare; bringing it up to
+    date copies only the files that differ from the published site, so a one-page edit
+    does not copy (or delete) the whole site.
+    """
     staging = staging_dir(out)
+    spare = spare_dir(out)
     if staging.exists():
-        shutil.rmtree(staging)  # left over from a killed build
-    if incremental and out.is_dir():
-        shutil.copytree(out, staging, symlinks=True)
-    else:
+        # Left over from a killed build: as good a starting point as any spare.
+        if spare.exists():
+            shutil.rmtree(staging)
+        else:
+            os.rename(staging, spare)
+    if not incremental or not out.is_dir():
+        if spare.exists():
+            shutil.rmtree(spare)
         staging.mkdir(parents=True)
+        return staging
+    if spare.is_dir():
+        mirror(out, spare)
+        os.rename(spare, staging)
+    else:
+        shutil.copytree(out, staging, symlinks=True)
     return staging
+
+
+def mirror(source: Path, target: Path) -> None:
+    """Make *target* a copy of *source*, copying only files whose size or mtime differ."""
+    wanted = _listing(source)
+    present = _listing(target)
+    for relative in sorted(set(present) - set(wanted), reverse=True):
+        path = target / relative
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    for relative, entry in sorted(wanted.items()):
+        if present.get(relative) == entry:
+            continue
+        origin, path = source / relative, target / relative
+        kind = entry[0]
+        if kind == "dir":
+            if path.is_symlink() or (path.exists() and not path.is_dir()):
+                path.unlink()
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+        if kind == "link":
+            os.symlink(os.readlink(origin), path)
+        else:
+            shutil.copy2(origin, path)
+
+
+def _listing(root: Path) -> dict[str, tuple[str, int, int]]:
+    """Every entry below *root*: relative path -> (kind, size, mtime in ns)."""
+    result: dict[str, tuple[str, int, int]] = {}
+    pending = [(root, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_symlink():
+                    result[relative] = ("link", 0, 0)
+                elif entry.is_dir():
+                    result[relative] = ("dir", 0, 0)
+                    pending.append((Path(entry.path), relative + "/"))
+                else:
+                    info = entry.stat()
+                    result[relative] = ("file", info.st_size, info.st_mtime_ns)
+    return result
 
 
 def discard(staging: Path) -> None:
@@ -72,20 +142,19 @@ def discard(staging: Path) -> None:
 
 
 def publish(staging: Path, out: Path) -> None:
-    """Put *staging* in the place of *out* in one step; the old site is removed after."""
+    """Put *staging* in the place of *out* in one step; the old site becomes the spare."""
     if not out.exists():
         os.rename(staging, out)
         return
+    spare = spare_dir(out)
+    if spare.exists():
+        shutil.rmtree(spare)
     if _exchange(staging, out):
-        shutil.rmtree(staging)  # now holds the previous site
+        os.rename(staging, spare)  # now holds the previous site
         return
     # No atomic exchange on this system: two renames, the gap is a few microseconds.
-    previous = out.parent / f".{out.name}.previous"
-    if previous.exists():
-        shutil.rmtree(previous)
-    os.rename(out, previous)
+    os.rename(out, spare)
     os.rename(staging, out)
-    shutil.rmtree(previous)
 
 
 def _exchange(first: Path, second: Path) -> bool:

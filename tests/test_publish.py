@@ -1,0 +1,60 @@
+"""Publishing: the spare site is brought up to date by copying only what differs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from guidebook.build.publish import mirror, spare_dir
+from tests.conftest import ROOTS, build_source
+
+
+def _tree(root: Path) -> dict[str, bytes | str]:
+    result: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            result[relative] = "-> " + os.readlink(path)
+        elif path.is_dir():
+            result[relative] = "dir"
+        else:
+            result[relative] = path.read_bytes()
+    return result
+
+
+def test_mirror_copies_changes_and_removes_what_is_gone(tmp_path: Path) -> None:
+    source, target = tmp_path / "source", tmp_path / "target"
+    (source / "a" / "b").mkdir(parents=True)
+    (source / "a" / "b" / "page.html").write_text("new")
+    (source / "same.html").write_text("same")
+    (source / "link").symlink_to("same.html")
+    (target / "a").mkdir(parents=True)
+    (target / "a" / "b").write_text("a file where a folder should be")
+    (target / "gone" / "deep").mkdir(parents=True)
+    (target / "gone" / "deep" / "x.html").write_text("x")
+    shutil.copy2(source / "same.html", target / "same.html")
+    untouched = (target / "same.html").stat().st_ino
+    mirror(source, target)
+    assert _tree(target) == _tree(source)
+    assert (target / "same.html").stat().st_ino == untouched  # not copied again
+
+
+def test_incremental_builds_through_the_spare_match_a_fresh_build(tmp_path: Path) -> None:
+    source = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-audiences", source)
+    out = tmp_path / "out"
+    assert build_source(source, out, strict=True).status == 0
+    for word in ("first", "second", "third"):
+        upload = source / "user" / "upload.rst"
+        upload.write_text(upload.read_text() + f"\nEdit number {word}.\n")
+        assert build_source(source, out, strict=True).status == 0
+        assert spare_dir(out).is_dir()
+        assert f"Edit number {word}." in (out / "user/user/upload.html").read_text()
+    fresh = tmp_path / "fresh"
+    assert build_source(source, fresh, strict=True, fresh=True).status == 0
+    published, expected = _tree(out), _tree(fresh)
+    assert set(published) == set(expected)
+    for name in published:
+        if name.endswith((".html", ".js", ".inv", ".json")):
+            assert published[name] == expected[name], name
