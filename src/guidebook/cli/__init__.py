@@ -19,25 +19,38 @@ class Command(Protocol):
         ...
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_names() -> list[str]:
+    """The subcommands: one module each in this package."""
+    package = sys.modules[__name__]
+    return sorted(
+        info.name for info in pkgutil.iter_modules(package.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with *only*, just that subcommand's module is imported.
+
+    Every command module imports its own libraries (Sphinx, doc8, reno, the OpenAPI
+    validators): importing all of them would slow every command down.
+    """
     parser = argparse.ArgumentParser(
         prog="guidebook",
         description="Build audience-based documentation sites with Sphinx.",
     )
     parser.add_argument("--version", action="version", version=f"guidebook {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    package = sys.modules[__name__]
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        module.register(subparsers)
+    for name in command_names():
+        if only is None or name == only:
+            importlib.import_module(f"{__name__}.{name}").register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    first = next((arg for arg in arguments if not arg.startswith("-")), None)
+    parser = build_parser(first if first in command_names() else None)
+    args = parser.parse_args(arguments)
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return 2
