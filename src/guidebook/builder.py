@@ -192,11 +192,6 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
             self._site = compute_site(self.env)
         return self._site
 
-    @property
-    def current_part(self) -> str | None:
-        """The name of the guide or part being written (None outside the write phase)."""
-        return self.current.name if self.current else None
-
     # -- where pages go -------------------------------------------------------------
 
     def get_output_path(self, page_name: str, /) -> Path:

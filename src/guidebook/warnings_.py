@@ -32,8 +32,6 @@ class WarningCode(enum.Enum):
     PAGE_TYPE_UNKNOWN = "page-type-unknown"
     #: A guide's root page does not exist.
     GUIDE_ROOT_MISSING = "guide-root-missing"
-    #: A reference that leaves the guide for a page it does not include.
-    REF_OTHER_GUIDE = "ref-other-guide"
     #: OpenAPI spec problems.
     OPENAPI_INVALID = "openapi-invalid"
     OPENAPI_EXAMPLE = "openapi-example"

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from tests.e2e.conftest import Reader
-from tests.test_serve import ROOTS, ServeProcess
+from tests.test_serve import ServeProcess, served  # noqa: F401 (the fixture)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[ServeProcess]:
-    source = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-audiences", source)
-    server = ServeProcess(source, tmp_path / "html")
-    try:
-        yield server
-    finally:
-        assert server.stop() == 0, "".join(server.output)
-
-
-def test_open_page_reloads_itself_with_the_edit(reader: Reader, served: ServeProcess) -> None:
+def test_open_page_reloads_itself_with_the_edit(
+    reader: Reader, served: ServeProcess,  # noqa: F811 (the imported fixture)
+) -> None:
     page = reader.open(served.url + "operator/admin/deploy.html")
     assert "Run it under WSGI." in page.inner_text("[role=main]")
     source = served.source / "admin" / "deploy.rst"
