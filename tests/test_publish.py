@@ -58,3 +58,42 @@ def test_incremental_builds_through_the_spare_match_a_fresh_build(tmp_path: Path
     for name in published:
         if name.endswith((".html", ".js", ".inv", ".json")):
             assert published[name] == expected[name], name
+
+
+def test_a_fresh_build_leaves_a_spare_copy_of_the_site(tmp_path: Path) -> None:
+    source = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-audiences", source)
+    out = tmp_path / "out"
+    assert build_source(source, out, strict=True, fresh=True).status == 0
+    # The first build into OUT had no previous site to keep: the spare is copied from it,
+    # so the next one-page rebuild does not copy the whole site first.
+    assert _tree(spare_dir(out)) == _tree(out)
+    upload = source / "user" / "upload.rst"
+    upload.write_text(upload.read_text() + "\nEdited after the fresh build.\n")
+    assert build_source(source, out, strict=True).status == 0
+    assert "Edited after the fresh build." in (out / "user/user/upload.html").read_text()
+    assert "Edited after the fresh build." not in (
+        spare_dir(out) / "user/user/upload.html").read_text()
+
+
+def test_an_edited_template_is_used_although_compiled_templates_are_cached(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-audiences", source)
+    (source / "_templates").mkdir()
+    layout = source / "_templates" / "layout.html"
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + '\ntemplates_path = ["_templates"]\n')
+    out = tmp_path / "out"
+    for marker in ("first-template-marker", "second-template-marker"):
+        layout.write_text(
+            '{% extends "!layout.html" %}\n'
+            "{% block footer %}{{ super() }}<p>" + marker + "</p>{% endblock %}\n"
+        )
+        assert build_source(source, out, strict=True).status == 0
+        page = (out / "user/user/upload.html").read_text()
+        assert marker in page
+    assert "first-template-marker" not in page
+    cached = list((tmp_path / ".out.doctrees" / "templates").iterdir())
+    assert cached, "compiled templates are kept beside the doctrees"

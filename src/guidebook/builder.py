@@ -19,15 +19,16 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
+import jinja2
 from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import TocTree
-from sphinx.locale import _
+from sphinx.locale import _, __
 from sphinx.search import IndexBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util._pathlib import _StrPath
-from sphinx.util.display import progress_message
+from sphinx.util.display import progress_message, status_iterator
 from sphinx.util.inventory import InventoryFile
 
 from guidebook.audiences import get_domain
@@ -183,6 +184,20 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         self._fingerprints: dict[str, str] = {}
         self.reread: set[str] = set()
         self._saved_env_state: tuple[Any, Any] | None = None
+        self._cache_compiled_templates()
+
+    def _cache_compiled_templates(self) -> None:
+        """Keep the theme's compiled Jinja templates beside the doctrees.
+
+        Compiling the layout templates again costs every build a tenth of a second or
+        more, a noticeable share of a one-page rebuild. Jinja checks each cached entry
+        against its template's source, so an edited template is compiled afresh.
+        """
+        environment = getattr(self.templates, "environment", None)
+        if isinstance(environment, jinja2.Environment) and environment.bytecode_cache is None:
+            directory = Path(self.doctreedir) / "templates"
+            directory.mkdir(parents=True, exist_ok=True)
+            environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
 
     # -- the site model ----------------------------------------------------------
 
@@ -217,6 +232,18 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
     def _previous_parts(self, docname: str) -> list[str]:
         pages = self._previous_manifest.get("pages_by_doc", {})
         return list(pages.get(docname, ()))
+
+    def _read_serial(self, docnames: list[str]) -> None:
+        # Sphinx's serial read clears each page's inventory entries just before reading
+        # it, and clearing scans the entries of every page read so far: quadratic in the
+        # page count on a fresh build (1 s at 1,200 pages, 4 s at 2,400). Clearing all of
+        # them first, as Sphinx's parallel read does, leaves the same environment.
+        for docname in docnames:
+            self.events.emit("env-purge-doc", self.env, docname)
+            self.env.clear_doc(docname)
+        for docname in status_iterator(docnames, __("reading sources... "), "purple",
+                                       len(docnames), self.config.verbosity):
+            self.read_doc(docname)
 
     def get_outdated_docs(self) -> Iterator[str]:
         previous = self._previous_manifest

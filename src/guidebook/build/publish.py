@@ -87,6 +87,21 @@ def prepare_staging(out: Path, *, incremental: bool) -> Path:
     return staging
 
 
+def refresh_spare(out: Path) -> None:
+    """Make the spare a copy of the published site *out*.
+
+    After a fresh build the spare (the site before it, if any) differs from *out* in
+    every file, so the next one-page rebuild would copy the whole site before writing a
+    page. Copying it here, while the fresh build still holds the lock, keeps that cost
+    with the build that caused it.
+    """
+    spare = spare_dir(out)
+    if spare.is_dir():
+        mirror(out, spare)
+    else:
+        shutil.copytree(out, spare, symlinks=True)
+
+
 def mirror(source: Path, target: Path) -> None:
     """Make *target* a copy of *source*, copying only files whose size or mtime differ."""
     wanted = _listing(source)

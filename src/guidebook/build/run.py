@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +22,8 @@ from guidebook.build.publish import (
     output_lock,
     prepare_staging,
     publish,
+    refresh_spare,
+    spare_dir,
 )
 
 
@@ -58,7 +63,8 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
         staging = prepare_staging(out, incremental=not options.fresh)
         status = 1
         try:
-            status = _sphinx_build(options, source, staging, doctree_dir(out), err)
+            with fewer_collections():
+                status = _sphinx_build(options, source, staging, doctree_dir(out), err)
         finally:
             if status != 0:
                 discard(staging)
@@ -70,7 +76,39 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
             return status
         publish(staging, out)
         print(f"guidebook: published {out}", file=err)
+        if options.fresh or not spare_dir(out).is_dir():
+            try:
+                refresh_spare(out)
+            except OSError as exc:
+                # The site is published; without a spare the next build copies it whole.
+                print(f"guidebook: note: no spare copy of the site kept ({exc})", file=err)
         return 0
+
+
+#: Generation thresholds while Sphinx builds (Python's defaults are 700, 10, 10).
+BUILD_GC_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely while Sphinx builds.
+
+    Every docutils node links to its parent, so a build allocates millions of objects in
+    reference cycles. With Python's default thresholds the collector's full passes walk
+    the whole heap, which grows with the page count, again and again: a cost that grows
+    faster than the site and finds little to free (the doctrees are alive until written).
+    Objects alive before the build (modules, Sphinx's registries) are frozen out of every
+    pass; young garbage is still collected. ``benchmarks/README.md`` has the figures.
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*BUILD_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _sphinx_build(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from guidebook.cli import console_main
 
-from guidebook.cli import main
-
-sys.exit(main())
+console_main()
