@@ -417,8 +417,13 @@ def profile(bench: Bench, pages: int, theme: str, top: int) -> int:
     generate(pages, tree)
     prof = tree / "guidebook.prof"
     out = tree / "out"
-    cmd = [bench.python, "-m", "cProfile", "-o", str(prof), "-m", "guidebook.cli", "build",
-           "--fresh", "-q", "--source", str(tree / "guidebook"), "--out", str(out)]
+    arguments = ["build", "--fresh", "-q", "--source", str(tree / "guidebook"), "--out", str(out)]
+    # guidebook.cli.main, not the console script: that one leaves with os._exit, before
+    # cProfile could write its file.
+    call = f"main({arguments!r})"
+    script = ("import cProfile; from guidebook.cli import main; "
+              f"cProfile.run({call!r}, {str(prof)!r})")
+    cmd = [bench.python, "-c", script]
     say(f"profiling: {shlex.join(cmd)}")
     run = measure(cmd, env=bench.env(theme), log=tree / "profile.log", cwd=tree)
     if run.status != 0:
