@@ -1,0 +1,100 @@
+"""The benchmark tools: the generated tree is a valid site, and the goals are judged right.
+
+The timings themselves are never asserted here (issue 9: goals are checked by
+``tox -e bench``, not by timed tests); what is asserted is that the tree the benchmark
+times builds cleanly, and that a one-page edit rewrites that page and nothing it should
+not.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import build_source
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"guidebook_bench_{name}",
+                                                  BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _load("generate")
+bench_run = _load("run")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def _mtimes(root: Path) -> dict[str, int]:
+    return {path.relative_to(root).as_posix(): path.stat().st_mtime_ns
+            for path in root.rglob("*.html")}
+
+
+def test_the_generated_tree_is_deterministic_and_builds_without_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(generate.THEME_ENV, "alabaster")
+    meta = generate.generate(60, tmp_path / "one")
+    generate.generate(60, tmp_path / "two")
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+    out = tmp_path / "out"
+    result = build_source(tmp_path / "one" / "guidebook", out, strict=True, fresh=True)
+    assert result.status == 0, result.output
+    pages = {guide["name"]: len(guide["pages"]) for guide in result.manifest["guides"]}
+    assert pages == meta["guides"]
+
+    # The incremental run of the benchmark: one shared page's body text changes.
+    target = meta["edit_target"]
+    before = {guide: _mtimes(out / guide) for guide in pages}
+    generate.edit_page(tmp_path / "one" / "guidebook", target, "test")
+    assert build_source(tmp_path / "one" / "guidebook", out, strict=True).status == 0
+    for guide in pages:
+        after = _mtimes(out / guide)
+        changed = {name for name in after if after[name] != before[guide].get(name)}
+        if guide in meta["edit_target_audiences"]:
+            # The page itself, and the two pages Sphinx always writes for the index.
+            assert changed == {f"{target}.html", "genindex.html", "search.html"}, guide
+            assert "Edited for the incremental benchmark (test)." in (
+                out / guide / f"{target}.html").read_text(encoding="utf-8")
+        else:
+            assert changed == set(), f"{guide} does not include {target}"
+
+
+def _run(seconds: float, mb: float = 100.0) -> object:
+    return bench_run.Run(seconds=seconds, max_rss_kb=int(mb * 1024), status=0, cpu=seconds)
+
+
+def _row(pages: int, plain: float, guidebook: float, edit: float, mb: float = 100.0) -> object:
+    return bench_run.Row(pages, "openstackdocs", _run(plain), [_run(plain)],
+                         _run(guidebook, mb), _run(edit), {}, {})
+
+
+def test_the_goals_are_judged_from_the_figures() -> None:
+    verdicts = {
+        goal.name.split("] ")[1].split(":")[0].split(" <=")[0]: goal.ok
+        for goal in bench_run.goals([
+            _row(1200, plain=100.0, guidebook=29.0, edit=1.0),
+            _row(2400, plain=400.0, guidebook=70.0, edit=3.0, mb=160.0),
+        ])
+    }
+    assert verdicts == {
+        "whole site": True,  # 29 / 100 = 0.29x
+        "linear": False,  # 70 / 29 = 2.41x
+        "one-page edit": True,  # 3.4 % and 4.3 %
+        "peak memory": False,  # 160 MB / 100 MB at N=2400
+    }
