@@ -607,10 +607,12 @@ def render(rows: list[Row], metas: dict[int, dict[str, object]], lint: str,
         "Files whose mtime changed in the incremental build, per output folder "
         "(`/` = the site root: portal and manifest).\n",
         rewritten_table(rows, metas),
-        "Expected: the edited page in each of its three guides, the search index, general "
-        "index, search page and `objects.inv` of those guides, and the guide's landing page "
-        "(Sphinx rewrites a page whose toctree lists a changed page); the contributor guide "
-        "is untouched. The theme's static files are copied again into every guide written.\n",
+        "Expected: the edited page in each of its three guides, and the search index, "
+        "general index, search page and `objects.inv` of those guides, which Sphinx writes "
+        "on every build; the contributor guide is untouched. The landing page whose toctree "
+        "lists the edited page is not rewritten: the page's title and headings did not "
+        "change, so neither did the landing page. The theme's static files are copied "
+        "again into every guide written.\n",
         "## Trees\n",
         "Pages per guide (shared pages counted in each of their guides):\n",
         guides,
