@@ -236,8 +236,8 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
     def _read_serial(self, docnames: list[str]) -> None:
         # Sphinx's serial read clears each page's inventory entries just before reading
         # it, and clearing scans the entries of every page read so far: quadratic in the
-        # page count on a fresh build (1 s at 1,200 pages, 4 s at 2,400). Clearing all of
-        # them first, as Sphinx's parallel read does, leaves the same environment.
+        # page count on a fresh build (0.9 s of 17 s reading at 1,200 pages). Clearing all
+        # of them first, as Sphinx's parallel read does, leaves the same environment.
         for docname in docnames:
             self.events.emit("env-purge-doc", self.env, docname)
             self.env.clear_doc(docname)
