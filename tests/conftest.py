@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
 import re
 import shutil
+import socketserver
+import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +97,16 @@ def build_root(tmp_path: Path, copy_root: Callable[[str], Path]) -> Builder:
         return build_source(copy_root(name), tmp_path / "out", strict=strict, overrides=overrides)
 
     return build
+
+
+@contextlib.contextmanager
+def serving(server: socketserver.TCPServer) -> Iterator[str]:
+    """Run *server* (bound to 127.0.0.1) in a thread; yield its base URL (ending in ``/``)."""
+    thread = threading.Thread(target=server.serve_forever, name="test-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

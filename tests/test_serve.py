@@ -21,6 +21,7 @@ import pytest
 
 from guidebook.serve.server import BUILD_ID_PATH, PreviewHandler, PreviewServer, _State
 from guidebook.serve.watch import changed, snapshot
+from tests.conftest import serving
 
 ROOTS = Path(__file__).parent / "roots"
 TIMEOUT = 20.0
@@ -168,13 +169,8 @@ def test_pages_reload_themselves_after_a_rebuild(served: ServeProcess) -> None:
 def preview(out: Path) -> Iterator[str]:
     state = _State(out=out, live_reload=True)
     server = PreviewServer(("127.0.0.1", 0), functools.partial(PreviewHandler, state=state))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server) as url:
+        yield url
 
 
 def test_handler_follows_a_swapped_output_directory(tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ import http.server
 import os
 import shutil
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -22,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import BuildResult, build_source
+from tests.conftest import BuildResult, build_source, serving
 from tests.e2e.crawl import Crawl, crawl_site
 
 if TYPE_CHECKING:
@@ -178,15 +177,8 @@ class LocalServer(http.server.ThreadingHTTPServer):
 def serve_directory(directory: Path) -> Iterator[str]:
     """Serve *directory* on a free port of 127.0.0.1; yield its base URL (ending in ``/``)."""
     handler = functools.partial(QuietHandler, directory=str(directory))
-    server = LocalServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(LocalServer(("127.0.0.1", 0), handler)) as url:
+        yield url
 
 
 @dataclasses.dataclass
