@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from guidebook.build import BuildOptions, run_build
+from guidebook.driver.run import BuildOptions, run_build
 
 ROOTS = Path(__file__).parent / "roots"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

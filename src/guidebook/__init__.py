@@ -43,7 +43,7 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from guidebook import audiences
-    from guidebook.builder import FilterForeignToctreeEntries, GuidebookBuilder, note_reread
+    from guidebook.engine.builder import FilterForeignToctreeEntries, GuidebookBuilder, note_reread
 
     GuidebookConfig.register(app)
     app.add_event("guidebook-site-finished")
@@ -52,7 +52,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.reference")
     app.setup_extension("guidebook.releasenotes")
     app.setup_extension("guidebook.openapi")
-    app.setup_extension("guidebook.build.safety")
+    app.setup_extension("guidebook.engine.safety")
     app.setup_extension("guidebook.redirects")
     app.add_builder(GuidebookBuilder)
     app.add_post_transform(FilterForeignToctreeEntries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guidebook.build import BuildOptions, run_build
+from guidebook.driver.run import BuildOptions, run_build
 from guidebook.cli._paths import default_out, default_source
 
 

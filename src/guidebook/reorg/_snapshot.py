@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from guidebook.build import BuildOptions, run_build
-from guidebook.build.publish import doctree_dir
+from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.publish import doctree_dir
 from guidebook.reorg._manifest import (
     Manifest,
     NavEntry,

@@ -33,8 +33,8 @@ from sphinx.util.inventory import InventoryFile
 
 from guidebook.audiences import get_domain
 from guidebook.audiences.model import audience_tag
-from guidebook.build.navcache import NavigationStore, part_fingerprint, toc_fingerprint
-from guidebook.build.navigation import (
+from guidebook.engine.navcache import NavigationStore, part_fingerprint, toc_fingerprint
+from guidebook.engine.navigation import (
     Navigation,
     filter_toctree_entries,
     filtered_tocs,

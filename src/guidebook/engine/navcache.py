@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guidebook.build.navigation import Navigation
+from guidebook.engine.navigation import Navigation
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment

@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from guidebook.build.publish import (
+from guidebook.driver.publish import (
     discard,
     doctree_dir,
     output_lock,
