@@ -43,7 +43,11 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from guidebook import audiences
-    from guidebook.engine.builder import FilterForeignToctreeEntries, GuidebookBuilder, note_reread
+    from guidebook.engine.builder import (
+        GuidebookBuilder,
+        filter_foreign_toctree_entries,
+        note_reread,
+    )
 
     GuidebookConfig.register(app)
     app.add_event("guidebook-site-finished")
@@ -55,7 +59,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.engine.safety")
     app.setup_extension("guidebook.redirects")
     app.add_builder(GuidebookBuilder)
-    app.add_post_transform(FilterForeignToctreeEntries)
+    app.connect("doctree-resolved", filter_foreign_toctree_entries)
     app.connect("env-before-read-docs", note_reread)
     app.add_css_file("guidebook.css")
     _ = audiences

@@ -8,7 +8,9 @@ the same dataclass.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
@@ -83,10 +85,6 @@ class GuidebookConfig:
             "doc": "The URL path at which the site is published, such as ``/glance/latest/``; "
             "every path in the generated ``.htaccess`` starts with it.",
         },
-    )
-    build_only: list[str] = dataclasses.field(
-        default_factory=list,
-        metadata={"doc": "Write only these guides or parts (``guidebook build --only``)."},
     )
     switcher: bool = dataclasses.field(
         default=True,
@@ -200,3 +198,25 @@ def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[st
         description=spec.get("description", ""),
         kind=kind,
     )
+
+
+def conf_location(conf_py: Path, *words: str) -> str:
+    """``conf.py:<line>`` of the last line that mentions the first of *words* found.
+
+    A line mentions a word when it quotes it (``"user/index"``) or assigns a name that
+    starts with it (``guidebook_releasenotes_dir = ...`` mentions
+    ``guidebook_releasenotes``). The last such line, because a later assignment in conf.py
+    wins; line 1 when none does. The result is a ``path:line`` string: a plain path would
+    be taken for a docname by Sphinx's logger (``conf.py.rst``).
+    """
+    try:
+        lines = conf_py.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for word in words:
+        assigns = re.compile(rf"\s*{re.escape(word)}\w*\s*=")
+        for number in range(len(lines), 0, -1):
+            line = lines[number - 1]
+            if f'"{word}"' in line or f"'{word}'" in line or assigns.match(line):
+                return f"{conf_py}:{number}"
+    return f"{conf_py}:1"

@@ -16,6 +16,9 @@ from guidebook.config import PartSpec
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
+#: The site manifest's file name, at the top of the published site.
+MANIFEST_NAME = "guidebook.json"
+
 
 @dataclasses.dataclass
 class Part:
@@ -61,8 +64,11 @@ class Site:
         return [part for part in self.parts.values() if part.kind == "guide"]
 
 
-def compute_site(env: BuildEnvironment) -> Site:
-    """Build the site model from the environment's configuration and audience data."""
+def get_site(env: BuildEnvironment) -> Site:
+    """The site model, from the environment's configuration and audience data.
+
+    Computed afresh on every call: cheap, linear in the number of pages, and never stale.
+    """
     specs = part_specs(env)
     declared = get_domain(env).declared
     parts = {spec.name: Part(spec) for spec in specs}
@@ -74,8 +80,3 @@ def compute_site(env: BuildEnvironment) -> Site:
         for name in names:
             parts[name].docnames.add(docname)
     return Site(parts=parts, page_parts=membership)
-
-
-def get_site(env: BuildEnvironment) -> Site:
-    """The site model (computed afresh: cheap, linear in the number of pages)."""
-    return compute_site(env)

@@ -39,7 +39,13 @@ from guidebook.audiences.model import (
     page_parts,
     parse_audiences,
 )
-from guidebook.config import ALL_GUIDES, RELEASENOTES_ROUTING, GuidebookConfig, PartSpec
+from guidebook.config import (
+    ALL_GUIDES,
+    RELEASENOTES_ROUTING,
+    GuidebookConfig,
+    PartSpec,
+    conf_location,
+)
 from guidebook.releasenotes.domain import ReleaseNotesDomain, get_domain
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
@@ -99,7 +105,7 @@ def load_notes(app: Sphinx) -> None:
     if part is None:
         domain.set_notes(ReleaseNotes())
         return
-    conf_py = _conf_location(app, "guidebook_releasenotes")
+    conf_py = conf_location(Path(app.confdir, "conf.py"), "guidebook_releasenotes")
     reporoot = _repository(app, site.config, conf_py)
     notes = ReleaseNotes()
     if reporoot is not None:
@@ -114,21 +120,11 @@ def load_notes(app: Sphinx) -> None:
         ))
     for problem in notes.problems:
         # A problem with the notes as a whole (no line in a file) belongs to conf.py.
-        location = problem.location if problem.line else _conf_location(app, "guidebook_parts")
+        location = problem.location if problem.line else conf_location(Path(app.confdir, "conf.py"),
+                                                                  "guidebook_parts")
         warn(WarningCode.RELEASENOTES, problem.message, location=location)
     domain.set_notes(notes)
     write_series_pages(Path(app.srcdir), part, notes)
-
-
-def _conf_location(app: Sphinx, setting: str) -> str:
-    """``conf.py:<line>``: the first line that mentions *setting* (else line 1)."""
-    path = Path(app.confdir, "conf.py")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
-    line = next((number for number, text in enumerate(lines, start=1) if setting in text), 1)
-    return f"{path}:{line}"
 
 
 def _repository(app: Sphinx, config: GuidebookConfig, conf_py: str) -> Path | None:
