@@ -167,6 +167,8 @@ def test_no_private_sphinx_name_outside_the_seam() -> None:
             owner, name = match.groups()
             if owner in ("guidebook", *_STDLIB) or (relative, name) in ALLOWED_ELSEWHERE:
                 continue
+            if name.endswith("_") and not name.endswith("__"):  # enum's documented _value_
+                continue
             line = text[:match.start()].count("\n") + 1
             found.append(f"{relative}:{line}: {match.group(0)}")
     assert not found, f"{VERSIONS}: private names outside sphinx_internals.py: {found}"

@@ -26,6 +26,7 @@ def check_config(app: Sphinx, config: Config) -> None:
 
     The portal replaces a top-level ``index`` page; Sphinx still needs a root document.
     """
+    GuidebookConfig.validate(config, Path(app.confdir, "conf.py"))
     specs = GuidebookConfig.from_sphinx(config).part_specs()
     root = Path(app.srcdir, config.root_doc)
     if not any(root.with_name(root.name + suffix).exists() for suffix in config.source_suffix):
