@@ -105,8 +105,15 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             self.events.emit("env-purge-doc", self.env, docname)
             self.env.clear_doc(docname)
         for docname in status_iterator(docnames, __("reading sources... "), "purple",
-                                       len(docnames), self.config.verbosity):
+                                       len(docnames), self._verbosity()):
             self.read_doc(docname)
+
+    def _verbosity(self) -> int:
+        """Sphinx's verbosity: ``config.verbosity`` since Sphinx 9, ``app.verbosity`` in 8.2."""
+        try:
+            return int(self.config.verbosity)
+        except AttributeError:  # Sphinx 8.2: "No such config value: 'verbosity'"
+            return int(self.app.verbosity)
 
     def get_outdated_docs(self) -> Iterator[str]:
         if not self._previous_manifest.get("parts"):
