@@ -20,7 +20,8 @@ from guidebook.redirects.mapfile import (
     format_map,
     parse_map,
 )
-from guidebook.redirects.resolve import Redirect, SitePart, resolve
+from guidebook.redirects.output import htaccess
+from guidebook.redirects.resolve import FolderRedirect, Redirect, SitePart, resolve
 from tests.conftest import BuildResult, build_source
 
 WHERETO = Path(sys.executable).parent / "whereto"
@@ -75,13 +76,13 @@ def test_map_lines_comments_and_both_kinds_of_path() -> None:
     [
         ("old.html http://evil.example/x",
          "'http://evil.example/x' is an off-site URL; redirects stay on this site: write a "
-         "site path such as 'user/user/index.html' or a docname such as 'user/index'"),
+         "site path such as 'user/index.html' or a docname such as 'user/index'"),
         ("old.html //evil.example/x",
          "'//evil.example/x' is an off-site URL; redirects stay on this site: write a "
-         "site path such as 'user/user/index.html' or a docname such as 'user/index'"),
+         "site path such as 'user/index.html' or a docname such as 'user/index'"),
         ("old.html javascript:alert(1)",
          "'javascript:alert(1)' is an off-site URL; redirects stay on this site: write a "
-         "site path such as 'user/user/index.html' or a docname such as 'user/index'"),
+         "site path such as 'user/index.html' or a docname such as 'user/index'"),
         ('old.html user/a"b.html',
          "'user/a\"b.html' contains '\"'; a redirect path may only use letters, digits, "
          "'.', '_', '-' and '/'"),
@@ -155,10 +156,10 @@ def test_parser_never_raises_and_only_keeps_safe_paths(text: str) -> None:
 # -- resolution, without Sphinx ---------------------------------------------------------
 
 PARTS = [
-    SitePart("user", "guide", "user", frozenset({"user/index", "user/b", "common/s"})),
-    SitePart("operator", "guide", "admin", frozenset({"admin/index", "common/s"})),
-    SitePart("admin", "guide", "admin", frozenset({"admin/index", "admin/x"})),
-    SitePart("api-ref", "part", "api-ref", frozenset({"api-ref/index"})),
+    SitePart("user", "guide", "user/index", frozenset({"user/index", "user/b", "common/s"})),
+    SitePart("operator", "guide", "admin/index", frozenset({"admin/index", "common/s"})),
+    SitePart("admin", "guide", "admin/index", frozenset({"admin/index", "admin/x"})),
+    SitePart("api-ref", "part", "api-ref/index", frozenset({"api-ref/index"})),
 ]
 
 
@@ -175,10 +176,10 @@ def test_docname_target_prefers_the_same_guide_then_the_first_that_has_it() -> N
 def test_parts_get_a_moved_page_only_when_their_folder_had_it() -> None:
     resolution = resolve(parse_map("api-ref/old api-ref/index\n"), PARTS)
     assert [r.source for r in resolution.redirects] == [
-        "admin/api-ref/old.html", "api-ref/api-ref/old.html", "operator/api-ref/old.html",
+        "admin/api-ref/old.html", "api-ref/old.html", "operator/api-ref/old.html",
         "user/api-ref/old.html",
     ]
-    assert {r.target for r in resolution.redirects} == {"api-ref/api-ref/index.html"}
+    assert {r.target for r in resolution.redirects} == {"api-ref/index.html"}
 
 
 def test_chains_collapse_to_one_hop() -> None:
@@ -186,18 +187,18 @@ def test_chains_collapse_to_one_hop() -> None:
     resolution = resolve(parse_map(text), PARTS)
     assert resolution.errors == ()
     assert {(r.source, r.target) for r in resolution.redirects} == {
-        ("a.html", "user/user/b.html"), ("b.html", "user/user/b.html"),
-        ("c.html", "user/user/b.html"),
+        ("a.html", "user/b.html"), ("b.html", "user/b.html"),
+        ("c.html", "user/b.html"),
     }
 
 
 def test_cycles_are_refused_once_with_their_lines() -> None:
-    text = "user/p user/q\nuser/q user/r\nuser/r user/p\nx.html user/user/p.html\n"
+    text = "user/p user/q\nuser/q user/r\nuser/r user/p\nx.html user/p.html\n"
     resolution = resolve(parse_map(text), PARTS)
     assert resolution.redirects == ()
     assert resolution.errors == (
-        MapError(1, "redirect cycle: user/user/p.html -> user/user/q.html -> "
-                    "user/user/r.html -> user/user/p.html (lines 1, 2, 3)"),
+        MapError(1, "redirect cycle: user/p.html -> user/q.html -> "
+                    "user/r.html -> user/p.html (lines 1, 2, 3)"),
         MapError(4, "redirect from 'x.html' leads into the redirect cycle of line 1"),
     )
 
@@ -213,20 +214,76 @@ def test_a_redirect_from_a_page_that_still_exists_is_refused() -> None:
         MapError(2, "redirect from 'operator/common/s.html', a page the site still serves "
                     "(remove the line or the page)"),
         MapError(3, "redirect target 'admin/nope' is not a page of the site, nor redirected"),
-        MapError(4, "redirect from 'y.html' leads to 'user/user/gone.html', whose own "
+        MapError(4, "redirect from 'y.html' leads to 'user/gone.html', whose own "
                     "redirect was refused"),
     )
 
 
 def test_a_site_path_line_wins_over_the_expansion_of_a_docname_line() -> None:
-    text = "admin/old admin/x\noperator/admin/old.html operator/common/s.html\n"
+    text = "admin/old admin/x\noperator/old.html operator/common/s.html\n"
     resolution = resolve(parse_map(text), PARTS)
     assert resolution.errors == ()
     assert {(r.source, r.target) for r in resolution.redirects} == {
-        ("admin/admin/old.html", "admin/admin/x.html"),
-        ("operator/admin/old.html", "operator/common/s.html"),
-        ("user/admin/old.html", "admin/admin/x.html"),
+        ("admin/old.html", "admin/x.html"),
+        ("operator/old.html", "operator/common/s.html"),
+        ("user/admin/old.html", "admin/x.html"),
     }
+
+
+# -- folder rules -----------------------------------------------------------------------
+
+
+def test_a_folder_rule_stands_for_every_page_below_its_new_folder() -> None:
+    text = "user/user/ user/\nuser/user/b.html user/index\nold.html user/user/b.html\n"
+    resolution = resolve(parse_map(text), PARTS)
+    assert resolution.errors == ()
+    rule = FolderRedirect("user/user/", "user/", 1)
+    assert resolution.folders == (rule,)
+    assert resolution.redirects == (
+        # A site-path line wins over the folder rule, and a chain through it is one hop.
+        Redirect("old.html", "user/index.html", None, 3),
+        Redirect("user/user/b.html", "user/index.html", "user", 2),
+        Redirect("user/user/common/s.html", "user/common/s.html", "user", 1, rule),
+        Redirect("user/user/genindex.html", "user/genindex.html", "user", 1, rule),
+        Redirect("user/user/index.html", "user/index.html", "user", 1, rule),
+        Redirect("user/user/search.html", "user/search.html", "user", 1, rule),
+    )
+    lines = htaccess(list(resolution.redirects), "/glance/", resolution.folders).splitlines()
+    assert lines[1:] == [
+        "Redirect 301 /glance/old.html /glance/user/index.html",
+        "Redirect 301 /glance/user/user/b.html /glance/user/index.html",
+        "RedirectMatch 301 ^/glance/user/user/(.*)$ /glance/user/$1",
+    ]
+
+
+def test_deeper_folder_rules_come_first_and_dots_are_literal() -> None:
+    parts = [SitePart("v1.0", "guide", "user/index", frozenset({"user/index"})),
+             SitePart("admin", "guide", "admin/index", frozenset({"admin/index"}))]
+    text = "v1.0/user/ v1.0/\nv1.0/user/deep/ admin/\n"
+    resolution = resolve(parse_map(text), parts)
+    assert resolution.errors == ()
+    assert htaccess(list(resolution.redirects), "/", resolution.folders).splitlines()[1:] == [
+        "RedirectMatch 301 ^/v1\\.0/user/deep/(.*)$ /admin/$1",
+        "RedirectMatch 301 ^/v1\\.0/user/(.*)$ /v1.0/$1",
+    ]
+
+
+def test_bad_folder_rules_are_refused() -> None:
+    text = ("user/ admin/\n"  # the site still serves pages below user/
+            "gone/ nowhere/\n"  # nothing below nowhere/
+            "user/user/ user/user/deeper/\n"  # would apply to its own result
+            "user/user/ user/index.html\n")
+    resolution = resolve(parse_map(text), PARTS)
+    assert resolution.redirects == () and resolution.folders == ()
+    assert resolution.errors == (
+        MapError(1, "folder redirect from 'user/', below which the site still serves "
+                    "'user/b.html' (the redirect would hide it)"),
+        MapError(2, "folder redirect target 'nowhere/': the site serves no page below it"),
+        MapError(3, "folder redirect 'user/user/' -> 'user/user/deeper/': the new folder is "
+                    "inside the old one, so the rule would apply again to its own result"),
+        MapError(4, "'user/user/' is a folder and 'user/index.html' is not; a folder "
+                    "redirects to a folder (end both with '/')"),
+    )
 
 
 # -- a real build --------------------------------------------------------------------------
@@ -278,7 +335,7 @@ def test_bad_map_lines_are_warnings_with_path_and_line(tmp_path: Path,
         "1: WARNING: redirect cycle: user/user/a.html -> user/user/b.html -> "
         "user/user/a.html (lines 1, 2) [guidebook.redirects]",
         "3: WARNING: 'http://evil.example/' is an off-site URL; redirects stay on this site: "
-        "write a site path such as 'user/user/index.html' or a docname such as 'user/index' "
+        "write a site path such as 'user/index.html' or a docname such as 'user/index' "
         "[guidebook.redirects]",
         "4: WARNING: redirect from 'user/images', a page that still exists (remove the line "
         "or the page) [guidebook.redirects]",

@@ -11,7 +11,7 @@ from tests.badinput.corpus import Baseline, Case, baseline_fixture, check_case
 baseline = baseline_fixture()
 
 MAP = "redirects.txt"
-ONSITE = ("redirects stay on this site: write a site path such as 'user/user/index.html' or "
+ONSITE = ("redirects stay on this site: write a site path such as 'user/index.html' or "
           "a docname such as 'user/index' [guidebook.redirects]")
 
 CASES = [

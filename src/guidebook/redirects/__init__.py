@@ -5,6 +5,8 @@ directory; format in :mod:`guidebook.redirects.mapfile`) is read when the site i
 finished. Each old URL gets a ``Redirect 301`` line in ``OUT/.htaccess``, an HTML page
 that forwards readers on static hosts, and an entry in ``guidebook.json``'s
 ``"redirects"``: ``{"from": "user/old.html", "to": "user/new.html", "guide": "user"}``.
+A folder rule (``user/user/ user/``) is one ``RedirectMatch`` line in ``.htaccess``, and
+a stub and a manifest entry for each page it sends readers to.
 Every refused line is a warning ``redirects.txt:LINE: message [guidebook.redirects]``
 (an error under ``--strict``).
 """
@@ -12,11 +14,12 @@ Every refused line is a warning ``redirects.txt:LINE: message [guidebook.redirec
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guidebook.config import GuidebookConfig
-from guidebook.redirects.mapfile import URL_SUFFIX, RedirectMap, RedirectSyntaxError, parse_map
+from guidebook.redirects.mapfile import RedirectMap, RedirectSyntaxError, parse_map
 from guidebook.redirects.output import (
     HTACCESS_HEADER,
     HTACCESS_NAME,
@@ -25,7 +28,7 @@ from guidebook.redirects.output import (
     htaccess,
     stub_page,
 )
-from guidebook.redirects.resolve import PORTAL, Redirect, SitePart, resolve
+from guidebook.redirects.resolve import FolderRedirect, Redirect, SitePart, resolve
 from guidebook.sites import get_site
 from guidebook.warnings_ import WarningCode, warn
 
@@ -59,7 +62,7 @@ def site_parts(app: Sphinx) -> list[SitePart]:
     """The guides and parts of the site that are published (their root page exists)."""
     env = app.env
     return [
-        SitePart(part.name, part.kind, part.spec.folder, frozenset(part.docnames))
+        SitePart(part.name, part.kind, part.root, frozenset(part.docnames))
         for part in get_site(env).parts.values()
         if part.root in env.found_docs
     ]
@@ -68,7 +71,8 @@ def site_parts(app: Sphinx) -> list[SitePart]:
 def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) -> None:
     """``guidebook-site-finished``: write ``.htaccess``, the stubs and the manifest list."""
     path, redirect_map = read_map(app)
-    resolution = resolve(redirect_map, site_parts(app))
+    parts = site_parts(app)
+    resolution = resolve(redirect_map, parts)
     for error in resolution.errors:
         warn(WarningCode.REDIRECTS, error.message, location=f"{path}:{error.lineno}")
     try:
@@ -78,16 +82,18 @@ def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) ->
         base = "/"
     redirects = list(resolution.redirects)
     _remove_stale_stubs(staging_dir, {redirect.source for redirect in redirects})
+    docname_at = {part.url(doc): doc for part in parts for doc in part.docnames}
     for redirect in redirects:
-        _write_stub(app, staging_dir, redirect)
-    _write_htaccess(staging_dir, redirects, base)
+        _write_stub(app, staging_dir, redirect, docname_at)
+    _write_htaccess(staging_dir, redirects, resolution.folders, base)
     manifest["redirects"] = [
         {"from": redirect.source, "to": redirect.target, "guide": redirect.guide}
         for redirect in redirects
     ]
 
 
-def _write_stub(app: Sphinx, staging_dir: Path, redirect: Redirect) -> None:
+def _write_stub(app: Sphinx, staging_dir: Path, redirect: Redirect,
+                docname_at: dict[str, str]) -> None:
     target = staging_dir / redirect.source
     root = staging_dir.resolve()
     if not target.resolve().is_relative_to(root):  # a symlink in the output tree
@@ -98,25 +104,24 @@ def _write_stub(app: Sphinx, staging_dir: Path, redirect: Redirect) -> None:
     baseurl = str(app.config.html_baseurl or "")
     canonical = f"{baseurl.rstrip('/')}/{redirect.target}" if baseurl else None
     target.write_text(
-        stub_page(redirect, _title(app, redirect.target),
+        stub_page(redirect, _title(app, docname_at.get(redirect.target)),
                   language=str(app.config.language or "en"), canonical=canonical),
         encoding="utf-8",
     )
 
 
-def _title(app: Sphinx, url: str) -> str:
-    """The title of the page at *url* (the project's name for the portal)."""
-    if url == PORTAL or "/" not in url:
-        return str(app.config.project)
-    docname = url.split("/", 1)[1].removesuffix(URL_SUFFIX)
-    title = app.env.titles.get(docname)
-    return title.astext() if title is not None else docname
+def _title(app: Sphinx, docname: str | None) -> str:
+    """The title of the page *docname* (the project's name for the portal or a generated
+    page)."""
+    title = app.env.titles.get(docname) if docname is not None else None
+    return title.astext() if title is not None else str(app.config.project)
 
 
-def _write_htaccess(staging_dir: Path, redirects: list[Redirect], base: str) -> None:
+def _write_htaccess(staging_dir: Path, redirects: list[Redirect],
+                    folders: Sequence[FolderRedirect], base: str) -> None:
     path = staging_dir / HTACCESS_NAME
-    if redirects:
-        path.write_text(htaccess(redirects, base), encoding="utf-8")
+    if redirects or folders:
+        path.write_text(htaccess(redirects, base, folders), encoding="utf-8")
     elif _written_by_us(path, HTACCESS_HEADER):
         path.unlink()
 

@@ -9,9 +9,12 @@ comment (a whole line, or after the fields)::
     operator/admin/cache.html   admin/admin/cache.html
     # An old URL whose new home is a page: the guide that has it is chosen.
     image-statuses.html    common/statuses
+    # A whole folder moved: every URL below the old one goes to the same path below the new.
+    user/user/             user/
 
 A field ending in ``.html`` is a *site path*: a URL relative to the site root, such as
-``user/user/index.html``. Any other field is a *docname*, such as ``user/index``. Fields
+``user/index.html``. A field ending in ``/`` is a *folder* of site paths; a folder
+redirects only to a folder. Any other field is a *docname*, such as ``user/index``. Fields
 may only use letters, digits, ``.``, ``_``, ``-`` and ``/`` (so no line can smuggle an
 Apache directive into ``.htaccess``); a leading ``/`` is allowed and dropped; ``.`` and
 ``..`` segments, URLs with a scheme (``http://``) and ``//host`` are refused.
@@ -45,6 +48,10 @@ class Endpoint:
     @property
     def is_url(self) -> bool:
         return self.path.endswith(URL_SUFFIX)
+
+    @property
+    def is_folder(self) -> bool:
+        return self.path.endswith("/")
 
     def __str__(self) -> str:
         return self.path
@@ -83,7 +90,7 @@ def check_path(field: str) -> Endpoint:
     if field.startswith("//") or _SCHEME.match(field):
         raise RedirectSyntaxError(
             f"{field!r} is an off-site URL; redirects stay on this site: write a site "
-            "path such as 'user/user/index.html' or a docname such as 'user/index'"
+            "path such as 'user/index.html' or a docname such as 'user/index'"
         )
     for char in field:
         if not _SAFE_CHAR.match(char):
@@ -92,9 +99,9 @@ def check_path(field: str) -> Endpoint:
                 "digits, '.', '_', '-' and '/'"
             )
     path = field[1:] if field.startswith("/") else field
-    if not path:
+    if not path or path == "/":
         raise RedirectSyntaxError(f"{field!r} is not a path")
-    for segment in path.split("/"):
+    for segment in path.removesuffix("/").split("/"):
         if segment in ("", ".", ".."):
             raise RedirectSyntaxError(
                 f"{field!r} has an empty, '.' or '..' segment; write the path from the "
@@ -123,6 +130,12 @@ def parse_line(text: str) -> tuple[Endpoint, Endpoint] | None:
             f"expected two paths, 'OLD NEW', found {found} (paths cannot contain blanks)"
         )
     old, new = check_path(fields[0]), check_path(fields[1])
+    if old.is_folder != new.is_folder:
+        folder, other = (old, new) if old.is_folder else (new, old)
+        raise RedirectSyntaxError(
+            f"{folder.path!r} is a folder and {other.path!r} is not; a folder redirects to "
+            f"a folder (end both with '/')"
+        )
     if old == new:
         raise RedirectSyntaxError(f"{old.path!r} redirects to itself")
     return old, new

@@ -1,9 +1,12 @@
 """What a redirect becomes on disk: ``.htaccess`` lines and an HTML page at the old URL.
 
-``.htaccess`` holds only ``Redirect 301`` lines (whereto, which tests redirects, cannot
-read ``RewriteRule``). Apache matches ``Redirect`` against the whole URL path, so every
-path starts with ``guidebook_redirect_base``: ``/`` when the site is published at the
-root of its host, ``/glance/latest/`` when it is published there.
+``.htaccess`` holds ``Redirect 301`` lines, one per old URL, then one ``RedirectMatch 301``
+per folder rule (whereto, which tests redirects, reads both but not ``RewriteRule``).
+Apache tries them in order and the first that matches answers, so a page's own line wins
+over its folder's rule, and a deeper folder's rule over a shallower one. Apache matches
+against the whole URL path, so every path starts with ``guidebook_redirect_base``: ``/``
+when the site is published at the root of its host, ``/glance/latest/`` when it is
+published there.
 
 The HTML stub serves static hosts without ``.htaccess``: an immediate meta refresh, a
 canonical link for search engines and a plain link for everyone else; no JavaScript.
@@ -14,9 +17,10 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Sequence
 
 from guidebook.redirects.mapfile import RedirectSyntaxError
-from guidebook.redirects.resolve import Redirect
+from guidebook.redirects.resolve import FolderRedirect, Redirect
 
 HTACCESS_NAME = ".htaccess"
 HTACCESS_HEADER = (
@@ -38,12 +42,23 @@ def check_base(base: str) -> str:
     return base
 
 
-def htaccess(redirects: list[Redirect], base: str) -> str:
-    """The ``.htaccess`` text: one ``Redirect 301 OLD NEW`` per redirect."""
+def htaccess(redirects: list[Redirect], base: str,
+             folders: Sequence[FolderRedirect] = ()) -> str:
+    """The ``.htaccess`` text: ``Redirect 301 OLD NEW`` for each redirect that no folder
+    rule answers, then ``RedirectMatch 301 ^OLD(.*)$ NEW$1`` for each folder rule."""
     lines = [HTACCESS_HEADER]
     for redirect in redirects:
-        lines.append(f"Redirect 301 {base}{redirect.source} {base}{redirect.target}\n")
+        if redirect.folder is None:
+            lines.append(f"Redirect 301 {base}{redirect.source} {base}{redirect.target}\n")
+    for rule in folders:
+        lines.append(f"RedirectMatch 301 ^{_literal(base + rule.source)}(.*)$ "
+                     f"{base}{rule.target}$1\n")
     return "".join(lines)
+
+
+def _literal(path: str) -> str:
+    """*path* as a regular expression matching only itself (its only special character is ".")."""
+    return path.replace(".", "\\.")
 
 
 def relative_url(source: str, target: str) -> str:

@@ -2,9 +2,14 @@
 
 A line whose old side is a **docname** (a page that moved) stands for that page's URL in
 every guide, and in every other part whose folder held it or that holds the new page:
-``user/old`` gives ``user/user/old.html``, ``operator/user/old.html`` and so on. A line
-whose old side is a **site path** stands for that one URL and wins over the expansion of
-a docname line.
+``user/old`` gives ``user/old.html``, ``operator/user/old.html`` and so on (URLs as
+:mod:`guidebook.urls` lays them out). A line whose old side is a **site path** stands for
+that one URL and wins over the expansion of a docname line. A **folder** line
+(``user/user/ user/``) moves a whole folder: it is one rule for the web server
+(:class:`FolderRedirect`), and it stands for the old URL of every page the site now serves
+below the new folder, so that the stubs and the manifest list each of them; a page or
+site-path line wins over it. A folder line is refused while the site still serves a page
+below its old folder (the web server would hide that page) or serves none below its new one.
 
 The new side is resolved per old URL: a docname goes to the page in the same guide when
 that guide has it, else in the first guide or part (in conf.py order) that has it; a site
@@ -20,23 +25,27 @@ import dataclasses
 from collections.abc import Sequence
 
 from guidebook.redirects.mapfile import URL_SUFFIX, MapError, RedirectLine, RedirectMap
+from guidebook.urls import GENERATED_PAGES, page_url
 
-#: Pages every part has besides its sources, and the portal at the site root.
-GENERATED_PAGES = ("genindex", "search")
 PORTAL = "index" + URL_SUFFIX
 
 
 @dataclasses.dataclass(frozen=True)
 class SitePart:
-    """A guide or part of the site as redirects see it: its name and its pages."""
+    """A guide or part of the site as redirects see it: its name, root and pages."""
 
     name: str
     kind: str  # "guide" or "part"
-    folder: str
+    root: str
     docnames: frozenset[str]
 
+    @property
+    def folder(self) -> str:
+        """The top folder of the root page (the folder whose pages default to the part)."""
+        return self.root.split("/", 1)[0] if "/" in self.root else ""
+
     def url(self, docname: str) -> str:
-        return f"{self.name}/{docname}{URL_SUFFIX}"
+        return page_url(self.name, docname, self.root)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,12 +56,24 @@ class Redirect:
     target: str
     guide: str | None  # the guide or part the old URL belongs to, None for other URLs
     lineno: int
+    #: The folder rule the web server answers this URL with (None: a line of its own).
+    folder: FolderRedirect | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class FolderRedirect:
+    """Every URL below *source* goes to the same path below *target* (both end in ``/``)."""
+
+    source: str
+    target: str
+    lineno: int
 
 
 @dataclasses.dataclass(frozen=True)
 class Resolution:
     redirects: tuple[Redirect, ...]
     errors: tuple[MapError, ...]
+    folders: tuple[FolderRedirect, ...] = ()
 
 
 def served_urls(parts: Sequence[SitePart]) -> set[str]:
@@ -89,7 +110,7 @@ def resolve(redirect_map: RedirectMap, parts: Sequence[SitePart]) -> Resolution:
     # 1. The old URLs, each with its line and the guide it belongs to.
     sources: dict[str, tuple[RedirectLine, str | None]] = {}
     for line in redirect_map.lines:
-        if not line.old.is_url:
+        if not line.old.is_url or line.old.is_folder:
             continue
         if line.old.path in served:
             errors.append(MapError(line.lineno, f"redirect from {line.old.path!r}, a page "
@@ -98,7 +119,7 @@ def resolve(redirect_map: RedirectMap, parts: Sequence[SitePart]) -> Resolution:
         first = line.old.path.split("/", 1)[0]
         sources[line.old.path] = (line, first if first in names else None)
     for line in redirect_map.lines:
-        if line.old.is_url:
+        if line.old.is_url or line.old.is_folder:
             continue
         if line.old.path in pages:
             errors.append(MapError(line.lineno, f"redirect from {line.old.path!r}, a page "
@@ -106,12 +127,18 @@ def resolve(redirect_map: RedirectMap, parts: Sequence[SitePart]) -> Resolution:
             continue
         for part in _expansion(line, parts):
             sources.setdefault(part.url(line.old.path), (line, part.name))
+    folders, folder_of, folder_errors = _folders(redirect_map, served, names)
+    errors.extend(folder_errors)
+    for source, (line, guide) in folder_of.items():
+        sources.setdefault(source, (line, guide))
 
     # 2. Where each old URL points, before chains are followed.
     edges: dict[str, tuple[str, RedirectLine, str | None]] = {}
     reported: set[int] = set()
     for source, (line, guide) in sources.items():
-        target = _target(line, guide, parts, served, sources)
+        rule = folders.get(line.lineno)
+        target = (_moved(source, rule) if rule is not None
+                  else _target(line, guide, parts, served, sources))
         if target is None:
             if line.lineno not in reported:
                 reported.add(line.lineno)
@@ -153,10 +180,56 @@ def resolve(redirect_map: RedirectMap, parts: Sequence[SitePart]) -> Resolution:
                 errors.append(MapError(line.lineno, f"redirect from {source!r} leads to "
                                        f"{final!r}, whose own redirect was refused"))
             continue
-        redirects.append(Redirect(source, final, guide, line.lineno))
+        rule = folders.get(line.lineno)
+        if rule is not None and final != _moved(source, rule):
+            rule = None  # a chain ends elsewhere than the folder rule would send it
+        redirects.append(Redirect(source, final, guide, line.lineno, rule))
     redirects.sort(key=lambda redirect: redirect.source)
     errors.sort(key=lambda error: error.lineno)
-    return Resolution(tuple(redirects), tuple(errors))
+    ordered = tuple(sorted(folders.values(), key=lambda rule: (-len(rule.source), rule.source)))
+    return Resolution(tuple(redirects), tuple(errors), ordered)
+
+
+def _moved(url: str, rule: FolderRedirect) -> str:
+    return rule.target + url.removeprefix(rule.source)
+
+
+def _folders(
+    redirect_map: RedirectMap, served: set[str], names: set[str],
+) -> tuple[dict[int, FolderRedirect], dict[str, tuple[RedirectLine, str | None]],
+           list[MapError]]:
+    """The folder lines that can be used, by line; the old URLs they stand for; refusals."""
+    rules: dict[int, FolderRedirect] = {}
+    sources: dict[str, tuple[RedirectLine, str | None]] = {}
+    errors: list[MapError] = []
+    for line in redirect_map.lines:
+        if not line.old.is_folder:
+            continue
+        old, new = line.old.path, line.new.path
+        hidden = sorted(url for url in served if url.startswith(old))
+        below = sorted(url for url in served if url.startswith(new))
+        if new.startswith(old):
+            errors.append(MapError(line.lineno, f"folder redirect {old!r} -> {new!r}: the "
+                                   "new folder is inside the old one, so the rule would "
+                                   "apply again to its own result"))
+        elif hidden:
+            errors.append(MapError(line.lineno, f"folder redirect from {old!r}, below which "
+                                   f"the site still serves {hidden[0]!r} (the redirect would "
+                                   "hide it)"))
+        elif not below:
+            errors.append(MapError(line.lineno, f"folder redirect target {new!r}: the site "
+                                   "serves no page below it"))
+        else:
+            rule = rules[line.lineno] = FolderRedirect(old, new, line.lineno)
+            for url in below:
+                first = old.split("/", 1)[0]
+                sources.setdefault(_moved_back(url, rule), (line, first if first in names
+                                                            else None))
+    return rules, sources, errors
+
+
+def _moved_back(url: str, rule: FolderRedirect) -> str:
+    return rule.source + url.removeprefix(rule.target)
 
 
 def _target(
