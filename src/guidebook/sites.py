@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from guidebook.audiences import get_domain
 from guidebook.audiences.model import page_parts
 from guidebook.config import GuidebookConfig, PartSpec
+from guidebook.urls import page_path, path_in_part
 
 if TYPE_CHECKING:
     from sphinx.config import Config
@@ -47,6 +48,15 @@ class Part:
     @property
     def kind(self) -> str:
         return self.spec.kind
+
+    def path(self, docname: str) -> str:
+        """Where *docname* is published in this part, from the site root, no suffix
+        (:mod:`guidebook.urls`): ``user/sharing``, ``operator/index``."""
+        return page_path(self.name, docname, self.root)
+
+    def path_in_part(self, docname: str) -> str:
+        """Where *docname* is published inside the part's folder: ``sharing``."""
+        return path_in_part(docname, self.root)
 
 
 @dataclasses.dataclass

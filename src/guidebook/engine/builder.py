@@ -1,8 +1,10 @@
 """The guidebook builder: read the sources once, write every guide of the site.
 
 It is Sphinx's standalone HTML builder, run once per guide or part over the one
-environment. This module routes pages to their part's folder, decides what an incremental
-build rewrites, and drives the per-part writing; each concern it delegates has a module of
+environment. This module routes pages to their URL in their part's folder (the layout is
+:mod:`guidebook.urls`; the output folder stays the site root, whose one ``_static/``,
+``_images/`` and ``_downloads/`` serve every part), decides what an incremental build
+rewrites, and drives the per-part writing; each concern it delegates has a module of
 its own: :mod:`.part_scope` (tags, env views and output folder while a part is written),
 :mod:`.search` (the part's search index), :mod:`.inventory` (``objects.inv`` and general
 index), :mod:`.part_navigation` (the sidebar), :mod:`.page_bar` (guide bar and switcher)
@@ -11,14 +13,17 @@ and :mod:`.site_outputs` (portal and manifest).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import jinja2
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.errors import SphinxError
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
@@ -39,7 +44,8 @@ from guidebook.engine.site_outputs import (
     write_manifest,
 )
 from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
-from guidebook.sphinx_internals import PrivateBuilderHooks, html_sources_dir, set_html_outdir
+from guidebook.sphinx_internals import HTML_OUTPUT_FOLDERS, PrivateBuilderHooks, html_sources_dir
+from guidebook.urls import GENERATED_PAGES, collisions
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -47,9 +53,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
-
-#: Pages that every part gets from Sphinx rather than from the sources.
-GENERATED_PAGES = ("genindex", "search")
 
 
 class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
@@ -125,27 +128,24 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def get_output_path(self, page_name: str, /) -> Path:
         if self.current is not None:
-            return Path(self.site_root, self.current.name, page_name + self.out_suffix)
-        parts = self._previous_parts(page_name)
-        if parts:
-            return Path(self.site_root, parts[0], page_name + self.out_suffix)
+            return Path(self.site_root, self.current.path(page_name) + self.out_suffix)
+        previous = self._previous_manifest.get("urls_by_doc", {}).get(page_name)
+        if previous:
+            return Path(self.site_root, previous)
         # The portal, or a page no previous build wrote (so it is out of date anyway).
         return Path(self.site_root, page_name + self.out_suffix)
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
-        uri = super().get_target_uri(docname, typ)
+        """The page's URL from the site root, in the part being written if it has the
+        page, else in the first part that does (never a broken link)."""
         part = self.current
-        if part is None or docname in part.docnames or docname in GENERATED_PAGES:
-            return uri
-        # A page this guide lacks: link to it in a guide that has it, never a broken link.
-        others = self.site.parts_of(docname)
-        if not others:
-            return uri
-        return f"../{others[0]}/{uri}"
-
-    def _previous_parts(self, docname: str) -> list[str]:
-        pages = self._previous_manifest.get("pages_by_doc", {})
-        return list(pages.get(docname, ()))
+        if part is None:
+            return super().get_target_uri(docname, typ)
+        if docname not in part.docnames and docname not in GENERATED_PAGES:
+            others = self.site.parts_of(docname)
+            if others:
+                part = self.site.parts[others[0]]
+        return quote(part.path(docname)) + self.link_suffix
 
     # -- writing, one part at a time ------------------------------------------------------
 
@@ -165,6 +165,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                 continue
             if part.name not in published:
                 continue
+            self._check_urls(part)
             to_write = set(docnames) & part.docnames
             if self._navigation_changed(part) or not self._part_exists(part):
                 # A page joined, left or was renamed: every page's navigation changes.
@@ -178,6 +179,13 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                 self.copy_assets()
                 super().write_documents(to_write)
                 self._finish_part(part)
+
+    def _check_urls(self, part: Part) -> None:
+        """Refuse a part in which two pages would be published at one URL."""
+        found = collisions(part.name, part.root, part.docnames,
+                           lambda doc: str(self.env.doc2path(doc)), self.out_suffix)
+        if found:
+            raise UrlCollisionError("\n".join(f"{c.second}:1: {c.message}" for c in found))
 
     def _toc_fingerprints(self) -> dict[str, str]:
         """Every page's table-of-contents fingerprint (recomputed for pages read again)."""
@@ -204,7 +212,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             if not children or any(child in changed for child in children):
                 continue
             outputs = [
-                self.site_root / part / (docname + self.out_suffix)
+                self.site_root / (self.site.parts[part].path(docname) + self.out_suffix)
                 for part in self.site.parts_of(docname)
             ]
             if outputs and all(path.is_file() for path in outputs):
@@ -215,8 +223,14 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         return (self.site_root / part.name / "searchindex.js").exists()
 
     def _navigation_changed(self, part: Part) -> bool:
-        before = self._previous_manifest.get("titles", {}).get(part.name)
-        return bool(before != {doc: self.title_of(doc) for doc in sorted(part.docnames)})
+        """A page joined, left, was renamed or got another URL since the last build."""
+        titles = self._previous_manifest.get("titles", {}).get(part.name)
+        urls = self._previous_manifest.get("urls", {}).get(part.name)
+        return bool(titles != {doc: self.title_of(doc) for doc in sorted(part.docnames)}
+                    or urls != self._page_urls(part))
+
+    def _page_urls(self, part: Part) -> dict[str, str]:
+        return {doc: part.path(doc) + self.link_suffix for doc in sorted(part.docnames)}
 
     def title_of(self, docname: str) -> str:
         """The page's title as text (its docname when it has none)."""
@@ -229,7 +243,9 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.indexer = load_part_indexer(self, self.current, docnames, self.stem_cache)
 
     def copy_assets(self) -> None:
-        if self.current is not None:
+        """Sphinx's assets, once for the whole site, into the site root (Sphinx calls this
+        before any part is written)."""
+        if self.current is None:
             super().copy_assets()
 
     def _finish_part(self, part: Part) -> None:
@@ -240,17 +256,22 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.gen_pages_from_extensions()
         self.gen_additional_pages()
         self.copy_image_files()
-        self.write_buildinfo()
         self.dump_search_index()
         self.dump_inventory()
         _remove_if_empty(html_sources_dir(self))
 
     def _remove_departed_pages(self, part: Part) -> None:
-        before = self._previous_manifest.get("titles", {}).get(part.name, {})
-        for docname in set(before) - part.docnames:
-            path = self.site_root / part.name / (docname + self.out_suffix)
+        """Remove the pages the previous build wrote at URLs the part no longer has, and the
+        asset folders of builds that gave each part its own."""
+        before = self._previous_manifest.get("urls", {}).get(part.name, {})
+        now = set(self._page_urls(part).values())
+        for url in set(before.values()) - now:
+            path = self.site_root / url
             if path.is_file():
                 path.unlink()
+        for folder in HTML_OUTPUT_FOLDERS.values():
+            shutil.rmtree(self.site_root / part.name / folder, ignore_errors=True)
+        (self.site_root / part.name / ".buildinfo").unlink(missing_ok=True)
 
     def dump_inventory(self) -> None:
         assert self.current is not None
@@ -269,8 +290,31 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             addctx = {**addctx, **part_context(self.site, self.current, pagename,
                                                self.link_suffix)}
             if "body" in addctx and self.config.guidebook_switcher:
-                addctx["body"] = render_guide_bar(self, pagename, addctx) + addctx["body"]
+                addctx["body"] = (render_guide_bar(self, self.current, pagename, addctx)
+                                  + addctx["body"])
         super().handle_page(pagename, addctx, *args, **kwargs)
+
+    def update_page_context(self, pagename: str, templatename: str, ctx: dict[str, Any],
+                            event_arg: Any) -> None:
+        """Point a part's page at the part's own search index and folder.
+
+        ``content_root`` is where Sphinx's search page resolves the results against: the
+        part's folder, as the index names pages by their path in the part.
+        """
+        super().update_page_context(pagename, templatename, ctx, event_arg)
+        part = self.current
+        if part is None:
+            return
+        ctx["content_root"] = "../" * part.path_in_part(pagename).count("/") or "./"
+        pathto = ctx["pathto"]
+        index = self.searchindex_filename
+
+        def part_pathto(otheruri: str, resource: bool = False, **kwargs: Any) -> str:
+            if resource and otheruri == StandaloneHTMLBuilder.searchindex_filename:
+                otheruri = index
+            return str(pathto(otheruri, resource, **kwargs))
+
+        ctx["pathto"] = part_pathto
 
     # -- the site: portal and manifest ----------------------------------------------------
 
@@ -289,8 +333,6 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         ]
 
     def _write_portal(self) -> None:
-        set_html_outdir(self, self.site_root)
-        self.copy_static_files()
         self.write_buildinfo()
         _remove_if_empty(html_sources_dir(self))
         ctx = {
@@ -333,6 +375,12 @@ def filter_foreign_toctree_entries(app: Sphinx, doctree: nodes.document, docname
     if isinstance(builder, GuidebookBuilder) and builder.current is not None:
         for node in doctree.findall(addnodes.toctree):
             filter_toctree_entries(node, builder.current.docnames)
+
+
+class UrlCollisionError(SphinxError):
+    """Two pages of one part would be published at the same URL."""
+
+    category = "URL collision"
 
 
 def _remove_if_empty(directory: Path) -> None:

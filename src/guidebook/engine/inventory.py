@@ -11,13 +11,14 @@ import contextlib
 from collections.abc import Iterator, Set
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 from sphinx.util.inventory import InventoryFile
 
 from guidebook.audiences import get_domain
 
 if TYPE_CHECKING:
-    from sphinx.builders import Builder
+    from sphinx.builders.html import StandaloneHTMLBuilder
     from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
 
@@ -55,10 +56,14 @@ class PartDomains:
             yield PartDomain(domain, self._docnames, self._hidden)
 
 
-def dump_part_inventory(builder: Builder, part: Part) -> None:
-    """Write the part's ``objects.inv`` into the builder's (the part's) output folder."""
+def dump_part_inventory(builder: StandaloneHTMLBuilder, part: Part) -> None:
+    """Write the part's ``objects.inv`` into the part's folder, its URIs relative to it."""
     view = SimpleNamespace(config=builder.env.config, domains=PartDomains(builder.env, part))
-    InventoryFile.dump(builder.outdir / "objects.inv", cast("Any", view), builder)
+    suffix = builder.link_suffix
+    uris = SimpleNamespace(
+        get_target_uri=lambda docname, typ=None: quote(part.path_in_part(docname)) + suffix)
+    InventoryFile.dump(builder.outdir / part.name / "objects.inv", cast("Any", view),
+                       cast("Any", uris))
 
 
 @contextlib.contextmanager

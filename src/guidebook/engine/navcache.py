@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 STORE_NAME = "guidebook-navigation.pickle"
-_STORE_VERSION = 1
+_STORE_VERSION = 2  # 2: links follow guidebook.urls
 
 #: (part name, includehidden, titles_only)
 NavKey = tuple[str, bool, bool]

@@ -19,14 +19,14 @@ GUIDE_BAR_TEMPLATE = "guidebook/guidebar.html"
 
 def part_context(site: Site, part: Part, pagename: str, link_suffix: str) -> dict[str, Any]:
     """The template context guidebook adds to a page of *part*."""
-    up = "../" * (pagename.count("/") + 1)
+    up = "../" * part.path(pagename).count("/")
     switcher = []
     for name in site.parts_of(pagename):
         other = site.parts[name]
         switcher.append({
             "name": name,
             "title": other.title,
-            "url": "#" if name == part.name else f"{up}{name}/{pagename}{link_suffix}",
+            "url": "#" if name == part.name else f"{up}{other.path(pagename)}{link_suffix}",
             "current": name == part.name,
         })
     return {
@@ -39,11 +39,12 @@ def part_context(site: Site, part: Part, pagename: str, link_suffix: str) -> dic
     }
 
 
-def render_guide_bar(builder: StandaloneHTMLBuilder, pagename: str, ctx: dict[str, Any]) -> str:
+def render_guide_bar(builder: StandaloneHTMLBuilder, part: Part, pagename: str,
+                     ctx: dict[str, Any]) -> str:
     """The guide bar and the switcher for *pagename*, from its :func:`part_context`."""
     return str(builder.templates.render(GUIDE_BAR_TEMPLATE, {
         "guide_title": ctx["guidebook_part_title"],
-        "search_url": "../" * pagename.count("/") + "search.html",
+        "search_url": "../" * part.path_in_part(pagename).count("/") + "search.html",
         "portal_url": ctx["guidebook_portal_url"],
         "switcher": ctx["guidebook_switcher"],
     }))

@@ -50,7 +50,7 @@ class PartNavigation:
         if navigation is None:
             navigation = self._stored(part, includehidden, titles_only)
             self._rendered[includehidden, titles_only] = navigation
-        prefix = "../" * docname.count("/")
+        prefix = "../" * part.path_in_part(docname).count("/")
         return navigation.render(docname, collapse=collapse, maxdepth=maxdepth, prefix=prefix)
 
     def _stored(self, part: Part, includehidden: bool, titles_only: bool) -> Navigation:
@@ -77,7 +77,8 @@ def resolve_navigation(builder: StandaloneHTMLBuilder, part: Part, includehidden
                        titles_only: bool) -> Navigation:
     """Resolve the toctrees of the part's root page with Sphinx's own toctree machinery."""
     env = builder.env
-    uri_to_doc = {builder.get_target_uri(doc): doc for doc in part.docnames}
+    # The links of a navigation resolved for NAV_DOCNAME, a page at the top of the part.
+    uri_to_doc = {builder.get_relative_uri(NAV_DOCNAME, doc): doc for doc in part.docnames}
     root = env.get_doctree(part.root)
     sections = []
     for toctree in root.findall(addnodes.toctree):

@@ -3,8 +3,10 @@
 While a guide or part is written, the builder's tags hold the part's audience tag (so
 ``.. audience::`` blocks for other guides drop out through Sphinx's own ``only``
 machinery), the environment's tables of contents and toctree includes list only the part's
-pages, and the output folder is the part's own. :func:`part_scope` sets all of it and puts
-everything back when the part is done, also when writing it failed.
+pages, and the search index goes to the part's folder. The output folder stays the site
+root, so every page finds the one ``_static/``, ``_images/`` and ``_downloads/`` there.
+:func:`part_scope` sets all of it and puts everything back when the part is done, also when
+writing it failed.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sphinx.builders.html import StandaloneHTMLBuilder
+
 from guidebook.audiences.model import audience_tag
 from guidebook.engine.navigation import filtered_tocs
-from guidebook.sphinx_internals import forget_evaluated_conditions, set_html_outdir
+from guidebook.sphinx_internals import forget_evaluated_conditions
 
 if TYPE_CHECKING:
     from guidebook.engine.builder import GuidebookBuilder
@@ -24,16 +28,15 @@ if TYPE_CHECKING:
 
 @contextlib.contextmanager
 def part_scope(builder: GuidebookBuilder, part: Part) -> Iterator[None]:
-    """Scope *builder* to *part* for the ``with`` block: tags, env views, output folder."""
+    """Scope *builder* to *part* for the ``with`` block: tags, env views, search index."""
     env = builder.env
     saved_tocs, saved_includes = env.tocs, env.toctree_includes
     tag = audience_tag(part.name)
     tag_was_set = tag in builder.tags
     try:
         builder.current = part
-        outdir = builder.site_root / part.name
-        outdir.mkdir(parents=True, exist_ok=True)
-        set_html_outdir(builder, outdir)
+        (builder.site_root / part.name).mkdir(parents=True, exist_ok=True)
+        builder.searchindex_filename = part_search_index(part)
         builder.tags.add(tag)
         forget_evaluated_conditions(builder.tags)
         builder.images = {}
@@ -52,4 +55,9 @@ def part_scope(builder: GuidebookBuilder, part: Part) -> Iterator[None]:
         env.tocs, env.toctree_includes = saved_tocs, saved_includes
         builder.current = None
         builder.navigation.forget_rendered()
-        set_html_outdir(builder, builder.site_root)
+        builder.searchindex_filename = StandaloneHTMLBuilder.searchindex_filename
+
+
+def part_search_index(part: Part) -> str:
+    """The part's search index, from the site root: ``user/searchindex.js``."""
+    return f"{part.name}/{StandaloneHTMLBuilder.searchindex_filename}"

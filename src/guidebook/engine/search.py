@@ -2,6 +2,10 @@
 
 Sphinx keeps the indexer's state on the environment, shared by every build of it: each
 part needs its own, or one guide's words would land in another's ``searchindex.js``.
+
+The index names each page by where it is published in the part (``sharing`` for
+``user/sharing``, see :mod:`guidebook.urls`): Sphinx's search page links a result as that
+name plus the suffix, relative to the search page at the top of the part's folder.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from guidebook.sphinx_internals import (
     set_search_domains,
     set_search_index_entries,
 )
+from guidebook.urls import GENERATED_PAGES
 
 if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
@@ -43,6 +48,7 @@ class PartIndexBuilder(IndexBuilder):
         )
         reset_search_index_state(self)
         set_search_domains(self, PartDomains(builder.env, part))
+        self._part = part
         # A shared page is indexed once per guide; Sphinx memoises stems per page only.
         stem = self.lang.stem
 
@@ -61,12 +67,16 @@ class PartIndexBuilder(IndexBuilder):
         is shared by every part): rebuild them from the file, or an incremental build
         would drop the entries of every page it does not rewrite.
         """
-        text = stream.read()
-        super().load(io.StringIO(text), format)
         if isinstance(format, str):
             format = self.formats[format]
-        frozen = format.loads(text)
-        docnames = frozen["docnames"]
+        frozen = format.loads(stream.read())
+        if not isinstance(frozen, dict) or not isinstance(frozen.get("docnames"), list):
+            raise ValueError("not a search index")
+        docname_at = {self._part.path_in_part(doc): doc
+                      for doc in [*self._part.docnames, *GENERATED_PAGES]}
+        frozen["docnames"] = docnames = [docname_at.get(name, name)
+                                         for name in frozen["docnames"]]
+        super().load(io.StringIO(format.dumps(frozen)), format)
         entries: dict[str, list[tuple[str, str, str]]] = {}
         for entry, places in frozen.get("indexentries", {}).items():
             for doc_index, target_id, main in places:
@@ -74,6 +84,12 @@ class PartIndexBuilder(IndexBuilder):
                     (entry, target_id, "main" if main else "")
                 )
         set_search_index_entries(self, {doc: sorted(found) for doc, found in entries.items()})
+
+    def freeze(self) -> dict[str, Any]:
+        """Sphinx's frozen index, each page named by its path in the part."""
+        frozen = super().freeze()
+        frozen["docnames"] = tuple(self._part.path_in_part(doc) for doc in frozen["docnames"])
+        return frozen
 
     def prune(self, docnames: Iterable[str]) -> None:
         """Sphinx's prune, and the index entries too (Sphinx's own keeps them)."""

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from guidebook.urls import part_url
+
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
@@ -29,7 +31,7 @@ def portal_parts(parts: Iterable[Part], link_suffix: str) -> list[dict[str, Any]
             "title": part.title,
             "description": part.description,
             "kind": part.kind,
-            "url": f"{part.name}/{part.root}{link_suffix}",
+            "url": part_url(part.name, link_suffix),
             "pages": len(part.docnames),
         }
         for part in parts
@@ -54,14 +56,14 @@ def site_manifest(
             "title": part.title,
             "kind": part.kind,
             "root": part.root,
-            "url": f"{part.name}/{part.root}{link_suffix}",
+            "url": part_url(part.name, link_suffix),
             "nav": nav(part),
             "pages": [
                 {
                     "docname": doc,
                     "source": posixpath.join(*Path(env.doc2path(doc, False)).parts),
                     "title": title(doc),
-                    "url": f"{part.name}/{doc}{link_suffix}",
+                    "url": part.path(doc) + link_suffix,
                     "audiences": site.parts_of(doc),
                     "page_type": page_types.get(doc),
                 }
@@ -85,12 +87,15 @@ def load_previous_manifest(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    pages_by_doc: dict[str, list[str]] = {}
+    urls_by_doc: dict[str, str] = {}
     titles: dict[str, dict[str, str]] = {}
+    urls: dict[str, dict[str, str]] = {}
     nav: dict[str, list[dict[str, Any]]] = {}
     for part in [*data.get("guides", []), *data.get("parts", [])]:
         titles[part["name"]] = {page["docname"]: page["title"] for page in part["pages"]}
+        urls[part["name"]] = {page["docname"]: page["url"] for page in part["pages"]}
         nav[part["name"]] = part.get("nav", [])
         for page in part["pages"]:
-            pages_by_doc.setdefault(page["docname"], []).append(part["name"])
-    return {"parts": titles.keys(), "pages_by_doc": pages_by_doc, "titles": titles, "nav": nav}
+            urls_by_doc.setdefault(page["docname"], page["url"])
+    return {"parts": titles.keys(), "urls_by_doc": urls_by_doc, "titles": titles, "urls": urls,
+            "nav": nav}
