@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from guidebook.driver.run import BuildOptions, run_build
+from guidebook.sites import MANIFEST_NAME
+from guidebook.urls import page_url
 
 ROOTS = Path(__file__).parent / "roots"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -32,11 +34,24 @@ class BuildResult:
     source: Path
     out: Path
 
+    def page(self, part: str, docname: str) -> Path:
+        """The file of *docname* in *part*, where guidebook.urls publishes it."""
+        return self.out / page_url(part, docname, self.root_of(part))
+
+    def root_of(self, part: str) -> str:
+        """The part's root page, as the manifest names it ("" when it does not)."""
+        if not (self.out / MANIFEST_NAME).is_file():
+            return ""
+        for entry in [*self.manifest["guides"], *self.manifest["parts"]]:
+            if entry["name"] == part:
+                return str(entry["root"])
+        return ""
+
     def html(self, part: str, docname: str) -> str:
-        return (self.out / part / f"{docname}.html").read_text(encoding="utf-8")
+        return self.page(part, docname).read_text(encoding="utf-8")
 
     def exists(self, part: str, docname: str) -> bool:
-        return (self.out / part / f"{docname}.html").is_file()
+        return self.page(part, docname).is_file()
 
     def searchindex(self, part: str) -> dict[str, Any]:
         text = (self.out / part / "searchindex.js").read_text(encoding="utf-8")

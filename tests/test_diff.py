@@ -90,10 +90,10 @@ EXPECTED_GUIDES: list[dict[str, Any]] = [
     {
         "name": "user", "kind": "guide", "title": "User guide", "status": "changed",
         "added": [],
-        "removed": [{**page("user/quotas", "Image quotas", "user/user/quotas.html"),
+        "removed": [{**page("user/quotas", "Image quotas", "user/quotas.html"),
                      "moved_to": "admin/quotas", "now_in": ["admin"]}],
         "moved": [{"from": "user/share", "to": "user/sharing",
-                   "from_url": "user/user/share.html", "to_url": "user/user/sharing.html",
+                   "from_url": "user/share.html", "to_url": "user/sharing.html",
                    "title": "Share an image", "method": "git", "similarity": 1.0}],
         "audiences_changed": [
             {"docname": "admin/quotas", "before": ["user"], "after": ["admin"]},
@@ -104,7 +104,7 @@ EXPECTED_GUIDES: list[dict[str, Any]] = [
     {
         "name": "admin", "kind": "guide", "title": "Admin guide", "status": "changed",
         "added": [{**page("admin/quotas", "Image quotas for projects",
-                          "admin/admin/quotas.html"), "moved_from": "user/quotas"}],
+                          "admin/quotas.html"), "moved_from": "user/quotas"}],
         "removed": [{**page("common/glossary", "Glossary", "admin/common/glossary.html"),
                      "moved_to": None, "now_in": ["user"]}],
         "moved": [],
@@ -119,7 +119,7 @@ EXPECTED_GUIDES: list[dict[str, Any]] = [
         "name": "contributor", "kind": "guide", "title": "Contributor guide",
         "status": "changed", "added": [],
         "removed": [{**page("contributor/tests", "Running the tests",
-                            "contributor/contributor/tests.html"),
+                            "contributor/tests.html"),
                      "moved_to": None, "now_in": []}],
         "moved": [], "audiences_changed": [], "titles_changed": [],
     },
@@ -128,12 +128,12 @@ EXPECTED_GUIDES: list[dict[str, Any]] = [
 EXPECTED_BROKEN: list[dict[str, Any]] = [
     {"url": "admin/common/glossary.html", "guide": "admin", "docname": "common/glossary",
      "title": "Glossary", "now_at": "user/common/glossary.html"},
-    {"url": "contributor/contributor/tests.html", "guide": "contributor",
+    {"url": "contributor/tests.html", "guide": "contributor",
      "docname": "contributor/tests", "title": "Running the tests", "now_at": None},
-    {"url": "user/user/quotas.html", "guide": "user", "docname": "user/quotas",
-     "title": "Image quotas", "now_at": "admin/admin/quotas.html"},
-    {"url": "user/user/share.html", "guide": "user", "docname": "user/share",
-     "title": "Share an image", "now_at": "user/user/sharing.html"},
+    {"url": "user/quotas.html", "guide": "user", "docname": "user/quotas",
+     "title": "Image quotas", "now_at": "admin/quotas.html"},
+    {"url": "user/share.html", "guide": "user", "docname": "user/share",
+     "title": "Share an image", "now_at": "user/sharing.html"},
 ]
 
 
@@ -197,7 +197,7 @@ def test_removed_page_without_redirect_fails_the_check(
     assert status == 1
     assert "  removed   user/upload  \"Upload an image\"\n" in out
     assert "1 URL(s) break: HEAD~1" in out
-    assert "  user/user/upload.html  (page user/upload; no page to send it to)\n" in out
+    assert "  user/upload.html  (page user/upload; no page to send it to)\n" in out
     assert "admin (guide: Admin guide): no changes\n" in out
 
 
@@ -213,7 +213,7 @@ def head_manifest_with_redirects(repo: Path, tmp_path: Path, sources: list[str])
     result = build_source(repo / "doc" / "source", tmp_path / "head-site")
     assert result.status == 0, result.output
     manifest = result.manifest
-    targets = {item["url"]: item["now_at"] or "contributor/contributor/index.html"
+    targets = {item["url"]: item["now_at"] or "contributor/index.html"
                for item in EXPECTED_BROKEN}
     manifest["redirects"] = [
         {"from": url, "to": targets[url], "guide": url.split("/", 1)[0]} for url in sources
@@ -255,7 +255,7 @@ REDIRECT_MAP = """\
 user/share   user/sharing
 user/quotas  admin/quotas
 admin/common/glossary.html  user/common/glossary.html
-contributor/contributor/tests.html  contributor/contributor/index.html
+contributor/tests.html  contributor/index.html
 """
 
 
@@ -336,7 +336,7 @@ def test_html_report_shows_both_navigations_and_the_moves(
         '<li class="moved broken" data-move="M2" style="--depth: 1">'
         '<span class="badge">M2</span>Share an image <code>user/share</code>'
         '<span class="note">moved to user/sharing</span>'
-        '<span class="note">URL breaks: user/user/share.html</span></li>')
+        '<span class="note">URL breaks: user/share.html</span></li>')
     assert after[2] == (
         '<li class="moved" data-move="M2" style="--depth: 1">'
         '<span class="badge">M2</span>Share an image <code>user/sharing</code>'
@@ -398,14 +398,14 @@ def test_revision_without_the_sources_is_a_usage_error(
 def test_dropped_redirect_breaks_its_url() -> None:
     def manifest(redirects: list[dict[str, str]]) -> Snapshot:
         data = {"guides": [{"name": "user", "pages": [
-            {"docname": "user/index", "url": "user/user/index.html"}]}],
+            {"docname": "user/index", "url": "user/index.html"}]}],
             "redirects": redirects}
         return Snapshot("side", None, parse_manifest(data, "test"))
 
-    old = [{"from": "/user/old.html", "to": "user/user/index.html", "guide": "user"}]
+    old = [{"from": "/user/old.html", "to": "user/index.html", "guide": "user"}]
     diff = compare(manifest(old), manifest([]))
     assert [(b.url, b.docname, b.now_at) for b in diff.broken] == [
-        ("user/old.html", None, "user/user/index.html")]
+        ("user/old.html", None, "user/index.html")]
     assert compare(manifest(old), manifest(old)).ok
 
 

@@ -210,10 +210,12 @@ def test_navigation_order_walks_the_toctrees_of_the_part() -> None:
 
 def test_previous_manifest_round_trip(tmp_path: Path) -> None:
     manifest = {"guides": [{"name": "user", "nav": [{"docname": "u", "depth": 0}],
-                            "pages": [{"docname": "u", "title": "U"}]}], "parts": []}
+                            "pages": [{"docname": "u", "title": "U", "url": "user/u.html"}]}],
+                "parts": []}
     write_manifest(tmp_path / MANIFEST_NAME, manifest)
     previous = load_previous_manifest(tmp_path / MANIFEST_NAME)
-    assert previous["pages_by_doc"] == {"u": ["user"]}
+    assert previous["urls_by_doc"] == {"u": "user/u.html"}
+    assert previous["urls"] == {"user": {"u": "user/u.html"}}
     assert previous["titles"] == {"user": {"u": "U"}}
     assert load_previous_manifest(tmp_path / "missing.json") == {}
 

@@ -91,13 +91,13 @@ def test_move_rewrites_every_reference_and_records_the_redirect(
     assert "Uploads resume after a dropped connection." in result.html(
         "user", "user/images/upload")
     assert result.manifest["redirects"] == [
-        {"from": "admin/user/send.html", "to": "user/user/images/upload.html",
+        {"from": "admin/user/send.html", "to": "user/images/upload.html",
          "guide": "admin"},
-        {"from": "admin/user/upload.html", "to": "user/user/images/upload.html",
+        {"from": "admin/user/upload.html", "to": "user/images/upload.html",
          "guide": "admin"},
-        {"from": "user/user/send.html", "to": "user/user/images/upload.html",
+        {"from": "user/send.html", "to": "user/images/upload.html",
          "guide": "user"},
-        {"from": "user/user/upload.html", "to": "user/user/images/upload.html",
+        {"from": "user/upload.html", "to": "user/images/upload.html",
          "guide": "user"},
     ]
 

@@ -50,7 +50,7 @@ def test_incremental_builds_through_the_spare_match_a_fresh_build(tmp_path: Path
         upload.write_text(upload.read_text() + f"\nEdit number {word}.\n")
         assert build_source(source, out, strict=True).status == 0
         assert spare_dir(out).is_dir()
-        assert f"Edit number {word}." in (out / "user/user/upload.html").read_text()
+        assert f"Edit number {word}." in (out / "user/upload.html").read_text()
     fresh = tmp_path / "fresh"
     assert build_source(source, fresh, strict=True, fresh=True).status == 0
     published, expected = _tree(out), _tree(fresh)
@@ -71,9 +71,9 @@ def test_a_fresh_build_leaves_a_spare_copy_of_the_site(tmp_path: Path) -> None:
     upload = source / "user" / "upload.rst"
     upload.write_text(upload.read_text() + "\nEdited after the fresh build.\n")
     assert build_source(source, out, strict=True).status == 0
-    assert "Edited after the fresh build." in (out / "user/user/upload.html").read_text()
+    assert "Edited after the fresh build." in (out / "user/upload.html").read_text()
     assert "Edited after the fresh build." not in (
-        spare_dir(out) / "user/user/upload.html").read_text()
+        spare_dir(out) / "user/upload.html").read_text()
 
 
 def test_an_edited_template_is_used_although_compiled_templates_are_cached(
@@ -92,7 +92,7 @@ def test_an_edited_template_is_used_although_compiled_templates_are_cached(
             "{% block footer %}{{ super() }}<p>" + marker + "</p>{% endblock %}\n"
         )
         assert build_source(source, out, strict=True).status == 0
-        page = (out / "user/user/upload.html").read_text()
+        page = (out / "user/upload.html").read_text()
         assert marker in page
     assert "first-template-marker" not in page
     cached = list((tmp_path / ".out.doctrees" / "templates").iterdir())

@@ -130,7 +130,7 @@ def test_whats_new_entries_link_to_the_full_note(repo: Path, tmp_path: Path) -> 
     result = build(repo, tmp_path, strict=True)
     html = result.html("user", "whats-new")
     assert (
-        'href="../releasenotes/releasenotes/series/2.0.html'
+        'href="../releasenotes/series/2.0.html'
         '#relnote-beta-2222222222222222-fixes"'
     ) in html
     series = result.html("releasenotes", "releasenotes/series/2.0")

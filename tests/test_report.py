@@ -113,7 +113,7 @@ def test_report_reads_a_manifest_and_leaves_parts_out_of_the_coverage(
     manifest = tmp_path / "guidebook.json"
     manifest.write_text(json.dumps({
         "guides": [{"name": "user", "title": "Users", "pages": [
-            {"docname": "user/index", "url": "user/user/index.html", "page_type": None},
+            {"docname": "user/index", "url": "user/index.html", "page_type": None},
             {"docname": "api/use", "url": "user/api/use.html", "page_type": "how-to"},
         ]}],
         "parts": [{"name": "api-ref", "title": "API", "pages": [

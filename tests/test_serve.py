@@ -108,7 +108,7 @@ def served(tmp_path: Path) -> Iterator[ServeProcess]:
 
 def test_an_edit_is_visible_after_an_incremental_rebuild(served: ServeProcess) -> None:
     source = served.source
-    page_url = served.url + "user/user/upload.html"
+    page_url = served.url + "user/upload.html"
     status, body = fetch(page_url)
     assert status == 200 and "Uploading puts the image data" in body
     before = html_stamps(served.out)
@@ -123,22 +123,22 @@ def test_an_edit_is_visible_after_an_incremental_rebuild(served: ServeProcess) -
     after = html_stamps(served.out)
 
     rewritten = {page for page in after if after[page] != before.get(page)}
-    edited = {"user/user/upload.html", "contributor/user/upload.html"}
+    edited = {"user/upload.html", "contributor/user/upload.html"}
     # Sphinx also rewrites the pages whose toctree lists the edited page (its title shows
     # there); every other page of the site stays as it was.
-    parents = {"user/user/index.html", "contributor/contributor/index.html"}
+    parents = {"user/index.html", "contributor/index.html"}
     assert edited <= rewritten
     assert {page for page in rewritten if not GENERATED.search(page)} <= edited | parents
-    for untouched in ("user/common/statuses.html", "operator/admin/index.html",
-                      "operator/admin/deploy.html", "admin/admin/index.html",
-                      "contributor/contributor/internals.html"):
+    for untouched in ("user/common/statuses.html", "operator/index.html",
+                      "operator/deploy.html", "admin/index.html",
+                      "contributor/internals.html"):
         assert after[untouched] == before[untouched], untouched
     assert not any(page.startswith(("operator/", "admin/")) for page in rewritten)
 
 
 def test_a_failed_rebuild_keeps_the_last_good_site(served: ServeProcess) -> None:
     source = served.source
-    page_url = served.url + "user/user/index.html"
+    page_url = served.url + "user/index.html"
     conf = source / "conf.py"
     good = conf.read_text()
     conf.write_text(good + "\nextensions = [\n")  # a syntax error: no build can start
@@ -153,7 +153,7 @@ def test_a_failed_rebuild_keeps_the_last_good_site(served: ServeProcess) -> None
 
 
 def test_pages_reload_themselves_after_a_rebuild(served: ServeProcess) -> None:
-    status, body = fetch(served.url + "user/user/index.html")
+    status, body = fetch(served.url + "user/index.html")
     assert status == 200 and BUILD_ID_PATH in body
     assert fetch(served.url + BUILD_ID_PATH) == (200, "1")
     source = served.source

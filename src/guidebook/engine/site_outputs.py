@@ -93,9 +93,10 @@ def load_previous_manifest(path: Path) -> dict[str, Any]:
     nav: dict[str, list[dict[str, Any]]] = {}
     for part in [*data.get("guides", []), *data.get("parts", [])]:
         titles[part["name"]] = {page["docname"]: page["title"] for page in part["pages"]}
-        urls[part["name"]] = {page["docname"]: page["url"] for page in part["pages"]}
+        urls[part["name"]] = {page["docname"]: page["url"] for page in part["pages"]
+                              if "url" in page}
         nav[part["name"]] = part.get("nav", [])
-        for page in part["pages"]:
-            urls_by_doc.setdefault(page["docname"], page["url"])
+        for docname, url in urls[part["name"]].items():
+            urls_by_doc.setdefault(docname, url)
     return {"parts": titles.keys(), "urls_by_doc": urls_by_doc, "titles": titles, "urls": urls,
             "nav": nav}
