@@ -97,13 +97,13 @@ def test_openapi_30_and_31_specs_both_build(build_root: Builder) -> None:
     result = build_root("openapi30", strict=True)
     assert result.status == 0, result.output
     assert 'id="api-put-v2-images-image-id-tags-tag"' in result.html(*API)
-    assert ('href="../../api-ref/index.html#api-put-v2-images-image-id-tags-tag"'
+    assert ('href="../api-ref/index.html#api-put-v2-images-image-id-tags-tag"'
             in result.html("user", "user/index"))
 
 
 def test_operations_are_in_the_api_reference_inventory(build_root: Builder) -> None:
     inventory = build_root("openapi").inventory("api-ref")
-    assert ("GET /v2/images guidebook-api:operation 1 api-ref/index.html#api-get-v2-images -"
+    assert ("GET /v2/images guidebook-api:operation 1 index.html#api-get-v2-images -"
             in inventory)
 
 
@@ -114,12 +114,12 @@ def test_api_role_links_to_the_operation_anchor(build_root: Builder) -> None:
     result = build_root("openapi")
     user = result.html("user", "user/index")
     assert re.search(
-        r'<a class="reference internal" href="../../api-ref/index.html#api-get-v2-images"'
+        r'<a class="reference internal" href="../api-ref/index.html#api-get-v2-images"'
         r' title="List images"><code class="xref guidebook-api guidebook-api-operation '
         r'docutils literal notranslate"><span class="pre">GET</span> '
         r'<span class="pre">/v2/images</span></code></a>', user)
     # An explicit title replaces the operation's name.
-    assert re.search(r'href="../../api-ref/index.html#api-get-v2-images-image-id"'
+    assert re.search(r'href="../api-ref/index.html#api-get-v2-images-image-id"'
                      r'[^>]*><code[^>]*><span class="pre">the</span>', user)
     admin = result.html("admin", "admin/index")
     assert 'index.html#api-post-v2-images-image-id-actions-deactivate"' in admin

@@ -27,16 +27,14 @@ from tests.conftest import BuildResult, build_source
 WHERETO = Path(sys.executable).parent / "whereto"
 
 EXPECTED_REDIRECTS: list[dict[str, str | None]] = [
-    {"from": "admin/user/old-images.html", "to": "user/user/images.html", "guide": "admin"},
-    {"from": "admin/user/uploading.html", "to": "user/user/images.html", "guide": "admin"},
+    {"from": "admin/user/old-images.html", "to": "user/images.html", "guide": "admin"},
+    {"from": "admin/user/uploading.html", "to": "user/images.html", "guide": "admin"},
     {"from": "image-statuses.html", "to": "user/common/statuses.html", "guide": None},
-    {"from": "operator/admin/cache.html", "to": "admin/admin/cache.html", "guide": "operator"},
-    {"from": "operator/user/old-images.html", "to": "user/user/images.html",
-     "guide": "operator"},
-    {"from": "operator/user/uploading.html", "to": "user/user/images.html",
-     "guide": "operator"},
-    {"from": "user/user/old-images.html", "to": "user/user/images.html", "guide": "user"},
-    {"from": "user/user/uploading.html", "to": "user/user/images.html", "guide": "user"},
+    {"from": "operator/cache.html", "to": "admin/cache.html", "guide": "operator"},
+    {"from": "operator/user/old-images.html", "to": "user/images.html", "guide": "operator"},
+    {"from": "operator/user/uploading.html", "to": "user/images.html", "guide": "operator"},
+    {"from": "user/old-images.html", "to": "user/images.html", "guide": "user"},
+    {"from": "user/uploading.html", "to": "user/images.html", "guide": "user"},
 ]
 
 
@@ -300,9 +298,9 @@ def test_build_writes_htaccess_stubs_and_manifest(tmp_path: Path,
         *(f"Redirect 301 /{r['from']} /{r['to']}" for r in EXPECTED_REDIRECTS),
     ]
     stub = (result.out / "operator/user/uploading.html").read_text()
-    assert '<meta http-equiv="refresh" content="0; url=../../user/user/images.html">' in stub
-    assert '<link rel="canonical" href="../../user/user/images.html">' in stub
-    assert '<a href="../../user/user/images.html">Work with images</a>' in stub
+    assert '<meta http-equiv="refresh" content="0; url=../../user/images.html">' in stub
+    assert '<link rel="canonical" href="../../user/images.html">' in stub
+    assert '<a href="../../user/images.html">Work with images</a>' in stub
     assert "<script" not in stub
     top = (result.out / "image-statuses.html").read_text()
     assert 'url=user/common/statuses.html"' in top and "Image statuses" in top
@@ -332,8 +330,8 @@ def test_bad_map_lines_are_warnings_with_path_and_line(tmp_path: Path,
     result = build_with_map(copy_root, tmp_path, text)
     assert result.status == 0, result.output
     assert map_warnings(result) == [
-        "1: WARNING: redirect cycle: user/user/a.html -> user/user/b.html -> "
-        "user/user/a.html (lines 1, 2) [guidebook.redirects]",
+        "1: WARNING: redirect cycle: user/a.html -> user/b.html -> "
+        "user/a.html (lines 1, 2) [guidebook.redirects]",
         "3: WARNING: 'http://evil.example/' is an off-site URL; redirects stay on this site: "
         "write a site path such as 'user/index.html' or a docname such as 'user/index' "
         "[guidebook.redirects]",
@@ -341,7 +339,7 @@ def test_bad_map_lines_are_warnings_with_path_and_line(tmp_path: Path,
         "or the page) [guidebook.redirects]",
     ]
     assert result.manifest["redirects"] == [
-        {"from": "x.html", "to": "user/user/index.html", "guide": None},
+        {"from": "x.html", "to": "user/index.html", "guide": None},
     ]
     assert "evil" not in (result.out / ".htaccess").read_text()
 
@@ -361,13 +359,13 @@ def test_a_removed_redirect_takes_its_stub_away(tmp_path: Path,
     second = build_source(source, tmp_path / "out")
     assert second.status == 0, second.output
     assert not (second.out / "image-statuses.html").exists()
-    assert not (second.out / "user/user/old-images.html").exists()
-    assert (second.out / "user/user/uploading.html").is_file()
+    assert not (second.out / "user/old-images.html").exists()
+    assert (second.out / "user/uploading.html").is_file()
     (source / "redirects.txt").unlink()
     third = build_source(source, tmp_path / "out")
     assert third.manifest["redirects"] == []
     assert not (third.out / ".htaccess").exists()
-    assert not (third.out / "user/user/uploading.html").exists()
+    assert not (third.out / "user/uploading.html").exists()
 
 
 def test_whereto_accepts_the_generated_htaccess(tmp_path: Path,
@@ -379,7 +377,7 @@ def test_whereto_accepts_the_generated_htaccess(tmp_path: Path,
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     # whereto does check: a wrong expectation fails.
-    tests.write_text(tests.read_text().replace("/user/user/images.html", "/user/user/x.html"))
+    tests.write_text(tests.read_text().replace("/user/images.html", "/user/x.html"))
     run = subprocess.run([str(WHERETO), str(result.out / ".htaccess"), str(tests)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 1, run.stdout
