@@ -9,6 +9,8 @@ import json
 import re
 import shutil
 import socketserver
+import subprocess
+import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 
 from guidebook.driver.run import BuildOptions, run_build
+from guidebook.redirects.output import redirect_lines
 from guidebook.sites import MANIFEST_NAME
 from guidebook.urls import page_url
 
@@ -75,6 +78,14 @@ class BuildResult:
 
 
 Builder = Callable[..., BuildResult]
+
+
+def run_whereto(htaccess: Path, tests: Path) -> subprocess.CompletedProcess[str]:
+    """whereto on the redirect lines of *htaccess* (it cannot read ``ErrorDocument``)."""
+    rules = tests.with_name(tests.name + ".htaccess")
+    rules.write_text(redirect_lines(htaccess.read_text(encoding="utf-8")), encoding="utf-8")
+    return subprocess.run([str(Path(sys.executable).parent / "whereto"), str(rules), str(tests)],
+                          capture_output=True, text=True, check=False)
 
 
 def build_source(

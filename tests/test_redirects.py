@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,9 +20,7 @@ from guidebook.redirects.mapfile import (
 )
 from guidebook.redirects.output import htaccess
 from guidebook.redirects.resolve import FolderRedirect, Redirect, SitePart, resolve
-from tests.conftest import BuildResult, build_source
-
-WHERETO = Path(sys.executable).parent / "whereto"
+from tests.conftest import BuildResult, build_source, run_whereto
 
 EXPECTED_REDIRECTS: list[dict[str, str | None]] = [
     {"from": "admin/user/old-images.html", "to": "user/images.html", "guide": "admin"},
@@ -295,6 +291,7 @@ def test_build_writes_htaccess_stubs_and_manifest(tmp_path: Path,
     assert (result.out / ".htaccess").read_text().splitlines() == [
         "# Written by guidebook from the redirect map; changes here are lost at the next "
         "build.",
+        "ErrorDocument 404 /404.html",
         *(f"Redirect 301 /{r['from']} /{r['to']}" for r in EXPECTED_REDIRECTS),
     ]
     stub = (result.out / "operator/user/uploading.html").read_text()
@@ -364,7 +361,8 @@ def test_a_removed_redirect_takes_its_stub_away(tmp_path: Path,
     (source / "redirects.txt").unlink()
     third = build_source(source, tmp_path / "out")
     assert third.manifest["redirects"] == []
-    assert not (third.out / ".htaccess").exists()
+    assert (third.out / ".htaccess").read_text().splitlines()[1:] == [
+        "ErrorDocument 404 /404.html"]
     assert not (third.out / "user/uploading.html").exists()
 
 
@@ -373,18 +371,17 @@ def test_whereto_accepts_the_generated_htaccess(tmp_path: Path,
     result = build_source(copy_root("redirects"), tmp_path / "out")
     tests = tmp_path / "tests.txt"
     tests.write_text("".join(f"/{r['from']} 301 /{r['to']}\n" for r in EXPECTED_REDIRECTS))
-    run = subprocess.run([str(WHERETO), str(result.out / ".htaccess"), str(tests)],
-                         capture_output=True, text=True, check=False)
+    run = run_whereto(result.out / ".htaccess", tests)
     assert run.returncode == 0, run.stdout + run.stderr
     # whereto does check: a wrong expectation fails.
     tests.write_text(tests.read_text().replace("/user/images.html", "/user/x.html"))
-    run = subprocess.run([str(WHERETO), str(result.out / ".htaccess"), str(tests)],
-                         capture_output=True, text=True, check=False)
+    run = run_whereto(result.out / ".htaccess", tests)
     assert run.returncode == 1, run.stdout
 
 
 def test_flagship_redirect_tests_cover_the_flagship_map() -> None:
-    """Every line of doc/test/redirect-tests.txt names an old URL the flagship map has."""
+    """Every line of doc/test/redirect-tests.txt names an old URL the flagship map has,
+    and every line of the map has a test."""
     repo = Path(__file__).parent.parent
     parsed = parse_map((repo / "doc/source/redirects.txt").read_text(encoding="utf-8"))
     assert parsed.errors == ()
@@ -393,9 +390,14 @@ def test_flagship_redirect_tests_cover_the_flagship_map() -> None:
              (repo / "doc/test/redirect-tests.txt").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
     assert tests
+    folders = [old for old in olds if old.endswith("/")]
+    tested = set()
     for old, code, new in tests:
         assert code == "301"
         path = old.removeprefix("/")
         docname = path.split("/", 1)[-1].removesuffix(".html")
-        assert path in olds or docname in olds, old
+        folder = [f for f in folders if path.startswith(f)]
+        assert path in olds or docname in olds or folder, old
+        tested.update([path, docname, *folder])
         assert new.startswith("/") and new.endswith(".html")
+    assert olds <= tested, f"map lines without a test: {sorted(olds - tested)}"

@@ -44,6 +44,7 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from guidebook import audiences
+    from guidebook.engine import not_found
     from guidebook.engine.builder import (
         GuidebookBuilder,
         filter_foreign_toctree_entries,
@@ -59,6 +60,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.openapi")
     app.setup_extension("guidebook.engine.safety")
     app.setup_extension("guidebook.redirects")
+    app.setup_extension("notfound.extension")
+    app.connect("config-inited", not_found.default_settings)
+    # After sphinx-notfound-page's own handler (priority 400).
+    app.connect("html-page-context", not_found.without_navigation, priority=450)
     app.add_builder(GuidebookBuilder)
     app.connect("doctree-resolved", filter_foreign_toctree_entries)
     app.connect("env-before-read-docs", note_reread)

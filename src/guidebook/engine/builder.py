@@ -30,6 +30,7 @@ from sphinx.util.display import status_iterator
 
 from guidebook.audiences import get_domain
 from guidebook.config import conf_location
+from guidebook.engine import not_found
 from guidebook.engine.inventory import dump_part_inventory, part_index_entries
 from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.navigation import filter_toctree_entries
@@ -140,7 +141,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         page, else in the first part that does (never a broken link)."""
         part = self.current
         if part is None:
-            return super().get_target_uri(docname, typ)
+            published = self._published_parts()
+            if docname not in GENERATED_PAGES or not published:
+                return super().get_target_uri(docname, typ)
+            # The site root has no index or search of its own: the first guide's serve.
+            part = published[0]
         if docname not in part.docnames and docname not in GENERATED_PAGES:
             others = self.site.parts_of(docname)
             if others:
@@ -320,6 +325,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def finish(self) -> None:
         self.finish_tasks.add_task(self._write_portal)
+        self.finish_tasks.add_task(self._write_not_found)
         self.finish_tasks.add_task(self._write_manifest)
         self.finish_tasks.add_task(self.navigation.save)
 
@@ -331,6 +337,25 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             for part in self.site.parts.values()
             if part.root in self.env.found_docs and (not only or part.name in only)
         ]
+
+    def gen_pages_from_extensions(self) -> None:
+        """The pages extensions add to the part, but the not-found page: it is the site's
+        (:meth:`_write_not_found`)."""
+        name = not_found.page_name(self.config)
+        for pages in self.events.emit("html-collect-pages"):
+            for pagename, context, template in pages:
+                if pagename != name:
+                    self.handle_page(pagename, context, template)
+
+    def _write_not_found(self) -> None:
+        """``OUT/404.html``: sphinx-notfound-page's page, leading to every part."""
+        name = not_found.page_name(self.config)
+        for pages in self.events.emit("html-collect-pages"):
+            for pagename, context, template in pages:
+                if pagename == name:
+                    body = not_found.body(self.config, self._published_parts(),
+                                          self.link_suffix)
+                    self.handle_page(pagename, {**context, "body": body}, template)
 
     def _write_portal(self) -> None:
         self.write_buildinfo()

@@ -7,8 +7,9 @@ that forwards readers on static hosts, and an entry in ``guidebook.json``'s
 ``"redirects"``: ``{"from": "user/old.html", "to": "user/new.html", "guide": "user"}``.
 A folder rule (``user/user/ user/``) is one ``RedirectMatch`` line in ``.htaccess``, and
 a stub and a manifest entry for each page it sends readers to.
-Every refused line is a warning ``redirects.txt:LINE: message [guidebook.redirects]``
-(an error under ``--strict``).
+``.htaccess`` also names the site's not-found page (:mod:`guidebook.engine.not_found`)
+with ``ErrorDocument 404``. Every refused line is a warning
+``redirects.txt:LINE: message [guidebook.redirects]`` (an error under ``--strict``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guidebook.config import GuidebookConfig
-from guidebook.redirects.mapfile import RedirectMap, RedirectSyntaxError, parse_map
+from guidebook.engine import not_found
+from guidebook.redirects.mapfile import URL_SUFFIX, RedirectMap, RedirectSyntaxError, parse_map
 from guidebook.redirects.output import (
     HTACCESS_HEADER,
     HTACCESS_NAME,
@@ -85,7 +87,9 @@ def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) ->
     docname_at = {part.url(doc): doc for part in parts for doc in part.docnames}
     for redirect in redirects:
         _write_stub(app, staging_dir, redirect, docname_at)
-    _write_htaccess(staging_dir, redirects, resolution.folders, base)
+    page = f"{not_found.page_name(app.config)}{URL_SUFFIX}"
+    _write_htaccess(staging_dir, redirects, resolution.folders, base,
+                    page if (staging_dir / page).is_file() else None)
     manifest["redirects"] = [
         {"from": redirect.source, "to": redirect.target, "guide": redirect.guide}
         for redirect in redirects
@@ -118,10 +122,10 @@ def _title(app: Sphinx, docname: str | None) -> str:
 
 
 def _write_htaccess(staging_dir: Path, redirects: list[Redirect],
-                    folders: Sequence[FolderRedirect], base: str) -> None:
+                    folders: Sequence[FolderRedirect], base: str, not_found: str | None) -> None:
     path = staging_dir / HTACCESS_NAME
-    if redirects or folders:
-        path.write_text(htaccess(redirects, base, folders), encoding="utf-8")
+    if redirects or folders or not_found:
+        path.write_text(htaccess(redirects, base, folders, not_found), encoding="utf-8")
     elif _written_by_us(path, HTACCESS_HEADER):
         path.unlink()
 

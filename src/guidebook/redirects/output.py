@@ -27,6 +27,9 @@ HTACCESS_HEADER = (
     "# Written by guidebook from the redirect map; changes here are lost at the next "
     "build.\n"
 )
+#: The directive that names the not-found page (whereto, which tests redirects, reads no
+#: other kind of line: feed it the others, :func:`redirect_lines`).
+ERROR_DOCUMENT = "ErrorDocument 404"
 #: Marks the pages guidebook writes at old URLs, so a later build may remove them.
 STUB_MARKER = '<meta name="generator" content="guidebook redirect">'
 _BASE = re.compile(r"/(?:[A-Za-z0-9._-]+/)*\Z")
@@ -43,10 +46,13 @@ def check_base(base: str) -> str:
 
 
 def htaccess(redirects: list[Redirect], base: str,
-             folders: Sequence[FolderRedirect] = ()) -> str:
-    """The ``.htaccess`` text: ``Redirect 301 OLD NEW`` for each redirect that no folder
-    rule answers, then ``RedirectMatch 301 ^OLD(.*)$ NEW$1`` for each folder rule."""
+             folders: Sequence[FolderRedirect] = (), not_found: str | None = None) -> str:
+    """The ``.htaccess`` text: ``ErrorDocument 404`` naming the *not_found* page (a site
+    path) if there is one, ``Redirect 301 OLD NEW`` for each redirect that no folder rule
+    answers, then ``RedirectMatch 301 ^OLD(.*)$ NEW$1`` for each folder rule."""
     lines = [HTACCESS_HEADER]
+    if not_found is not None:
+        lines.append(f"{ERROR_DOCUMENT} {base}{not_found}\n")
     for redirect in redirects:
         if redirect.folder is None:
             lines.append(f"Redirect 301 {base}{redirect.source} {base}{redirect.target}\n")
@@ -54,6 +60,12 @@ def htaccess(redirects: list[Redirect], base: str,
         lines.append(f"RedirectMatch 301 ^{_literal(base + rule.source)}(.*)$ "
                      f"{base}{rule.target}$1\n")
     return "".join(lines)
+
+
+def redirect_lines(text: str) -> str:
+    """The lines of an ``.htaccess`` text that whereto reads (all but ``ErrorDocument``)."""
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith(ERROR_DOCUMENT))
 
 
 def _literal(path: str) -> str:
