@@ -226,3 +226,22 @@ def test_forget_evaluated_conditions_lets_tags_change() -> None:
     tags.remove("user")
     forget_evaluated_conditions(tags)
     assert not tags.eval_condition("user")
+
+
+def test_sphinx_build_b_guidebook_never_loads_the_driver(tmp_path: Path, copy_root: Any) -> None:
+    """``sphinx-build -b guidebook`` works on its own, and Sphinx never imports the driver."""
+    import subprocess
+    import sys
+
+    source, out = str(copy_root("oneguide")), str(tmp_path / "o")
+    script = (
+        "import sys\n"
+        "from sphinx.cmd.build import build_main\n"
+        f"status = build_main(['-b', 'guidebook', '-q', {source!r}, {out!r}])\n"
+        "print(status, sorted(m for m in sys.modules if m.startswith('guidebook.driver')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr
+    assert (tmp_path / "o" / "guide" / "guide" / "first.html").is_file()
+    assert (tmp_path / "o" / MANIFEST_NAME).is_file()
