@@ -97,8 +97,8 @@ def test_search_index_and_navigation_hold_only_the_guide(engine_site: BuildResul
 def _normalised(fragment: str, docname: str) -> str:
     """Whitespace between tags dropped, each relative link resolved against the page.
 
-    guidebook links through the guide's root (``../guide/first.html`` from
-    ``guide/index``), Sphinx by the shortest path (``first.html``), and to a section of
+    guidebook links each entry from the top of the guide's folder (``../third/leaf.html``
+    from ``third/leaf``), Sphinx by the shortest path (``leaf.html``), and to a section of
     the page itself by the page's name (``first.html#one``) where Sphinx writes ``#one``:
     the same targets.
     """
@@ -243,5 +243,5 @@ def test_sphinx_build_b_guidebook_never_loads_the_driver(tmp_path: Path, copy_ro
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=False)
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr
-    assert (tmp_path / "o" / "guide" / "guide" / "first.html").is_file()
+    assert (tmp_path / "o" / "guide" / "first.html").is_file()
     assert (tmp_path / "o" / MANIFEST_NAME).is_file()

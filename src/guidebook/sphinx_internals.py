@@ -13,8 +13,10 @@ The uses, and why:
   ``StandaloneHTMLBuilder._get_local_toctree`` (the sidebar navigation of every page,
   resolved once per guide instead of once per page). Renamed in Sphinx, either would fall
   back to Sphinx's own code silently: correct output, quadratic time.
-- :func:`set_html_outdir`: the HTML builder keeps its asset folders in private attributes
-  computed once from ``outdir``; the builder writes each part into its own folder.
+- :func:`html_sources_dir`, :data:`HTML_OUTPUT_FOLDERS`: the HTML builder keeps its asset
+  folders in private attributes computed once from ``outdir`` (the site root, whose one
+  ``_static/``, ``_images/`` and ``_downloads/`` serve every part); guidebook removes the
+  empty ``_sources/`` it leaves, and the per-part folders older builds wrote.
 - :func:`forget_evaluated_conditions`: ``Tags`` memoises ``only`` conditions in a private
   dict and never expects tags to change during a build; they change with every guide.
   A renamed cache would let one guide's audience blocks leak into another.
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
@@ -78,15 +80,6 @@ class PrivateBuilderHooks:
 
     def _get_local_toctree(self, docname: str, collapse: bool = True, **kwargs: Any) -> str:
         return self.local_navigation(docname, collapse, **kwargs)
-
-
-def set_html_outdir(builder: StandaloneHTMLBuilder, outdir: Path) -> None:
-    """Point the HTML builder, its asset folders included, at *outdir*."""
-    # Sphinx types outdir as its private _StrPath, a Path subclass kept for code that
-    # treats it as a str and due to go in Sphinx 10; a plain Path is what it will be.
-    builder.outdir = cast("Any", outdir)
-    for attribute, folder in HTML_OUTPUT_FOLDERS.items():
-        setattr(builder, attribute, outdir / folder)
 
 
 def html_sources_dir(builder: StandaloneHTMLBuilder) -> Path:

@@ -5,6 +5,6 @@ builder (:mod:`.builder`) then writes each guide and part in turn inside
 :func:`.part_scope.part_scope`, each with its own search index (:mod:`.search`),
 inventory and general index (:mod:`.inventory`), navigation (:mod:`.part_navigation`,
 :mod:`.navigation`, :mod:`.navcache`) and guide bar (:mod:`.page_bar`), and finally the
-site's own outputs: portal and manifest (:mod:`.site_outputs`). Nothing here imports the
-command-line driver (:mod:`guidebook.driver`).
+site's own outputs: portal and manifest (:mod:`.site_outputs`) and the not-found page
+(:mod:`.not_found`). Nothing here imports the command-line driver (:mod:`guidebook.driver`).
 """
