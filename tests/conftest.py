@@ -25,6 +25,7 @@ from guidebook.sites import MANIFEST_NAME
 from guidebook.urls import page_url
 
 ROOTS = Path(__file__).parent / "roots"
+FLAGSHIP = Path(__file__).parent.parent / "doc" / "source"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -78,6 +79,14 @@ class BuildResult:
 
 
 Builder = Callable[..., BuildResult]
+
+
+@pytest.fixture(scope="session")
+def flagship_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The repository's own site (doc/source), built once with --strict."""
+    result = build_source(FLAGSHIP, tmp_path_factory.mktemp("flagship") / "html", strict=True)
+    assert result.status == 0, result.output
+    return result
 
 
 def run_whereto(htaccess: Path, tests: Path) -> subprocess.CompletedProcess[str]:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import build_source
+from tests.conftest import BuildResult, build_source
 
 MODULES = Path("/usr/lib/apache2/modules")
 _MODULE_NAMES = {
@@ -167,4 +169,76 @@ def test_every_old_url_redirects_to_a_page_that_answers(
     # The pages themselves are served, and an unknown URL is not redirected.
     assert server.get(f"{base}user/images.html")[0] == 200
     assert server.get(f"{base}admin/cache.html")[0] == 200
+    assert server.get(f"{base}user/never-was.html")[0] == 404
+
+
+def previous_layout(manifest: dict[str, Any]) -> dict[str, str]:
+    """Every page's URL in the layout before guidebook.urls, ``<part>/<docname>.html``
+    (``user/user/sharing.html``), with its URL now."""
+    return {
+        f"{part['name']}/{page['docname']}.html": page["url"]
+        for part in [*manifest["guides"], *manifest["parts"]]
+        for page in part["pages"]
+    }
+
+
+def test_every_url_of_the_previous_layout_answers(
+    flagship_build: BuildResult, serve: Callable[[Path, str], Apache],
+) -> None:
+    server = serve(flagship_build.out, "/")
+    origin = f"http://127.0.0.1:{server.port}"
+    moved = 0
+    for old, new in previous_layout(flagship_build.manifest).items():
+        status, location, _body = server.get(f"/{old}")
+        if old == new:  # a page outside its guide's home folder kept its URL
+            assert status == 200, old
+            continue
+        moved += 1
+        assert (status, location) == (301, f"{origin}/{new}"), (old, server.error_log())
+        assert server.get(f"/{new}")[0] == 200, new
+    assert moved >= 50  # every guide's own pages moved up a folder
+
+
+_LOCAL_LINK = re.compile(r'(?:href|src)="(/[^"]*)"')
+
+
+def test_a_missing_url_at_any_depth_gets_the_themed_not_found_page(
+    flagship_build: BuildResult, serve: Callable[[Path, str], Apache],
+) -> None:
+    server = serve(flagship_build.out, "/")
+    for missing in ("/nothing.html", "/user/no/such/page.html", "/operator/gone/"):
+        status, _location, body = server.get(missing)
+        assert status == 404, missing
+        assert "Page not found" in body and 'class="guidebook-not-found"' in body
+    links = sorted(set(_LOCAL_LINK.findall(body)))
+    for part in [*flagship_build.manifest["guides"], *flagship_build.manifest["parts"]]:
+        assert f"/{part['url']}" in links, part["name"]
+    assert "/index.html" in links and any(link.startswith("/_static/") for link in links)
+    for link in links:  # the theme's assets and every link answer from any depth
+        assert server.get(link)[0] == 200, link
+
+
+@pytest.mark.parametrize("base", ["/", "/glance/latest/"])
+def test_a_folder_rule_moves_every_url_below_it(
+    tmp_path: Path, copy_root: Callable[[str], Path],
+    serve: Callable[[Path, str], Apache], base: str,
+) -> None:
+    source = copy_root("redirects")
+    (source / "redirects.txt").write_text("user/user/ user/\noperator/admin/ operator/\n",
+                                          encoding="utf-8")
+    result = build_source(source, tmp_path / "out", strict=True,
+                          overrides={"guidebook_redirect_base": base})
+    assert result.status == 0, result.output
+    server = serve(result.out, base)
+    origin = f"http://127.0.0.1:{server.port}"
+    for old, new in [("user/user/images.html", "user/images.html"),
+                     ("user/user/index.html", "user/index.html"),
+                     ("operator/admin/index.html", "operator/index.html"),
+                     ("operator/admin/common/statuses.html", "operator/common/statuses.html")]:
+        assert server.get(base + old)[:2] == (301, f"{origin}{base}{new}"), (
+            old, server.error_log())
+        assert server.get(base + new)[0] == 200, new
+    # Below the folder, a page that never was still ends on the not-found page.
+    status, location, _body = server.get(f"{base}user/user/never-was.html")
+    assert (status, location) == (301, f"{origin}{base}user/never-was.html")
     assert server.get(f"{base}user/never-was.html")[0] == 404

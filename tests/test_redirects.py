@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -377,6 +378,15 @@ def test_whereto_accepts_the_generated_htaccess(tmp_path: Path,
     tests.write_text(tests.read_text().replace("/user/images.html", "/user/x.html"))
     run = run_whereto(result.out / ".htaccess", tests)
     assert run.returncode == 1, run.stdout
+
+
+def test_flagship_redirect_tests_pass_on_the_built_site(flagship_build: BuildResult,
+                                                        tmp_path: Path) -> None:
+    """tox -e docs: whereto runs doc/test/redirect-tests.txt on the flagship's .htaccess."""
+    tests = tmp_path / "redirect-tests.txt"
+    shutil.copy(Path(__file__).parent.parent / "doc/test/redirect-tests.txt", tests)
+    run = run_whereto(flagship_build.out / ".htaccess", tests)
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_flagship_redirect_tests_cover_the_flagship_map() -> None:
