@@ -163,6 +163,22 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Answer a missing URL with the site's 404.html, as ``ErrorDocument 404`` has
+        Apache do (see tests/test_apache.py)."""
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 class LocalServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
@@ -212,7 +228,11 @@ class ServedSite:
         return any(part["name"] == name for part in self.parts)
 
     def page_url(self, part: str, docname: str) -> str:
-        return urljoin(self.url, f"{part}/{docname}.html")
+        """The absolute URL of *docname* in *part*, as the manifest gives it."""
+        for page in self.part(part)["pages"]:
+            if page["docname"] == docname:
+                return urljoin(self.url, page["url"])
+        raise AssertionError(f"{part} has no page {docname!r}")
 
     def guide_base(self, part: str) -> str:
         return urljoin(self.url, f"{part}/")
@@ -220,18 +240,20 @@ class ServedSite:
     def docname_of(self, part: str, url: str) -> str | None:
         """The docname of *url* if it is a page of *part* on this site, else None."""
         path = urlsplit(url).path
-        prefix = urlsplit(self.guide_base(part)).path
-        if not path.startswith(prefix) or not path.endswith(".html"):
-            return None
-        return path[len(prefix):-len(".html")]
+        for page in self.part(part)["pages"]:
+            if urlsplit(urljoin(self.url, page["url"])).path == path:
+                return str(page["docname"])
+        return None
 
     @property
     def portal(self) -> str:
         return urljoin(self.url, "index.html")
 
 
-def _served(source: Path, out: Path, log: Path | None) -> Iterator[ServedSite]:
-    result = build_source(source, out, fresh=True)
+def served_build(source: Path, out: Path, log: Path | None,
+                 overrides: dict[str, object] | None = None) -> Iterator[ServedSite]:
+    """Build *source* into *out* (its output kept in *log*) and serve it while in use."""
+    result = build_source(source, out, fresh=True, overrides=overrides)
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(result.output, encoding="utf-8")
@@ -247,7 +269,7 @@ def flagship(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     Its build output, warnings included, is kept in test-artifacts/flagship-build.log.
     """
     out = tmp_path_factory.mktemp("flagship") / "html"
-    yield from _served(FLAGSHIP_SOURCE, out, ARTIFACTS / "flagship-build.log")
+    yield from served_build(FLAGSHIP_SOURCE, out, ARTIFACTS / "flagship-build.log")
 
 
 @pytest.fixture(scope="session")
@@ -256,7 +278,7 @@ def marker_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     base = tmp_path_factory.mktemp("marker-site")
     source = base / "src"
     shutil.copytree(E2E_ROOTS / "test-site", source)
-    yield from _served(source, base / "html", None)
+    yield from served_build(source, base / "html", None)
 
 
 @pytest.fixture(scope="session")
@@ -269,8 +291,11 @@ def flagship_crawl(flagship: ServedSite) -> Crawl:
 
 # -- searching ----------------------------------------------------------------------------
 
-_SEARCH_DONE = """() => typeof Search !== "undefined" && Search.status
-    && Search.status.innerText !== "" && Search._pulse_status === -1"""
+#: Sphinx's search page writes its status line once, when the search has finished. (Its
+#: "pulse" is no sign: a pulse timer already queued starts it again after stopPulse().)
+_SEARCH_DONE = (
+    '() => typeof Search !== "undefined" && Search.status && Search.status.innerText !== ""'
+)
 
 
 def wait_for_search(page: Page) -> None:

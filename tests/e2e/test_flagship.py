@@ -96,13 +96,19 @@ def test_each_guides_navigation_lists_only_its_own_pages(
 def test_search_finds_own_audience_words_only(
     reader: Reader, flagship: ServedSite, audience: str, others: tuple[str, ...]
 ) -> None:
+    check_audience_search(reader, flagship, audience, others)
+
+
+def check_audience_search(reader: Reader, site: ServedSite, audience: str,
+                          others: tuple[str, ...]) -> None:
+    """The guide's search finds words only its audience blocks hold; the others' do not."""
     words = list(audience_only_words(FLAGSHIP_SOURCE, audience).items())[:WORDS_PER_GUIDE]
     assert words, f"doc/source has no word found only in `.. audience:: {audience}` blocks"
     for word, docname in words:
-        found = search_results(reader, flagship, audience, word=word)
+        found = search_results(reader, site, audience, word=word)
         assert docname in found, f"{audience} search for {word!r}: {found}"
         for other in others:
-            assert search_results(reader, flagship, other, word=word) == [], (
+            assert search_results(reader, site, other, word=word) == [], (
                 f"{other} search finds {word!r}, which only {audience} blocks contain")
     assert reader.problems() == []
 
