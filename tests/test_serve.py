@@ -25,8 +25,8 @@ from tests.conftest import serving
 
 ROOTS = Path(__file__).parent / "roots"
 TIMEOUT = 20.0
-#: Pages Sphinx writes for every guide it writes anything into, and the portal.
-GENERATED = re.compile(r"(^|/)(genindex|search)\.html$|^index\.html$")
+#: Pages Sphinx writes for every guide it writes anything into, the portal and the 404 page.
+GENERATED = re.compile(r"(^|/)(genindex|search)\.html$|^(index|404)\.html$")
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -187,6 +187,20 @@ def test_handler_follows_a_swapped_output_directory(tmp_path: Path) -> None:
         status, body = fetch(url + "page.html")
         assert status == 200 and "second" in body and body.index("second") < body.index(
             "<script>")
+
+
+def test_a_guide_folder_and_a_missing_url_answer_like_the_published_site(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "html"
+    (out / "user").mkdir(parents=True)
+    (out / "user" / "index.html").write_text("<html><body>the user guide</body></html>")
+    with preview(out) as url:
+        assert fetch(url + "user/")[0] == 200 and "the user guide" in fetch(url + "user/")[1]
+        assert fetch(url + "user/gone.html")[0] == 404
+        (out / "404.html").write_text("<html><body>Page not found</body></html>")
+        status, body = fetch(url + "user/deep/gone.html")
+    assert status == 404 and "Page not found" in body
 
 
 def test_no_site_yet_answers_503_with_a_reason(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from guidebook.serve.server import NotFoundPageHandler
 from tests.conftest import BuildResult, build_source, serving
 from tests.e2e.crawl import Crawl, crawl_site
 
@@ -159,25 +160,12 @@ def is_local(url: str) -> bool:
 # -- a built site, served -----------------------------------------------------------------
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(NotFoundPageHandler):
+    """A static server that, like Apache with the site's .htaccess, answers a missing URL
+    with the site's 404.html."""
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        """Answer a missing URL with the site's 404.html, as ``ErrorDocument 404`` has
-        Apache do (see tests/test_apache.py)."""
-        page = Path(str(self.directory)) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 class LocalServer(http.server.ThreadingHTTPServer):

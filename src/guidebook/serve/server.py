@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guidebook.driver.publish import doctree_dir, staging_dir
+from guidebook.engine.not_found import NOT_FOUND_PAGE
 from guidebook.serve.watch import Snapshot, changed, snapshot
 
 #: The URL path that answers with the number of the last published build.
@@ -57,7 +58,29 @@ class _State:
     last_build_ok: bool = False
 
 
-class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+class NotFoundPageHandler(http.server.SimpleHTTPRequestHandler):
+    """Answers a missing URL with the site's ``404.html``, as ``ErrorDocument 404`` in the
+    site's ``.htaccess`` has Apache do."""
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        page = Path(str(self.directory)) / f"{NOT_FOUND_PAGE}.html"
+        try:
+            body = page.read_bytes() if code == 404 else None
+        except OSError:
+            body = None
+        if body is None:
+            super().send_error(code, message, explain)
+            return
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class PreviewHandler(NotFoundPageHandler):
     """Serves the published site; resolves the directory on every request.
 
     The build swaps the output directory for a new one, so holding it open would keep
