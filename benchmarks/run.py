@@ -20,7 +20,8 @@ plain, naive and guidebook alike, ``-j J``): wall time is measured around
 it, peak memory is the child's maximum resident set size from ``os.wait4``.
 
 Run by ``tox -e bench``; ``--quick`` measures N=300 with one theme while developing;
-``--profile N`` profiles one guidebook build with cProfile instead.
+``--profile N`` profiles one guidebook build with cProfile instead; ``--layout-against REV``
+compares this checkout's site size and build time with revision REV's (``layout.py``).
 """
 
 from __future__ import annotations
@@ -517,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=35, help="rows of profile output")
     parser.add_argument("--render", type=Path, default=None, metavar="JSON",
                         help="only re-render the report from a saved results.json")
+    parser.add_argument("--layout-against", default=None, metavar="REV",
+                        help="instead of the matrix: site size and build time of this "
+                        "checkout against git revision REV (see layout.py)")
     args = parser.parse_args(argv)
     if args.render is not None:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
@@ -537,6 +541,15 @@ def main(argv: list[str] | None = None) -> int:
     if results is None and not args.quick and args.profile is None:
         results = HERE / "RESULTS.md"
     python = sys.executable
+    if args.layout_against is not None:
+        from layout import compare
+
+        with workdir(args.work, args.keep) as work:
+            report = compare(python, work, args.layout_against, sizes, themes, args.repeat)
+        print(report)
+        if args.results is not None:
+            args.results.write_text(report, encoding="utf-8")
+        return 0
     started = machine()
     context = {
         **started,

@@ -11,7 +11,7 @@ from tests.test_serve import ServeProcess, served  # noqa: F401 (the fixture)
 def test_open_page_reloads_itself_with_the_edit(
     reader: Reader, served: ServeProcess,  # noqa: F811 (the imported fixture)
 ) -> None:
-    page = reader.open(served.url + "operator/admin/deploy.html")
+    page = reader.open(served.url + "operator/deploy.html")
     assert "Run it under WSGI." in page.inner_text("[role=main]")
     source = served.source / "admin" / "deploy.rst"
     started = time.monotonic()
@@ -23,5 +23,5 @@ def test_open_page_reloads_itself_with_the_edit(
     )
     assert time.monotonic() - started < 20
     # The same tab, reloaded by the page itself: still the operator guide's page.
-    assert page.url == served.url + "operator/admin/deploy.html"
+    assert page.url == served.url + "operator/deploy.html"
     assert reader.problems() == []
