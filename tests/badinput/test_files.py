@@ -129,8 +129,8 @@ def test_symlink_loop_is_skipped_with_a_warning(baseline: Baseline, tmp_path: Pa
     # Not strict: the site builds with the loop skipped, pages written once.
     again = build_quietly(source, out, strict=False)
     assert again.status == 0, again.output
-    assert not (out / "user" / "user" / "loop").exists()
-    assert (out / "user" / "user" / "page.html").is_file()
+    assert not (out / "user" / "loop").exists()
+    assert (out / "user" / "page.html").is_file()
 
 
 FILE_CASES = [
@@ -175,3 +175,21 @@ def test_output_into_the_source(baseline: Baseline, tmp_path: Path) -> None:
     assert result.output.splitlines() == [
         f"guidebook: error: {source}: the output must not be the source directory"]
     assert_intact(baseline, out)
+
+
+URL_COLLISION = Case("url-collision", {
+    "user/index.rst": "User guide\n==========\n\n.. toctree::\n\n   common/page\n   /common/page\n",
+    "user/common/page.rst": "One page\n========\n\nText.\n",
+    "common/page.rst": ":audience: user\n\nAnother page\n============\n\nText.\n",
+}, 2, (
+    "guidebook: error: {src}/user/common/page.rst:1: {src}/common/page.rst and "
+    "{src}/user/common/page.rst would both be published at user/common/page.html in 'user'; "
+    "rename or move one of them",
+))
+
+
+def test_two_pages_at_one_url_fail_the_build_naming_both(baseline: Baseline,
+                                                        tmp_path: Path) -> None:
+    """user/common/page.rst (the home folder dropped) and common/page.rst (its folder kept)
+    would both be the user guide's user/common/page.html (guidebook.urls)."""
+    check_case(URL_COLLISION, baseline, tmp_path)

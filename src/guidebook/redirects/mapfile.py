@@ -6,7 +6,7 @@ comment (a whole line, or after the fields)::
     # A page moved: its old URL in every guide redirects to the new page.
     user/statuses          common/statuses
     # One old URL (a guide-qualified site path, ending in .html).
-    operator/admin/cache.html   admin/admin/cache.html
+    operator/cache.html    admin/cache.html
     # An old URL whose new home is a page: the guide that has it is chosen.
     image-statuses.html    common/statuses
     # A whole folder moved: every URL below the old one goes to the same path below the new.
