@@ -52,6 +52,19 @@ CASES = [
         "{src}/redirects.txt:1: WARNING: redirect target 'user/nothere' is not a page of the "
         "site, nor redirected [guidebook.redirects]",
     )),
+    Case("redirect-folder-hides-pages", {MAP: "user/ operator/\n"}, 1, (
+        "{src}/redirects.txt:1: WARNING: folder redirect from 'user/', below which the site "
+        "still serves 'user/genindex.html' (the redirect would hide it) [guidebook.redirects]",
+    )),
+    Case("redirect-folder-to-a-page", {MAP: "user/user/ user/index.html\n"}, 1, (
+        "{src}/redirects.txt:1: WARNING: 'user/user/' is a folder and 'user/index.html' is "
+        "not; a folder redirects to a folder (end both with '/') [guidebook.redirects]",
+    )),
+    Case("redirect-folder-into-itself", {MAP: "user/ user/v2/\n"}, 1, (
+        "{src}/redirects.txt:1: WARNING: folder redirect 'user/' -> 'user/v2/': the new "
+        "folder is inside the old one, so the rule would apply again to its own result "
+        "[guidebook.redirects]",
+    )),
 ]
 
 
