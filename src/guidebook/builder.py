@@ -41,6 +41,7 @@ from guidebook.build.navigation import (
     nav_from_toctree,
 )
 from guidebook.sites import Part, Site, compute_site
+from guidebook.versions.marker import page_marker, portal_marker
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -500,6 +501,8 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                     + render_switcher(addctx["guidebook_switcher"])
                     + addctx["body"]
                 )
+            if "body" in addctx:
+                addctx["body"] = page_marker(self.config) + addctx["body"]
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     def _part_context(self, pagename: str) -> dict[str, Any]:
@@ -565,6 +568,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
             "guidebook_parts": parts,
             "body": "",
             "display_toc": False,
+            "guidebook_versions_marker": portal_marker(self.config),
         }
         self.handle_page("index", ctx, "guidebook/portal.html")
 

@@ -1,0 +1,176 @@
+"""``guidebook build --versions``: build each version, then publish them all as one site.
+
+Each version is built by :func:`guidebook.build.run_build` from its own tree into its own
+site under the cache (``.<OUT>.versions/<name>/site``, with that build's staging, lock and
+saved environment beside it), so an unchanged version costs nothing and a changed one is
+built incrementally. Only then is the versioned site assembled into OUT's staging
+directory and published in one step: a failed or interrupted build leaves the published
+site as it was.
+
+A version that does not build is named; the others still publish (exit status 1), and a
+version that built before keeps its last good build. With ``--strict``, or when the
+latest version has nothing to publish, nothing is published.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO, cast
+
+from guidebook.build.publish import discard, output_lock, prepare_staging, publish
+from guidebook.build.run import BuildOptions, run_build
+from guidebook.reorg._manifest import ReorgError, load_manifest
+from guidebook.reorg._snapshot import Repository, find_repository, git_renames
+from guidebook.versions.assemble import assemble
+from guidebook.versions.links import PublishedVersion, VersionLinks
+from guidebook.versions.spec import VersionsError, VersionSet, VersionSpec, branch_of, read_versions
+from guidebook.versions.trees import BuildState, check_out, place_of, version_key
+
+MANIFEST_NAME = "guidebook.json"
+
+
+class _Prefixed(io.TextIOBase):
+    """A stream that starts each line with the version's name."""
+
+    def __init__(self, target: TextIO, prefix: str) -> None:
+        self.target = target
+        self.prefix = prefix
+        self.at_start = True
+
+    def write(self, text: str) -> int:
+        for piece in text.splitlines(keepends=True):
+            if self.at_start:
+                self.target.write(self.prefix)
+            self.target.write(piece)
+            self.at_start = piece.endswith("\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+
+def build_versions(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
+    """Build and publish every version of the site; return the exit status."""
+    err = stderr or sys.stderr
+    source = options.source.resolve()
+    out = options.out.resolve()
+    if not (source / "conf.py").is_file():
+        print(f"guidebook: error: {source}: no conf.py here (is --source right?)", file=err)
+        return 2
+    try:
+        repo = find_repository(source)
+        spec = read_versions(source, repo)
+    except (VersionsError, ReorgError) as exc:
+        print(f"guidebook: error: {exc}", file=err)
+        return 2
+    with output_lock(out):
+        state = BuildState.load(out)
+        built: list[PublishedVersion] = []
+        failed: list[str] = []
+        for version in spec.versions:
+            result = _build_one(options, repo, spec, version, state, out, err)
+            if result is None or result.commit != version.commit:
+                failed.append(version.name)
+            if result is not None:
+                built.append(result)
+        if failed and options.strict:
+            print(f"guidebook: error: --strict: version(s) {', '.join(failed)} failed to "
+                  f"build; the published site in {out} was left as it was", file=err)
+            return 1
+        if not any(version.latest for version in built):
+            print(f"guidebook: error: the latest version {spec.latest.name!r} has nothing to "
+                  f"publish; the published site in {out} was left as it was", file=err)
+            return 1
+        staging = prepare_staging(out, incremental=False)
+        try:
+            links = VersionLinks(built, _renames(repo))
+            assemble(staging, built, links, spec.redirect_base)
+        except BaseException:
+            discard(staging)
+            print(f"guidebook: assembling the versions failed; the published site in {out} "
+                  "was left as it was", file=err)
+            raise
+        publish(staging, out)
+    names = ", ".join(version.name for version in built)
+    print(f"guidebook: published {out} with {len(built)} version(s): {names}", file=err)
+    if failed:
+        print(f"guidebook: error: version(s) {', '.join(failed)} failed to build (see "
+              "above); their last good build, if any, was published", file=err)
+        return 1
+    return 0
+
+
+def _build_one(options: BuildOptions, repo: Repository, spec: VersionSet, version: VersionSpec,
+               state: BuildState, out: Path, err: TextIO) -> PublishedVersion | None:
+    """Build *version* unless it is unchanged; its published form, or None if it has none."""
+    place = place_of(out, version.name)
+    branch = branch_of(repo, version.ref)
+    overrides: dict[str, object] = {
+        **options.overrides,
+        "guidebook_version_marker": True,
+        "guidebook_redirect_base": f"{spec.redirect_base}{version.name}/",
+        "guidebook_releasenotes_branch": branch,
+    }
+    key = version_key(repo, version, spec.releasenotes_dir,
+                      {"overrides": overrides, "strict": options.strict})
+    recorded = state.versions.get(version.name, {})
+    manifest_path = place.site / MANIFEST_NAME
+    label = f"{version.name} ({version.ref} at {version.commit[:12]})"
+    if not options.fresh and recorded.get("key") == key and manifest_path.is_file():
+        print(f"guidebook: version {label}: unchanged since its last build, not rebuilt",
+              file=err)
+        return _published(version, recorded.get("commit", version.commit), place.site)
+    print(f"guidebook: version {label}: building", file=err)
+    try:
+        tree_source = check_out(repo, place, version.commit)
+    except ReorgError as exc:
+        print(f"guidebook: error: version {version.name}: {exc}", file=err)
+        return _previous(version, recorded, place.site, err)
+    if not (tree_source / "conf.py").is_file():
+        print(f"guidebook: error: {spec.conf}: version {version.name}: {version.ref} has no "
+              f"{repo.source}/conf.py", file=err)
+        return _previous(version, recorded, place.site, err)
+    status = run_build(
+        BuildOptions(source=tree_source, out=place.site, strict=options.strict,
+                     jobs=options.jobs, fresh=options.fresh, quiet=options.quiet,
+                     builder=options.builder, overrides=overrides),
+        stderr=cast("TextIO", _Prefixed(err, f"[{version.name}] ")),
+    )
+    if status != 0:
+        print(f"guidebook: error: version {label} failed to build (exit status {status})",
+              file=err)
+        return _previous(version, recorded, place.site, err)
+    state.versions[version.name] = {"key": key, "commit": version.commit}
+    state.save()
+    return _published(version, version.commit, place.site)
+
+
+def _previous(version: VersionSpec, recorded: dict[str, str], site: Path,
+              err: TextIO) -> PublishedVersion | None:
+    """The version's last good build, if it has one, to publish in place of the failed."""
+    commit = recorded.get("commit")
+    if commit is None or not (site / MANIFEST_NAME).is_file():
+        return None
+    print(f"guidebook: version {version.name}: publishing its last good build "
+          f"({commit[:12]}) instead", file=err)
+    return _published(version, commit, site)
+
+
+def _published(version: VersionSpec, commit: str, site: Path) -> PublishedVersion | None:
+    try:
+        manifest = load_manifest(site / MANIFEST_NAME)
+    except ReorgError:
+        return None
+    return PublishedVersion(version.name, version.ref, commit, version.latest, manifest, site)
+
+
+def _renames(repo: Repository) -> Callable[[str, str], dict[str, str]]:
+    def renames(before: str, after: str) -> dict[str, str]:
+        try:
+            return {old: new for old, new, _score in git_renames(repo, before, after)}
+        except ReorgError:
+            return {}
+    return renames
