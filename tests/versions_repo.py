@@ -3,7 +3,9 @@
 * ``2026.1`` (branch ``stable/2026.1``, tag ``2026.1.0``): user/uploading, user/legacy;
 * ``2026.2`` (branch ``stable/2026.2``, tag ``2026.2.0``): user/uploading moved to
   user/images (``git mv``, with a redirect), user/legacy removed;
-* ``2026.3`` (branch ``main``): user/quotas added.
+  admin/tuning added;
+* ``2026.3`` (branch ``main``): user/quotas added; admin/tuning renamed admin/performance
+  (``git mv`` only, no redirect: the switcher follows git's rename).
 
 Each series adds one release note, so each version's release notes show its own series.
 """
@@ -64,6 +66,12 @@ def make_repo(root: Path) -> Path:
     (source / "user" / "index.rst").write_text(
         "User guide\n==========\n\n.. toctree::\n\n   images\n", encoding="utf-8")
     (source / "redirects.txt").write_text("user/uploading  user/images\n", encoding="utf-8")
+    (source / "admin" / "tuning.rst").write_text(
+        "Tuning the image service\n========================\n\nRaise the worker count of "
+        "the API service when uploads queue up, and give the\nimage cache its own disk.\n",
+        encoding="utf-8")
+    (source / "admin" / "index.rst").write_text(
+        "Operations\n==========\n\n.. toctree::\n\n   tuning\n", encoding="utf-8")
     note(root, "second-series", "Images carry betaseries checksums.")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "2026.2: move uploading to images, drop legacy")
@@ -75,6 +83,9 @@ def make_repo(root: Path) -> Path:
         encoding="utf-8")
     (source / "user" / "index.rst").write_text(
         "User guide\n==========\n\n.. toctree::\n\n   images\n   quotas\n", encoding="utf-8")
+    git(root, "mv", "doc/source/admin/tuning.rst", "doc/source/admin/performance.rst")
+    (source / "admin" / "index.rst").write_text(
+        "Operations\n==========\n\n.. toctree::\n\n   performance\n", encoding="utf-8")
     note(root, "third-series", "Quotas per gammaseries project.")
     write_versions(source, VERSIONS)
     git(root, "add", ".")
