@@ -284,3 +284,24 @@ def test_strict_fails_the_whole_build_and_publishes_nothing(
     assert "--strict: version(s) 2027.1 failed to build; the published site" in output
     assert (out / "versions.json").read_text() == before
     assert not (out / "2027.1").exists()
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_versions_built_in_turn_equal_separate_builds(site: Path, tmp_path: Path) -> None:
+    """2026.2 and 2026.3 were built upon the version before them in the work slot; each
+    is exactly what a build of that version alone writes."""
+    source = make_repo(tmp_path / "repo")
+    for name in ("2026.2", "2026.3"):
+        write_versions(source, {name: VERSIONS[name]})
+        alone = tmp_path / f"alone-{name}"
+        status, output = build(source, alone)
+        assert status == 0, output
+        in_turn = _files(site.parent / ".out.versions" / name / "site")
+        separate = _files(tmp_path / f".alone-{name}.versions" / name / "site")
+        assert sorted(in_turn) == sorted(separate)
+        differ = [path for path in in_turn if in_turn[path] != separate[path]]
+        assert differ == []

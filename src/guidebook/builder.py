@@ -143,9 +143,13 @@ class PartIndexBuilder(IndexBuilder):
         self._index_entries = {doc: sorted(found) for doc, found in entries.items()}
 
     def prune(self, docnames: Iterable[str]) -> None:
-        """Sphinx's prune, and the index entries too (Sphinx's own keeps them)."""
+        """Sphinx's prune, and the index entries and emptied words too (Sphinx keeps them)."""
         keep = set(docnames)
         super().prune(keep)
+        # Sphinx keeps the words of departed pages with no page left; a fresh build has none.
+        for mapping in (self._mapping, self._title_mapping):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
         self._index_entries = {
             doc: found for doc, found in self._index_entries.items() if doc in keep
         }

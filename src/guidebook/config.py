@@ -123,7 +123,10 @@ class GuidebookConfig:
         default="",
         metadata={"doc": "The branch reno scans (its ``branch`` setting); empty: the checked "
                   "out commit. ``guidebook build --versions`` sets it to each version's "
-                  "branch, so each version's release notes show its own series."},
+                  "branch, so each version's release notes show its own series.",
+                  # The notes are read afresh by every build and the pages they change
+                  # are read again: another branch needs no new environment.
+                  "rebuild": ""},
     )
     versions: dict[str, str] = dataclasses.field(
         default_factory=dict,
@@ -159,7 +162,8 @@ class GuidebookConfig:
                 default = field.default_factory()
             else:
                 default = field.default
-            app.add_config_value(f"guidebook_{field.name}", default, "env")
+            rebuild = field.metadata.get("rebuild", "env")
+            app.add_config_value(f"guidebook_{field.name}", default, rebuild)
 
     @classmethod
     def from_sphinx(cls, config: Config) -> GuidebookConfig:

@@ -1,7 +1,7 @@
 """Assemble the built versions into one site, in the staging directory of OUT.
 
 * ``OUT/<version>/``: each version's site, its markers replaced by the switcher (and, in
-  every version but the latest, the banner);
+  every version but the latest, the banner), its ``.htaccess`` pointed at its folder;
 * ``OUT/latest/``: a copy of the latest version (hard links: no extra disk), its
   ``.htaccess`` rewritten for its own path;
 * ``OUT/index.html``: the latest version's portal, listing every version;
@@ -36,10 +36,12 @@ def assemble(staging: Path, versions: list[PublishedVersion], links: VersionLink
     latest = next(version for version in versions if version.latest)
     for version in versions:
         _write_version(staging, version, versions, links, latest)
+        _rebase_htaccess(staging / version.name / _HTACCESS, redirect_base,
+                         f"{redirect_base}{version.name}/")
     shutil.copytree(staging / latest.name, staging / LATEST, symlinks=True,
                     copy_function=os.link)
-    _rebase_htaccess(staging / LATEST / _HTACCESS, redirect_base + latest.name + "/",
-                     redirect_base + LATEST + "/")
+    _rebase_htaccess(staging / LATEST / _HTACCESS, f"{redirect_base}{latest.name}/",
+                     f"{redirect_base}{LATEST}/")
     _write_root_portal(staging, latest)
     (staging / VERSIONS_NAME).write_text(
         json.dumps(versions_document(versions), indent=2) + "\n", encoding="utf-8")
@@ -115,7 +117,8 @@ def _targets(relative: str, version: PublishedVersion, versions: list[PublishedV
 
 
 def _rebase_htaccess(path: Path, old_base: str, new_base: str) -> None:
-    """Point the copied redirects at their own path (the file is a hard link: replace it)."""
+    """Point the redirects at the folder they are published in (replacing the file, which
+    may be a hard link)."""
     if not path.is_file():
         return
     lines = []

@@ -1,9 +1,9 @@
 """``guidebook build --versions``: build each version, then publish them all as one site.
 
-Each version is built by :func:`guidebook.build.run_build` from its own tree into its own
-site under the cache (``.<OUT>.versions/<name>/site``, with that build's staging, lock and
-saved environment beside it), so an unchanged version costs nothing and a changed one is
-built incrementally. Only then is the versioned site assembled into OUT's staging
+Each version that changed is built by :func:`guidebook.build.run_build` from its own
+tree, in turn, in the work slot (:mod:`.trees`): incrementally from the version built
+there before it, so versions that share most pages share most of the work. An unchanged
+version is not built at all. Only then is the versioned site assembled into OUT's staging
 directory and published in one step: a failed or interrupted build leaves the published
 site as it was.
 
@@ -15,19 +15,20 @@ latest version has nothing to publish, nothing is published.
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO, cast
 
-from guidebook.build.publish import discard, output_lock, prepare_staging, publish
+from guidebook.build.publish import discard, mirror, output_lock, prepare_staging, publish
 from guidebook.build.run import BuildOptions, run_build
 from guidebook.reorg._manifest import ReorgError, load_manifest
 from guidebook.reorg._snapshot import Repository, find_repository, git_renames
 from guidebook.versions.assemble import assemble
 from guidebook.versions.links import PublishedVersion, VersionLinks
 from guidebook.versions.spec import VersionsError, VersionSet, VersionSpec, branch_of, read_versions
-from guidebook.versions.trees import BuildState, check_out, place_of, version_key
+from guidebook.versions.trees import BuildState, check_out, place_of, version_key, work_slot
 
 MANIFEST_NAME = "guidebook.json"
 
@@ -70,8 +71,9 @@ def build_versions(options: BuildOptions, *, stderr: TextIO | None = None) -> in
         state = BuildState.load(out)
         built: list[PublishedVersion] = []
         failed: list[str] = []
+        builds = _Builds(options)
         for version in spec.versions:
-            result = _build_one(options, repo, spec, version, state, out, err)
+            result = _build_one(builds, repo, spec, version, state, out, err)
             if result is None or result.commit != version.commit:
                 failed.append(version.name)
             if result is not None:
@@ -103,15 +105,35 @@ def build_versions(options: BuildOptions, *, stderr: TextIO | None = None) -> in
     return 0
 
 
-def _build_one(options: BuildOptions, repo: Repository, spec: VersionSet, version: VersionSpec,
+class _Builds:
+    """The options of the versions' builds in this run.
+
+    With ``--fresh`` only the first build in the work slot starts afresh: the ones after
+    it build upon what this same run left there, nothing older.
+    """
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.fresh_pending = options.fresh
+
+    def next_fresh(self) -> bool:
+        fresh, self.fresh_pending = self.fresh_pending, False
+        return fresh
+
+
+def _build_one(builds: _Builds, repo: Repository, spec: VersionSet, version: VersionSpec,
                state: BuildState, out: Path, err: TextIO) -> PublishedVersion | None:
     """Build *version* unless it is unchanged; its published form, or None if it has none."""
+    options = builds.options
     place = place_of(out, version.name)
+    slot = work_slot(out)
     branch = branch_of(repo, version.ref)
     overrides: dict[str, object] = {
         **options.overrides,
         "guidebook_version_marker": True,
-        "guidebook_redirect_base": f"{spec.redirect_base}{version.name}/",
+        # The same for every version (a change would make Sphinx read every page again);
+        # the assembly points each version's .htaccess at its own folder.
+        "guidebook_redirect_base": spec.redirect_base,
         "guidebook_releasenotes_branch": branch,
     }
     key = version_key(repo, version, spec.releasenotes_dir,
@@ -125,7 +147,7 @@ def _build_one(options: BuildOptions, repo: Repository, spec: VersionSet, versio
         return _published(version, recorded.get("commit", version.commit), place.site)
     print(f"guidebook: version {label}: building", file=err)
     try:
-        tree_source = check_out(repo, place, version.commit)
+        tree_source = check_out(repo, slot, version.commit)
     except ReorgError as exc:
         print(f"guidebook: error: version {version.name}: {exc}", file=err)
         return _previous(version, recorded, place.site, err)
@@ -134,8 +156,8 @@ def _build_one(options: BuildOptions, repo: Repository, spec: VersionSet, versio
               f"{repo.source}/conf.py", file=err)
         return _previous(version, recorded, place.site, err)
     status = run_build(
-        BuildOptions(source=tree_source, out=place.site, strict=options.strict,
-                     jobs=options.jobs, fresh=options.fresh, quiet=options.quiet,
+        BuildOptions(source=tree_source, out=slot.site, strict=options.strict,
+                     jobs=options.jobs, fresh=builds.next_fresh(), quiet=options.quiet,
                      builder=options.builder, overrides=overrides),
         stderr=cast("TextIO", _Prefixed(err, f"[{version.name}] ")),
     )
@@ -143,9 +165,19 @@ def _build_one(options: BuildOptions, repo: Repository, spec: VersionSet, versio
         print(f"guidebook: error: version {label} failed to build (exit status {status})",
               file=err)
         return _previous(version, recorded, place.site, err)
+    _keep(slot.site, place.site)
     state.versions[version.name] = {"key": key, "commit": version.commit}
     state.save()
     return _published(version, version.commit, place.site)
+
+
+def _keep(built: Path, site: Path) -> None:
+    """Make *site* a copy of the site just built, copying only the files that differ."""
+    if site.is_dir():
+        mirror(built, site)
+    else:
+        site.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(built, site, symlinks=True)
 
 
 def _previous(version: VersionSpec, recorded: dict[str, str], site: Path,

@@ -1,10 +1,13 @@
-"""Each version's own tree, kept beside the output, and whether it changed.
+"""The tree each version is built from, kept beside the output, and whether it changed.
 
-A version is built in a git worktree of its commit under ``.<OUT>.versions/<name>/tree``,
-detached (so any branch may be named, even the one checked out) and never the reviewer's
-checkout. The worktree stays between builds and moves to a new commit with ``git
-checkout``, which rewrites only the files that differ: Sphinx then reads again only the
-pages that changed, and reno scans the version's own history there.
+Versions are built one after another in one *work slot* under ``.<OUT>.versions/_work/``:
+a git worktree (detached, so any branch may be named, even the one checked out; never
+the reviewer's checkout) and the site Sphinx builds there, with its saved environment.
+Moving the worktree to the next version's commit with ``git checkout`` rewrites only the
+files that differ, so Sphinx reads and writes again only the pages that differ from the
+version built before: versions that share most pages cost little more than one. reno
+scans the version's own history in the worktree. Each version's finished site is then
+mirrored into ``.<OUT>.versions/<name>/site``, from which the versioned site is assembled.
 
 A version is not built again when its *key* is the one its last successful build
 recorded: the git trees of its sources and release notes, the tags its history holds
@@ -34,9 +37,13 @@ def cache_dir(out: Path) -> Path:
     return out.parent / f".{out.name}.versions"
 
 
+#: The work slot's folder: not a version name (those start with a letter or digit).
+WORK = "_work"
+
+
 @dataclasses.dataclass(frozen=True)
 class VersionPlace:
-    """The folders of one version under the cache."""
+    """A folder of the cache: the work slot (tree and site) or one version (its site)."""
 
     root: Path
 
@@ -51,6 +58,10 @@ class VersionPlace:
 
 def place_of(out: Path, name: str) -> VersionPlace:
     return VersionPlace(cache_dir(out) / name)
+
+
+def work_slot(out: Path) -> VersionPlace:
+    return VersionPlace(cache_dir(out) / WORK)
 
 
 @dataclasses.dataclass
@@ -154,7 +165,6 @@ def remove_trees(repo: Repository, out: Path) -> None:
     """
     cache = cache_dir(out)
     if cache.is_dir():
-        for tree in sorted(cache.glob("*/tree")):
-            repo.git("worktree", "remove", "--force", str(tree), check=False)
+        repo.git("worktree", "remove", "--force", str(work_slot(out).tree), check=False)
         shutil.rmtree(cache, ignore_errors=True)
     repo.git("worktree", "prune", check=False)
