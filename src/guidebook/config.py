@@ -133,18 +133,22 @@ class GuidebookConfig:
         metadata={"doc": "Ordered mapping of a version's display name to a git ref (branch, "
                   "tag or commit), oldest first, such as ``{'2026.1': 'stable/2026.1', "
                   "'2026.2': 'main'}``. ``guidebook build --versions`` builds each from its "
-                  "own tree into ``OUT/<name>/``; a plain build ignores it."},
+                  "own tree into ``OUT/<name>/``; a plain build ignores it.",
+                  # Read by --versions before any build; no page depends on it.
+                  "rebuild": ""},
     )
     versions_match: list[str] = dataclasses.field(
         default_factory=list,
         metadata={"doc": "Ref patterns (``fnmatch``, such as ``stable/*``) whose matching "
                   "branches and tags are versions too, named by the ref's last segment and "
-                  "placed before the entries of ``guidebook_versions``, oldest first."},
+                  "placed before the entries of ``guidebook_versions``, oldest first.",
+                  "rebuild": ""},
     )
     versions_latest: str = dataclasses.field(
         default="",
         metadata={"doc": "The name of the latest version (published again as "
-                  "``OUT/latest/``); empty: the last version."},
+                  "``OUT/latest/``); empty: the last version.",
+                  "rebuild": ""},
     )
     version_marker: bool = dataclasses.field(
         default=False,

@@ -2,6 +2,7 @@
 
 * ``OUT/<version>/``: each version's site, its markers replaced by the switcher (and, in
   every version but the latest, the banner), its ``.htaccess`` pointed at its folder;
+  files without a marker are hard links to the version's built site (no copying);
 * ``OUT/latest/``: a copy of the latest version (hard links: no extra disk), its
   ``.htaccess`` rewritten for its own path;
 * ``OUT/index.html``: the latest version's portal, listing every version;
@@ -75,11 +76,27 @@ def _write_version(staging: Path, version: PublishedVersion, versions: list[Publ
                 os.symlink(os.readlink(origin), destination)
             elif name.endswith(".html"):
                 text = origin.read_text(encoding="utf-8", errors="surrogateescape")
-                text = _fill_markers(text, relative, version, versions, links, latest)
-                destination.write_text(text, encoding="utf-8", errors="surrogateescape")
+                filled = _fill_markers(text, relative, version, versions, links, latest)
+                if filled == text:
+                    _link(origin, destination)
+                    continue
+                destination.write_text(filled, encoding="utf-8", errors="surrogateescape")
                 shutil.copystat(origin, destination)
             else:
-                shutil.copy2(origin, destination)
+                _link(origin, destination)
+
+
+def _link(origin: Path, destination: Path) -> None:
+    """A hard link to the version's built file, else a copy.
+
+    Safe because no one writes these files in place: the version's site is only ever
+    updated by replacing files (:func:`guidebook.build.publish.mirror`), and the next
+    assembly writes a new staging directory.
+    """
+    try:
+        os.link(origin, destination)
+    except OSError:
+        shutil.copy2(origin, destination)
 
 
 def _fill_markers(text: str, relative: str, version: PublishedVersion,
