@@ -305,3 +305,53 @@ def test_versions_built_in_turn_equal_separate_builds(site: Path, tmp_path: Path
         assert sorted(in_turn) == sorted(separate)
         differ = [path for path in in_turn if in_turn[path] != separate[path]]
         assert differ == []
+
+
+# -- guidebook diff between versions -------------------------------------------------------
+
+
+def test_diff_between_published_versions_for_one_guide(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from guidebook.cli import main
+
+    source = site.parent / "repo" / "doc" / "source"
+    status = main(["diff", "--versions", "2026.1", "2026.3", "--site", str(site),
+                   "--guide", "user", "--source", str(source), "--format", "json"])
+    assert status == 1  # user/legacy's URL is gone and not redirected
+    report = json.loads(capsys.readouterr().out)
+    assert report["base"]["label"] == "2026.1 (stable/2026.1)"
+    assert [guide["name"] for guide in report["guides"]] == ["user"]
+    user = report["guides"][0]
+    assert [(m["from"], m["to"], m["method"]) for m in user["moved"]] == [
+        ("user/uploading", "user/images", "git")]
+    assert [page["docname"] for page in user["added"]] == ["user/quotas"]
+    assert [page["docname"] for page in user["removed"]] == ["user/legacy"]
+    assert [broken["url"] for broken in report["broken_urls"]] == ["user/user/legacy.html"]
+
+
+def test_diff_builds_two_versions_from_their_refs(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from guidebook.cli import main
+
+    source = site.parent / "repo" / "doc" / "source"
+    status = main(["diff", "--versions", "2026.2", "2026.3", "--guide", "operator",
+                   "--source", str(source)])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "operator (guide: Operator guide)\n  moved     admin/tuning -> admin/performance" \
+        "  (git rename)" in out
+    assert "operator/admin/tuning.html  (page admin/tuning; now at " \
+        "operator/admin/performance.html)" in out
+
+
+def test_diff_names_an_unknown_version(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from guidebook.cli import main
+
+    source = site.parent / "repo" / "doc" / "source"
+    assert main(["diff", "--versions", "2025.9", "2026.3", "--site", str(site),
+                 "--source", str(source)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"guidebook diff: error: {source}/conf.py: no version '2025.9' in "
+        "guidebook_versions (the versions: 2026.1, 2026.2, 2026.3)")

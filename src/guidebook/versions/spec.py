@@ -55,7 +55,11 @@ class VersionSet:
         return next(version for version in self.versions if version.latest)
 
     def get(self, name: str) -> VersionSpec | None:
-        return next((version for version in self.versions if version.name == name), None)
+        return self.versions_by_name.get(name)
+
+    @property
+    def versions_by_name(self) -> dict[str, VersionSpec]:
+        return {version.name: version for version in self.versions}
 
 
 class _Locator:
@@ -89,7 +93,7 @@ class _Locator:
 
 def read_versions(source: Path, repo: Repository) -> VersionSet:
     """Read the versions of the site whose sources (and conf.py) are in *source*."""
-    conf = source / "conf.py"
+    conf = source.resolve() / "conf.py"  # Sphinx runs conf.py from its own folder
     where = _Locator(conf)
     namespace = _conf_namespace(conf)
     mapping = namespace.get("guidebook_versions", {})
