@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from guidebook.build import BuildOptions
+from guidebook.driver.run import BuildOptions
 from guidebook.reorg._snapshot import find_repository
 from guidebook.versions.run import build_versions
 from guidebook.versions.trees import remove_trees

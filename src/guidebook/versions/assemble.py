@@ -90,7 +90,7 @@ def _link(origin: Path, destination: Path) -> None:
     """A hard link to the version's built file, else a copy.
 
     Safe because no one writes these files in place: the version's site is only ever
-    updated by replacing files (:func:`guidebook.build.publish.mirror`), and the next
+    updated by replacing files (:func:`guidebook.driver.publish.mirror`), and the next
     assembly writes a new staging directory.
     """
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from guidebook.reorg._manifest import ReorgError
 from guidebook.reorg._snapshot import find_repository, git_renames, snapshot_of_manifest
 from guidebook.reorg.diff import SiteDiff, compare, review
+from guidebook.sites import MANIFEST_NAME
 from guidebook.versions.assemble import VERSIONS_NAME
 from guidebook.versions.spec import VersionsError, VersionSpec, read_versions
 
@@ -39,7 +40,7 @@ def review_versions(source: Path, old: str, new: str, site: Path | None) -> Site
     commits = _published_commits(site)
     sides = []
     for name in (old, new):
-        manifest = site / name / "guidebook.json"
+        manifest = site / name / MANIFEST_NAME
         if not manifest.is_file():
             raise ReorgError(f"{manifest}: version {name!r} is not published in {site} "
                              "(build it with 'guidebook build --versions')")

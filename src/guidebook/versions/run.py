@@ -1,6 +1,6 @@
 """``guidebook build --versions``: build each version, then publish them all as one site.
 
-Each version that changed is built by :func:`guidebook.build.run_build` from its own
+Each version that changed is built by :func:`guidebook.driver.run.run_build` from its own
 tree, in turn, in the work slot (:mod:`.trees`): incrementally from the version built
 there before it, so versions that share most pages share most of the work. An unchanged
 version is not built at all. Only then is the versioned site assembled into OUT's staging
@@ -21,16 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO, cast
 
-from guidebook.build.publish import discard, mirror, output_lock, prepare_staging, publish
-from guidebook.build.run import BuildOptions, run_build
+from guidebook.driver.publish import discard, mirror, output_lock, prepare_staging, publish
+from guidebook.driver.run import BuildOptions, run_build
 from guidebook.reorg._manifest import ReorgError, load_manifest
 from guidebook.reorg._snapshot import Repository, find_repository, git_renames
+from guidebook.sites import MANIFEST_NAME
 from guidebook.versions.assemble import assemble
 from guidebook.versions.links import PublishedVersion, VersionLinks
 from guidebook.versions.spec import VersionsError, VersionSet, VersionSpec, branch_of, read_versions
 from guidebook.versions.trees import BuildState, check_out, place_of, version_key, work_slot
-
-MANIFEST_NAME = "guidebook.json"
 
 
 class _Prefixed(io.TextIOBase):
@@ -137,7 +136,8 @@ def _build_one(builds: _Builds, repo: Repository, spec: VersionSet, version: Ver
         "guidebook_releasenotes_branch": branch,
     }
     key = version_key(repo, version, spec.releasenotes_dir,
-                      {"overrides": overrides, "strict": options.strict})
+                      {"overrides": overrides, "strict": options.strict,
+                       "only": list(options.only)})
     recorded = state.versions.get(version.name, {})
     manifest_path = place.site / MANIFEST_NAME
     label = f"{version.name} ({version.ref} at {version.commit[:12]})"
@@ -158,7 +158,7 @@ def _build_one(builds: _Builds, repo: Repository, spec: VersionSet, version: Ver
     status = run_build(
         BuildOptions(source=tree_source, out=slot.site, strict=options.strict,
                      jobs=options.jobs, fresh=builds.next_fresh(), quiet=options.quiet,
-                     builder=options.builder, overrides=overrides),
+                     builder=options.builder, only=options.only, overrides=overrides),
         stderr=cast("TextIO", _Prefixed(err, f"[{version.name}] ")),
     )
     if status != 0:

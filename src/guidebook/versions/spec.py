@@ -16,6 +16,7 @@ from pathlib import Path
 from sphinx.errors import ConfigError
 from sphinx.util.tags import Tags
 
+from guidebook.config import conf_location
 from guidebook.reorg._snapshot import Repository
 
 #: A version name is one URL path segment: it becomes the folder ``OUT/<name>/``.
@@ -63,7 +64,7 @@ class VersionSet:
 
 
 class _Locator:
-    """Lines of conf.py, to point a message at the line that caused it."""
+    """Points a message at the conf.py line that caused it (:func:`conf_location`)."""
 
     def __init__(self, conf: Path) -> None:
         self.conf = conf
@@ -73,19 +74,15 @@ class _Locator:
             self.lines = []
 
     def line_of(self, *words: str) -> int:
-        """The last line quoting the first of *words* found there (the setting's else 1)."""
-        for word in words:
-            for number in range(len(self.lines), 0, -1):
-                text = self.lines[number - 1]
-                if f'"{word}"' in text or f"'{word}'" in text:
-                    return number
-        return self.setting_line("guidebook_versions")
+        """The last line quoting the first of *words* found, else the setting's line."""
+        return self._line(conf_location(self.conf, *words, "guidebook_versions"))
 
     def setting_line(self, setting: str) -> int:
-        for number in range(len(self.lines), 0, -1):
-            if re.match(rf"\s*{setting}\s*[:=]", self.lines[number - 1]):
-                return number
-        return 1
+        return self._line(conf_location(self.conf, setting))
+
+    @staticmethod
+    def _line(location: str) -> int:
+        return int(location.rpartition(":")[2])
 
     def error(self, line: int, message: str) -> VersionsError:
         return VersionsError(f"{self.conf}:{line}: {message}")
@@ -152,7 +149,7 @@ def read_versions(source: Path, repo: Repository) -> VersionSet:
 def _conf_namespace(conf: Path) -> dict[str, object]:
     from sphinx.config import eval_config_file
 
-    from guidebook.build.run import describe_error
+    from guidebook.driver.run import describe_error
 
     try:
         return eval_config_file(conf, Tags())
