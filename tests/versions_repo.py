@@ -47,10 +47,26 @@ def write_versions(source: Path, versions: dict[str, str], extra: str = "") -> N
     conf.write_text(f"{text}guidebook_versions = {{\n{lines}}}\n{extra}", encoding="utf-8")
 
 
-def make_repo(root: Path) -> Path:
+#: What conf.py needs for each theme the tests read in the browser.
+THEMES = {
+    "alabaster": "",
+    "sphinx_rtd_theme": 'html_theme = "sphinx_rtd_theme"\n',
+    "openstackdocs": (
+        'html_theme = "openstackdocs"\nextensions.append("openstackdocstheme")\n'
+        'openstackdocs_repo_name = "openstack/glance"\nopenstackdocs_auto_name = False\n'
+        "openstackdocs_auto_version = False\nopenstackdocs_use_storyboard = False\n"
+    ),
+}
+
+
+def make_repo(root: Path, theme: str = "alabaster") -> Path:
     """Create the repository in *root*; return its source directory (checked out: main)."""
     source = root / SOURCE
     shutil.copytree(ROOT, source)
+    conf = source / "conf.py"
+    text = conf.read_text(encoding="utf-8")
+    marker = "# The test writes guidebook_versions"
+    conf.write_text(text.replace(marker, THEMES[theme] + marker), encoding="utf-8")
     (root / "releasenotes" / "notes").mkdir(parents=True)
     (root / "releasenotes" / "config.yaml").write_text("---\ndefault_branch: main\n",
                                                        encoding="utf-8")
