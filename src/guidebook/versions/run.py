@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from guidebook.driver.publish import discard, mirror, output_lock, prepare_staging, publish
-from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.run import BuildOptions, checked_paths, run_build
 from guidebook.reorg._manifest import ReorgError, load_manifest
 from guidebook.reorg._snapshot import Repository, find_repository, git_renames
 from guidebook.sites import MANIFEST_NAME
@@ -55,11 +55,10 @@ class _Prefixed(io.TextIOBase):
 def build_versions(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
     """Build and publish every version of the site; return the exit status."""
     err = stderr or sys.stderr
-    source = options.source.resolve()
-    out = options.out.resolve()
-    if not (source / "conf.py").is_file():
-        print(f"guidebook: error: {source}: no conf.py here (is --source right?)", file=err)
+    paths = checked_paths(options, err)
+    if paths is None:
         return 2
+    source, out = paths
     try:
         repo = find_repository(source)
         spec = read_versions(source, repo)
