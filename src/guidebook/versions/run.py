@@ -14,6 +14,7 @@ latest version has nothing to publish, nothing is published.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import shutil
 import sys
@@ -154,12 +155,16 @@ def _build_one(builds: _Builds, repo: Repository, spec: VersionSet, version: Ver
         print(f"guidebook: error: {spec.conf}: version {version.name}: {version.ref} has no "
               f"{repo.source}/conf.py", file=err)
         return _previous(version, recorded, place.site, err)
-    status = run_build(
-        BuildOptions(source=tree_source, out=slot.site, strict=options.strict,
-                     jobs=options.jobs, fresh=builds.next_fresh(), quiet=options.quiet,
-                     builder=options.builder, only=options.only, overrides=overrides),
-        stderr=cast("TextIO", _Prefixed(err, f"[{version.name}] ")),
-    )
+    # Run from the version's tree, as sphinx-build runs from a checkout: themes and
+    # extensions that ask git about "the repository" (openstackdocstheme's gitsha and
+    # series) run git in the working directory.
+    with contextlib.chdir(slot.tree):
+        status = run_build(
+            BuildOptions(source=tree_source, out=slot.site, strict=options.strict,
+                         jobs=options.jobs, fresh=builds.next_fresh(), quiet=options.quiet,
+                         builder=options.builder, only=options.only, overrides=overrides),
+            stderr=cast("TextIO", _Prefixed(err, f"[{version.name}] ")),
+        )
     if status != 0:
         print(f"guidebook: error: version {label} failed to build (exit status {status})",
               file=err)
