@@ -47,6 +47,7 @@ from guidebook.engine.site_outputs import (
 from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
 from guidebook.sphinx_internals import HTML_OUTPUT_FOLDERS, PrivateBuilderHooks, html_sources_dir
 from guidebook.urls import GENERATED_PAGES, collisions
+from guidebook.versions.marker import page_marker, portal_marker
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -297,6 +298,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             if "body" in addctx and self.config.guidebook_switcher:
                 addctx["body"] = (render_guide_bar(self, self.current, pagename, addctx)
                                   + addctx["body"])
+            if "body" in addctx:
+                addctx["body"] = page_marker(self.config) + addctx["body"]
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     def update_page_context(self, pagename: str, templatename: str, ctx: dict[str, Any],
@@ -365,6 +368,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             "guidebook_parts": portal_parts(self._published_parts(), self.link_suffix),
             "body": "",
             "display_toc": False,
+            "guidebook_versions_marker": portal_marker(self.config),
         }
         self.handle_page("index", ctx, "guidebook/portal.html")
 

@@ -59,6 +59,14 @@ def body(config: Config, parts: Iterable[Part], link_suffix: str) -> str:
     )
 
 
+def rebase(text: str, old_prefix: str, new_prefix: str) -> str:
+    """The not-found page *text* with its absolute links and assets moved from
+    *old_prefix* to *new_prefix* (for a site published one folder deeper)."""
+    for attribute in ("href", "src", "action"):
+        text = text.replace(f'{attribute}="{old_prefix}', f'{attribute}="{new_prefix}')
+    return text
+
+
 def without_navigation(app: Sphinx, pagename: str, templatename: str,
                        context: dict[str, Any], doctree: Any) -> None:
     """``html-page-context``, after sphinx-notfound-page's own handler: no sidebar

@@ -62,6 +62,20 @@ def htaccess(redirects: list[Redirect], base: str,
     return "".join(lines)
 
 
+def rebase(text: str, old_base: str, new_base: str) -> str:
+    """The ``.htaccess`` text *text* with every path moved from *old_base* to *new_base*
+    (for a site published one folder deeper, as each version of a versioned site is)."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith(("Redirect ", ERROR_DOCUMENT)):
+            line = line.replace(f" {old_base}", f" {new_base}")
+        elif line.startswith("RedirectMatch "):
+            line = line.replace(f" ^{_literal(old_base)}", f" ^{_literal(new_base)}").replace(
+                f" {old_base}", f" {new_base}")
+        lines.append(line)
+    return "".join(lines)
+
+
 def redirect_lines(text: str) -> str:
     """The lines of an ``.htaccess`` text that whereto reads (all but ``ErrorDocument``)."""
     return "".join(line for line in text.splitlines(keepends=True)
