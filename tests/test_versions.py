@@ -70,59 +70,59 @@ def test_versions_json_lists_every_version_oldest_first(site: Path) -> None:
 
 
 def test_each_version_is_its_own_tree(site: Path) -> None:
-    assert (site / "2026.1/user/user/legacy.html").is_file()
-    assert not (site / "2026.2/user/user/legacy.html").exists()
-    assert not (site / "2026.2/user/user/quotas.html").exists()
-    assert (site / "2026.3/user/user/quotas.html").is_file()
+    assert (site / "2026.1/user/legacy.html").is_file()
+    assert not (site / "2026.2/user/legacy.html").exists()
+    assert not (site / "2026.2/user/quotas.html").exists()
+    assert (site / "2026.3/user/quotas.html").is_file()
 
 
 def test_switcher_follows_the_redirect_to_the_moved_page(site: Path) -> None:
-    links = switcher_links(page(site, "2026.1", "user/user/uploading.html"))
+    links = switcher_links(page(site, "2026.1", "user/uploading.html"))
     assert links == {
-        "2026.2": ("../../../2026.2/user/user/images.html", "2026.2"),
-        "2026.3": ("../../../2026.3/user/user/images.html", "2026.3 (latest)"),
+        "2026.2": ("../../2026.2/user/images.html", "2026.2"),
+        "2026.3": ("../../2026.3/user/images.html", "2026.3 (latest)"),
     }
     # And back: the newer page links its old home in the older version.
-    links = switcher_links(page(site, "2026.3", "user/user/images.html"))
-    assert links["2026.1"][0] == "../../../2026.1/user/user/uploading.html"
-    assert links["2026.2"][0] == "../../../2026.2/user/user/images.html"
+    links = switcher_links(page(site, "2026.3", "user/images.html"))
+    assert links["2026.1"][0] == "../../2026.1/user/uploading.html"
+    assert links["2026.2"][0] == "../../2026.2/user/images.html"
 
 
 def test_switcher_follows_a_git_rename_without_redirect(site: Path) -> None:
-    links = switcher_links(page(site, "2026.2", "operator/admin/tuning.html"))
-    assert links["2026.3"][0] == "../../../2026.3/operator/admin/performance.html"
-    links = switcher_links(page(site, "2026.3", "operator/admin/performance.html"))
-    assert links["2026.2"][0] == "../../../2026.2/operator/admin/tuning.html"
+    links = switcher_links(page(site, "2026.2", "operator/tuning.html"))
+    assert links["2026.3"][0] == "../../2026.3/operator/performance.html"
+    links = switcher_links(page(site, "2026.3", "operator/performance.html"))
+    assert links["2026.2"][0] == "../../2026.2/operator/tuning.html"
 
 
 def test_removed_page_links_the_guide_root_and_says_so(site: Path) -> None:
-    links = switcher_links(page(site, "2026.1", "user/user/legacy.html"))
-    assert links["2026.2"] == ("../../../2026.2/user/user/index.html",
+    links = switcher_links(page(site, "2026.1", "user/legacy.html"))
+    assert links["2026.2"] == ("../../2026.2/user/index.html",
                                "2026.2 (not in this version: User guide home)")
-    html = page(site, "2026.1", "user/user/legacy.html")
+    html = page(site, "2026.1", "user/legacy.html")
     assert banner(html) == (
         '<div class="guidebook-version-banner" role="note" data-version="2026.1">You are '
         "reading 2026.1; this page is not in the latest version (2026.3): see "
-        '<a href="../../../2026.3/user/user/index.html">the User guide home</a></div>')
+        '<a href="../../2026.3/user/index.html">the User guide home</a></div>')
 
 
 def test_added_page_links_the_guide_root_in_older_versions(site: Path) -> None:
-    links = switcher_links(page(site, "2026.3", "user/user/quotas.html"))
+    links = switcher_links(page(site, "2026.3", "user/quotas.html"))
     assert links == {
-        "2026.1": ("../../../2026.1/user/user/index.html",
+        "2026.1": ("../../2026.1/user/index.html",
                    "2026.1 (not in this version: User guide home)"),
-        "2026.2": ("../../../2026.2/user/user/index.html",
+        "2026.2": ("../../2026.2/user/index.html",
                    "2026.2 (not in this version: User guide home)"),
     }
 
 
 def test_older_versions_carry_the_banner_the_latest_does_not(site: Path) -> None:
-    assert banner(page(site, "2026.2", "user/user/images.html")) == (
+    assert banner(page(site, "2026.2", "user/images.html")) == (
         '<div class="guidebook-version-banner" role="note" data-version="2026.2">You are '
-        'reading 2026.2; this page in the latest version: <a href="../../../2026.3/user/'
-        'user/images.html">Uploading images</a></div>')
-    assert banner(page(site, "2026.3", "user/user/images.html")) is None
-    assert banner(page(site, "latest", "user/user/images.html")) is None
+        'reading 2026.2; this page in the latest version: <a href="../../2026.3/user/'
+        'images.html">Uploading images</a></div>')
+    assert banner(page(site, "2026.3", "user/images.html")) is None
+    assert banner(page(site, "latest", "user/images.html")) is None
 
 
 def test_no_marker_is_left_anywhere(site: Path) -> None:
@@ -133,19 +133,25 @@ def test_no_marker_is_left_anywhere(site: Path) -> None:
 
 def test_latest_is_a_copy_of_the_latest_version(site: Path) -> None:
     for path in (site / "2026.3").rglob("*"):
-        if path.is_file() and path.name != ".htaccess":
+        if path.is_file() and path.name not in (".htaccess", "404.html"):  # both rebased
             copy = site / "latest" / path.relative_to(site / "2026.3")
             assert copy.read_bytes() == path.read_bytes(), copy
-    assert "Redirect 301 /2026.3/user/user/uploading.html /2026.3/user/user/images.html" in \
+    assert "Redirect 301 /2026.3/user/uploading.html /2026.3/user/images.html" in \
         (site / "2026.3/.htaccess").read_text()
-    assert "Redirect 301 /latest/user/user/uploading.html /latest/user/user/images.html" in \
+    assert "Redirect 301 /latest/user/uploading.html /latest/user/images.html" in \
         (site / "latest/.htaccess").read_text()
+    # Each folder's 404 page is its own, its absolute links and assets in that folder.
+    for folder in ("2026.3", "latest"):
+        assert f"ErrorDocument 404 /{folder}/404.html" in (site / folder / ".htaccess").read_text()
+        not_found = (site / folder / "404.html").read_text()
+        assert f'href="/{folder}/user/index.html"' in not_found
+        assert f'href="/{folder}/_static/' in not_found and 'href="/_static/' not in not_found
 
 
 def test_portal_lists_the_latest_guides_and_every_version(site: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
     assert '<base href="latest/">' in html
-    assert 'href="user/user/index.html"' in html  # resolved in latest/
+    assert 'href="user/index.html"' in html  # resolved in latest/
     versions = re.search(r'<section class="guidebook-portal-versions">.*?</section>', html)
     assert versions is not None
     assert re.findall(r'href="([^"]+)"', versions.group(0)) == [
@@ -155,7 +161,7 @@ def test_portal_lists_the_latest_guides_and_every_version(site: Path) -> None:
 
 def test_each_version_shows_its_own_release_notes(site: Path) -> None:
     def notes(version: str) -> str:
-        folder = site / version / "releasenotes" / "releasenotes"
+        folder = site / version / "releasenotes"
         return "".join(p.read_text(encoding="utf-8") for p in folder.rglob("*.html"))
 
     assert "alphaseries" in notes("2026.1")
@@ -171,7 +177,7 @@ def test_plain_build_has_no_versions(tmp_path: Path) -> None:
                      stderr=stream) == 0, stream.getvalue()
     assert not (tmp_path / "out" / "versions.json").exists()
     assert not (tmp_path / "out" / "2026.1").exists()
-    html = (tmp_path / "out" / "user" / "user" / "images.html").read_text()
+    html = (tmp_path / "out" / "user" / "images.html").read_text()
     assert "guidebook-versions" not in html and PAGE_MARKER not in html
 
 
@@ -191,10 +197,10 @@ def test_unchanged_versions_are_not_rebuilt(tmp_path: Path) -> None:
     assert "version 2026.1 (stable/2026.1 at " in output
     assert output.count("not rebuilt") == 2, output
     assert re.search(r"version 2026\.3 \(main at [0-9a-f]{12}\): building", output)
-    assert "deltaquota" in (out / "2026.3/user/user/quotas.html").read_text()
-    assert "deltaquota" in (out / "latest/user/user/quotas.html").read_text()
+    assert "deltaquota" in (out / "2026.3/user/quotas.html").read_text()
+    assert "deltaquota" in (out / "latest/user/quotas.html").read_text()
     # The unchanged versions' switchers still know every version.
-    assert "2026.3" in switcher_links(page(out, "2026.1", "user/user/uploading.html"))
+    assert "2026.3" in switcher_links(page(out, "2026.1", "user/uploading.html"))
 
 
 # -- bad input -------------------------------------------------------------------------------
@@ -327,7 +333,7 @@ def test_diff_between_published_versions_for_one_guide(
         ("user/uploading", "user/images", "git")]
     assert [page["docname"] for page in user["added"]] == ["user/quotas"]
     assert [page["docname"] for page in user["removed"]] == ["user/legacy"]
-    assert [broken["url"] for broken in report["broken_urls"]] == ["user/user/legacy.html"]
+    assert [broken["url"] for broken in report["broken_urls"]] == ["user/legacy.html"]
 
 
 def test_diff_builds_two_versions_from_their_refs(
@@ -342,8 +348,8 @@ def test_diff_builds_two_versions_from_their_refs(
     assert status == 1
     assert "operator (guide: Operator guide)\n  moved     admin/tuning -> admin/performance" \
         "  (git rename)" in out
-    assert "operator/admin/tuning.html  (page admin/tuning; now at " \
-        "operator/admin/performance.html)" in out
+    assert "operator/tuning.html  (page admin/tuning; now at " \
+        "operator/performance.html)" in out
 
 
 def test_diff_names_an_unknown_version(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -84,39 +84,39 @@ def theme_of(request: pytest.FixtureRequest) -> str:
 
 def test_switcher_leads_to_the_moved_page(reader: Reader, series_site: str,
                                           request: pytest.FixtureRequest) -> None:
-    reader.open(urljoin(series_site, "2026.1/user/user/uploading.html"))
+    reader.open(urljoin(series_site, "2026.1/user/uploading.html"))
     assert reader.page.inner_text("div.guidebook-version-banner").startswith(
         "You are reading 2026.1; this page in the latest version: Uploading images")
     screenshot(reader.page, f"versions-{theme_of(request)}")
     click_version(reader, "2026.2")
-    assert reader.page.url == urljoin(series_site, "2026.2/user/user/images.html")
+    assert reader.page.url == urljoin(series_site, "2026.2/user/images.html")
     assert reader.page.inner_text("h1").startswith("Uploading images")
     click_version(reader, "2026.3")
-    assert reader.page.url == urljoin(series_site, "2026.3/user/user/images.html")
+    assert reader.page.url == urljoin(series_site, "2026.3/user/images.html")
     assert reader.page.query_selector("div.guidebook-version-banner") is None
     assert reader.page.inner_text("li.guidebook-versions-current") == "2026.3 (latest)"
     # And back to the old name, git's rename followed the other way.
     click_version(reader, "2026.1")
-    assert reader.page.url == urljoin(series_site, "2026.1/user/user/uploading.html")
+    assert reader.page.url == urljoin(series_site, "2026.1/user/uploading.html")
     assert problems(reader) == []
 
 
 def test_banner_leads_to_the_latest(reader: Reader, series_site: str) -> None:
-    reader.open(urljoin(series_site, "2026.2/operator/admin/tuning.html"))
+    reader.open(urljoin(series_site, "2026.2/operator/tuning.html"))
     with reader.page.expect_navigation():
         reader.page.click("div.guidebook-version-banner a")
-    assert reader.page.url == urljoin(series_site, "2026.3/operator/admin/performance.html")
+    assert reader.page.url == urljoin(series_site, "2026.3/operator/performance.html")
     assert reader.page.inner_text("h1").startswith("Tuning the image service")
 
 
 def test_a_page_missing_there_leads_to_the_guide_root_and_says_so(
     reader: Reader, series_site: str
 ) -> None:
-    reader.open(urljoin(series_site, "2026.1/user/user/legacy.html"))
+    reader.open(urljoin(series_site, "2026.1/user/legacy.html"))
     link = reader.page.locator('nav.guidebook-versions a[data-version="2026.3"]')
     assert link.inner_text() == "2026.3 (latest) (not in this version: User guide home)"
     click_version(reader, "2026.3")
-    assert reader.page.url == urljoin(series_site, "2026.3/user/user/index.html")
+    assert reader.page.url == urljoin(series_site, "2026.3/user/index.html")
 
 
 def test_portal_and_latest_lead_to_every_version(reader: Reader, series_site: str) -> None:
@@ -125,9 +125,9 @@ def test_portal_and_latest_lead_to_every_version(reader: Reader, series_site: st
     assert versions.all_inner_texts() == ["2026.1", "2026.2"]
     with reader.page.expect_navigation():
         reader.page.click('.guidebook-portal-guide[data-guide="user"] a')
-    assert reader.page.url == urljoin(series_site, "latest/user/user/index.html")
+    assert reader.page.url == urljoin(series_site, "latest/user/index.html")
     click_version(reader, "2026.1")
-    assert reader.page.url == urljoin(series_site, "2026.1/user/user/index.html")
+    assert reader.page.url == urljoin(series_site, "2026.1/user/index.html")
     reader.open(series_site)
     with reader.page.expect_navigation():
         reader.page.click('.guidebook-portal-versions a[data-version="2026.1"]')
