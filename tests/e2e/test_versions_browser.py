@@ -55,24 +55,6 @@ def flagship_versions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
         remove_trees(find_repository(FLAGSHIP_SOURCE), out)
 
 
-#: A problem of the engine, not of versions (reported): sphinxcontrib-jquery, which
-#: sphinx_rtd_theme loads, copies jquery.js and _sphinx_javascript_frameworks_compat.js
-#: into the site root's _static only, while each guide's pages load them from their
-#: guide's _static (a plain build has the same problem).
-_KNOWN_RTD_JQUERY = re.compile(r"_static/(jquery|_sphinx_javascript_frameworks_compat)\.js"
-                               r"|jQuery is not defined|\$ is not defined"
-                               r"|Failed to load resource: the server responded with a "
-                               r"status of 404")
-
-
-def problems(reader: Reader) -> list[str]:
-    """The tab's problems, less the known jquery one (and only that)."""
-    found = reader.problems()
-    jquery_missing = any("_static/jquery.js: HTTP 404" in problem for problem in found)
-    return [problem for problem in found
-            if not (jquery_missing and _KNOWN_RTD_JQUERY.search(problem))]
-
-
 def click_version(reader: Reader, version: str) -> None:
     with reader.page.expect_navigation():
         reader.page.click(f'nav.guidebook-versions a[data-version="{version}"]')
@@ -98,7 +80,7 @@ def test_switcher_leads_to_the_moved_page(reader: Reader, series_site: str,
     # And back to the old name, git's rename followed the other way.
     click_version(reader, "2026.1")
     assert reader.page.url == urljoin(series_site, "2026.1/user/uploading.html")
-    assert problems(reader) == []
+    assert reader.problems() == []
 
 
 def test_banner_leads_to_the_latest(reader: Reader, series_site: str) -> None:
@@ -132,7 +114,7 @@ def test_portal_and_latest_lead_to_every_version(reader: Reader, series_site: st
     with reader.page.expect_navigation():
         reader.page.click('.guidebook-portal-versions a[data-version="2026.1"]')
     assert reader.page.url == urljoin(series_site, "2026.1/index.html")
-    assert problems(reader) == []
+    assert reader.problems() == []
 
 
 def test_flagship_versions_switch_and_carry_banners(
