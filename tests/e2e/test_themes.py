@@ -29,22 +29,11 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.crawl import crawl_site
 from tests.e2e.test_flagship import check_audience_search
+from tests.e2e.test_marker_site import MARKER_SEARCHES
 
 THEMES = ("openstackdocs", "sphinx_rtd_theme", "alabaster")
 #: What each theme needs in conf.py besides ``html_theme``.
 THEME_SETUP = {"openstackdocs": 'extensions = ["openstackdocstheme", *extensions]\n'}
-
-#: (guide, word, pages of that guide whose search finds it): see test_marker_site.py.
-MARKER_SEARCHES = [
-    ("operator", "quokkalantern", ["admin/tuning"]),
-    ("admin", "quokkalantern", []),
-    ("user", "quokkalantern", []),
-    ("admin", "ferrotangle", ["admin/tuning"]),
-    ("operator", "ferrotangle", []),
-    ("user", "bramblewick", ["user/upload"]),
-    ("operator", "bramblewick", []),
-]
-
 
 @pytest.fixture(scope="module", params=THEMES)
 def themed_site(request: pytest.FixtureRequest,
