@@ -280,3 +280,37 @@ def test_page_with_index_entries_can_leave_a_guide(tmp_path: Path) -> None:
     assert "retry upload" not in second.searchindex("user")["indexentries"]
     assert "retry upload" in second.searchindex("operator")["indexentries"]
     assert "common/statuses" not in second.searchindex("user")["docnames"]
+
+
+# -- one asset folder for the site ----------------------------------------------------------
+
+_RESOURCE = re.compile(r'<(?:img|script|link)\b[^>]*?(?:src|href)="([^"#?:]+)[^"]*"'
+                       r'|<a class="reference download[^"]*"[^>]*? href="([^"#?:]+)')
+
+
+def test_every_guide_finds_the_one_static_images_downloads_and_extra_files(
+    build_root: Builder,
+) -> None:
+    result = build_root("assets", strict=True)
+    assert result.status == 0, result.output
+    out = result.out
+    for folder in ("_static", "_images", "_downloads"):
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob(folder)) == [folder]
+    assert (out / "_static" / "custom.css").is_file()  # html_static_path
+    assert (out / "robots.txt").is_file()  # html_extra_path, at the top of the site
+    checked = 0
+    for part in [*result.manifest["guides"], *result.manifest["parts"]]:
+        for page in part["pages"]:
+            html = (out / page["url"]).read_text(encoding="utf-8")
+            here = (out / page["url"]).parent
+            kinds = set()
+            for match in _RESOURCE.finditer(html):
+                link = match.group(1) or match.group(2)
+                target = (here / link).resolve()
+                assert target.is_file(), f"{page['url']}: {link} leads nowhere"
+                kinds.add(target.relative_to(out.resolve()).parts[0])
+                checked += 1
+            assert "_static" in kinds, page["url"]
+            if page["docname"] in ("user/howto/deep", "common/shared"):
+                assert {"_images", "_downloads"} <= kinds, page["url"]
+    assert checked > 20

@@ -160,6 +160,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.navigation.fingerprints = self._toc_fingerprints()
         docnames = set(docnames) - self._unchanged_parents(docnames)
         published = {part.name for part in self._published_parts()}
+        for part in self._published_parts():  # before any part is written
+            self._check_urls(part)
         for part in self.site.parts.values():
             if part.root not in self.env.found_docs:
                 warn(
@@ -171,7 +173,6 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                 continue
             if part.name not in published:
                 continue
-            self._check_urls(part)
             to_write = set(docnames) & part.docnames
             if self._navigation_changed(part) or not self._part_exists(part):
                 # A page joined, left or was renamed: every page's navigation changes.
@@ -182,7 +183,6 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                         len(part.docnames))
             with part_scope(self, part):
                 self.prepare_writing(to_write)
-                self.copy_assets()
                 super().write_documents(to_write)
                 self._finish_part(part)
 
