@@ -251,6 +251,17 @@ def test_a_folder_rule_stands_for_every_page_below_its_new_folder() -> None:
     ]
 
 
+def test_a_folder_rule_follows_a_page_that_moved_on() -> None:
+    # user/user/gone.html was user/gone.html's old URL; user/gone now redirects to user/b.
+    resolution = resolve(parse_map("user/user/ user/\nuser/gone user/b\n"), PARTS)
+    assert resolution.errors == ()
+    moved = {r.source: (r.target, r.folder) for r in resolution.redirects}
+    assert moved["user/gone.html"] == ("user/b.html", None)
+    # One hop, on a line of its own (the folder rule alone would take two).
+    assert moved["user/user/gone.html"] == ("user/b.html", None)
+    assert moved["user/user/b.html"] == ("user/b.html", resolution.folders[0])
+
+
 def test_deeper_folder_rules_come_first_and_dots_are_literal() -> None:
     parts = [SitePart("v1.0", "guide", "user/index", frozenset({"user/index"})),
              SitePart("admin", "guide", "admin/index", frozenset({"admin/index"}))]

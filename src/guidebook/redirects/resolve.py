@@ -7,7 +7,8 @@ every guide, and in every other part whose folder held it or that holds the new 
 that one URL and wins over the expansion of a docname line. A **folder** line
 (``user/user/ user/``) moves a whole folder: it is one rule for the web server
 (:class:`FolderRedirect`), and it stands for the old URL of every page the site now serves
-below the new folder, so that the stubs and the manifest list each of them; a page or
+below the new folder, or that a docname line moved away from there, so that the stubs and
+the manifest list each of them (a page that moves on keeps its oldest URL too); a page or
 site-path line wins over it. A folder line is refused while the site still serves a page
 below its old folder (the web server would hide that page) or serves none below its new one.
 
@@ -127,7 +128,8 @@ def resolve(redirect_map: RedirectMap, parts: Sequence[SitePart]) -> Resolution:
             continue
         for part in _expansion(line, parts):
             sources.setdefault(part.url(line.old.path), (line, part.name))
-    folders, folder_of, folder_errors = _folders(redirect_map, served, names)
+    moved_pages = {url for url, (line, _guide) in sources.items() if not line.old.is_url}
+    folders, folder_of, folder_errors = _folders(redirect_map, served, moved_pages, names)
     errors.extend(folder_errors)
     for source, (line, guide) in folder_of.items():
         sources.setdefault(source, (line, guide))
@@ -195,10 +197,11 @@ def _moved(url: str, rule: FolderRedirect) -> str:
 
 
 def _folders(
-    redirect_map: RedirectMap, served: set[str], names: set[str],
+    redirect_map: RedirectMap, served: set[str], redirected: set[str], names: set[str],
 ) -> tuple[dict[int, FolderRedirect], dict[str, tuple[RedirectLine, str | None]],
            list[MapError]]:
-    """The folder lines that can be used, by line; the old URLs they stand for; refusals."""
+    """The folder lines that can be used, by line; the old URLs they stand for (one for each
+    URL below the new folder that is served, or *redirected* as a page that moved); refusals."""
     rules: dict[int, FolderRedirect] = {}
     sources: dict[str, tuple[RedirectLine, str | None]] = {}
     errors: list[MapError] = []
@@ -207,7 +210,8 @@ def _folders(
             continue
         old, new = line.old.path, line.new.path
         hidden = sorted(url for url in served if url.startswith(old))
-        below = sorted(url for url in served if url.startswith(new))
+        below = sorted(url for url in served | redirected
+                       if url.startswith(new) and not url.startswith(old))
         if new.startswith(old):
             errors.append(MapError(line.lineno, f"folder redirect {old!r} -> {new!r}: the "
                                    "new folder is inside the old one, so the rule would "
