@@ -54,6 +54,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.openapi")
     app.setup_extension("guidebook.build.safety")
     app.setup_extension("guidebook.redirects")
+    app.setup_extension("guidebook.pdf")
     app.add_builder(GuidebookBuilder)
     app.add_post_transform(FilterForeignToctreeEntries)
     app.connect("env-before-read-docs", note_reread)

@@ -40,6 +40,7 @@ from guidebook.build.navigation import (
     filtered_tocs,
     nav_from_toctree,
 )
+from guidebook.pdf import PdfWriter
 from guidebook.sites import Part, Site, compute_site
 from guidebook.warnings_ import WarningCode, warn
 
@@ -177,6 +178,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
         self.current: Part | None = None
         self._site: Site | None = None
         self._previous_manifest = _load_manifest(self.site_root / MANIFEST_NAME)
+        self.pdfs = PdfWriter(self, self._previous_manifest.get("pdfs", {}))
         self._navigation: dict[tuple[bool, bool], Navigation] = {}
         self._nav_orders: dict[str, list[dict[str, Any]]] = {}
         self.stem_cache: dict[str, str] = {}
@@ -275,11 +277,15 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
             if self._navigation_changed(part) or not self._part_exists(part):
                 # A page joined, left or was renamed: every page's navigation changes.
                 to_write = set(part.docnames)
-            if not to_write:
+            pdf_due = self.pdfs.due(part, to_write)
+            if not to_write and not pdf_due:
                 continue
-            logger.info("guidebook: writing %s (%d of %d pages)", part.name, len(to_write),
-                        len(part.docnames))
             with self._writing(part):
+                # The PDF first: the pages link to it only if it was made.
+                if pdf_due and self.pdfs.write(part):
+                    to_write = set(part.docnames)
+                logger.info("guidebook: writing %s (%d of %d pages)", part.name,
+                            len(to_write), len(part.docnames))
                 self.prepare_writing(to_write)
                 self.copy_assets()
                 if to_write:
@@ -520,6 +526,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
             "guidebook_part_title": part.title,
             "guidebook_portal_url": f"{up}index{self.link_suffix}",
             "guidebook_switcher": switcher,
+            "guidebook_pdf_url": self.pdfs.page_link(pagename),
             "root_doc": part.root,
             "master_doc": part.root,
         }
@@ -559,6 +566,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                 "kind": part.kind,
                 "url": f"{part.name}/{part.root}{self.link_suffix}",
                 "pages": len(part.docnames),
+                "pdf": self.pdfs.url_of(part.name),
             })
         ctx = {
             "title": self.config.project,
@@ -597,7 +605,8 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
                 ],
             }
             (guides if part.kind == "guide" else extra).append(entry)
-        return {"guides": guides, "parts": extra, "redirects": []}
+        return {"guides": guides, "parts": extra, "redirects": [],
+                "pdfs": self.pdfs.manifest_entries()}
 
     def _write_manifest(self) -> None:
         manifest = self.manifest()
@@ -676,7 +685,9 @@ def render_guide_bar(title: str, pagename: str, ctx: dict[str, Any]) -> str:
         '<div class="guidebook-guidebar">'
         f'<span class="guidebook-guidebar-title">{html.escape(title)}</span>'
         f'<a class="guidebook-guidebar-search" href="{here}search.html">Search this guide</a>'
-        f'<a class="guidebook-guidebar-portal" href="{html.escape(ctx["guidebook_portal_url"])}">'
+        + (f'<a class="guidebook-guidebar-pdf" href="{html.escape(ctx["guidebook_pdf_url"])}" '
+           f'download>Download PDF</a>' if ctx.get("guidebook_pdf_url") else "")
+        + f'<a class="guidebook-guidebar-portal" href="{html.escape(ctx["guidebook_portal_url"])}">'
         "All guides</a></div>\n"
     )
 
@@ -730,6 +741,8 @@ def _load_manifest(path: Path) -> dict[str, Any]:
         nav[part["name"]] = part.get("nav", [])
         for page in part["pages"]:
             pages_by_doc.setdefault(page["docname"], []).append(part["name"])
-    return {"parts": titles.keys(), "pages_by_doc": pages_by_doc, "titles": titles, "nav": nav}
+    pdfs = {entry["part"]: entry for entry in data.get("pdfs", [])}
+    return {"parts": titles.keys(), "pages_by_doc": pages_by_doc, "titles": titles, "nav": nav,
+            "pdfs": pdfs}
 
 

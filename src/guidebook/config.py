@@ -92,6 +92,13 @@ class GuidebookConfig:
         default=True,
         metadata={"doc": "Show the audience switcher (the same page in other guides)."},
     )
+    pdf: bool = dataclasses.field(
+        default=False,
+        metadata={"doc": "Also write a PDF of every guide and part, "
+                  "``OUT/<part>/<project>-<part>.pdf``, linked from its pages and the portal "
+                  "(``guidebook build --pdf``; needs TeX, see the contributor guide).",
+                  "rebuild": ""},
+    )
     releasenotes_part: str = dataclasses.field(
         default="releasenotes",
         metadata={"doc": "The part (in ``guidebook_parts``) that holds every reno release "
@@ -128,7 +135,10 @@ class GuidebookConfig:
                 default = field.default_factory()
             else:
                 default = field.default
-            app.add_config_value(f"guidebook_{field.name}", default, "env")
+            # "env" unless the field says otherwise: a setting that changes no doctree
+            # must not make Sphinx read every page again.
+            rebuild = field.metadata.get("rebuild", "env")
+            app.add_config_value(f"guidebook_{field.name}", default, rebuild)
 
     @classmethod
     def from_sphinx(cls, config: Config) -> GuidebookConfig:

@@ -48,6 +48,10 @@ class WarningCode(enum.Enum):
     INCLUDE_OUTSIDE = "include-outside"
     #: A directory symlink in the source tree that loops back into its own folder.
     SYMLINK_LOOP = "symlink-loop"
+    #: ``--pdf`` without TeX installed: no PDF is written (the HTML is); names the packages.
+    PDF_TEX_MISSING = "pdf-tex-missing"
+    #: A guide's PDF could not be made: LaTeX stopped at an error (the log is kept).
+    PDF_LATEX = "pdf-latex"
 
     @property
     def qualified(self) -> str:

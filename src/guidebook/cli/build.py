@@ -26,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="ignore the saved environment and rebuild everything")
     parser.add_argument("--only", action="append", default=[], metavar="PART",
                         help="write only this guide or part (repeatable), e.g. api-ref")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also write a PDF of every guide and part (needs TeX)")
     parser.add_argument("--quiet", "-q", action="store_true", help="only print warnings")
     parser.set_defaults(run=run)
 
@@ -38,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         fresh=args.fresh,
         quiet=args.quiet,
-        overrides={"guidebook_build_only": args.only} if args.only else {},
+        overrides={
+            **({"guidebook_build_only": args.only} if args.only else {}),
+            **({"guidebook_pdf": True} if args.pdf else {}),
+        },
     )
     return run_build(options)

@@ -1,0 +1,217 @@
+"""Sphinx's LaTeX builder, writing one guide or part over the environment the HTML build read.
+
+:class:`PartLaTeXBuilder` is run while the guidebook builder has a part in scope: the part's
+tag is set (so foreign ``.. audience::`` blocks drop out through Sphinx's ``only``
+machinery, as in the HTML) and its document is assembled from the part's own pages only:
+
+- the part's root page with its toctrees inlined in navigation order, skipping every page
+  the part does not include (Sphinx's ``inline_all_toctrees`` skips pages it has already
+  "traversed": every page outside the part is counted as traversed);
+- pages of the part that no toctree reaches, appended after them;
+- a reference to a page outside the document points at that page's published HTML (the
+  manifest's URL), not at a missing LaTeX label;
+- a ``%guidebook-source: path:line`` comment before every block, so a TeX error can be
+  traced back to the page and line it came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import posixpath
+from collections.abc import Iterator, Mapping, Set
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.builders.latex import LaTeXBuilder
+from sphinx.errors import NoUri
+from sphinx.locale import _
+from sphinx.util import texescape
+from sphinx.util.nodes import inline_all_toctrees
+from sphinx.writers.latex import LaTeXTranslator
+
+from guidebook.pdf.internals import (
+    builder_class_of,
+    forget_evaluated_conditions,
+    set_builder_class,
+)
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from guidebook.sites import Part
+
+#: The comment that carries a block's source location into the .tex file.
+SOURCE_MARKER = "%guidebook-source: "
+
+#: Block-level nodes that get a source marker (always in vertical mode in LaTeX, so a
+#: comment line before them changes nothing on the page).
+_MARKED = (
+    nodes.paragraph, nodes.literal_block, nodes.section, nodes.table, nodes.Admonition,
+    nodes.bullet_list, nodes.enumerated_list, nodes.definition_list, nodes.field_list,
+    nodes.block_quote, nodes.figure, nodes.topic,
+)
+
+#: Sphinx's LaTeX settings that keep the API reference and code on the page: long words
+#: in code blocks are broken rather than run into the margin.
+SPHINXSETUP = "verbatimforcewraps=true, verbatimmaxunderfull=2"
+
+#: ``xurl`` lets URLs break at any character instead of running into the margin.
+PREAMBLE = r"\usepackage{xurl}"
+
+
+class SourceMarkingTranslator(LaTeXTranslator):
+    """Sphinx's LaTeX translator, noting each block's source file and line in the .tex."""
+
+    def dispatch_visit(self, node: nodes.Node) -> None:
+        if (
+            isinstance(node, _MARKED)
+            and node.line
+            and node.source
+            and not self.literal_whitespace
+            and not self.in_title
+            and not self.in_caption
+            and not self.in_production_list
+        ):
+            self.body.append(f"\n{SOURCE_MARKER}{node.source}:{node.line}\n")
+        super().dispatch_visit(node)
+
+
+class PartLaTeXBuilder(LaTeXBuilder):
+    """The LaTeX builder for one part, over the environment the HTML build read.
+
+    Named ``latex`` so that Sphinx's LaTeX post-transforms apply to it; it is never
+    registered (``-b latex`` stays Sphinx's own builder).
+    """
+
+    name = "latex"
+    default_translator_class = SourceMarkingTranslator
+
+    def __init__(self, app: Sphinx, env: BuildEnvironment, part: Part,
+                 page_urls: Mapping[str, str]) -> None:
+        before = set(app.tags)
+        super().__init__(app, env)
+        # Builder.__init__ adds its tags to the application's (shared with the HTML
+        # builder); take them back out, they are set only while this builder writes.
+        self.own_tags = set(app.tags) - before
+        for tag in self.own_tags:
+            app.tags.remove(tag)
+        forget_evaluated_conditions(app.tags)
+        self.part = part
+        #: docname -> the URL of its HTML page, relative to where the PDF is published,
+        #: or absolute (``html_baseurl``): for links to pages outside this document.
+        self.page_urls = page_urls
+        self.document_entry: tuple[str, str, str, str, str, bool] | None = None
+
+    # -- which pages, in which order ----------------------------------------------------
+
+    def init_document_data(self) -> None:
+        if self.document_entry is not None:
+            self.document_data = [self.document_entry]
+            self.titles = [(self.part.root.removesuffix("/index"), self.document_entry[2])]
+
+    def assemble_doctree(self, indexfile: str, toctree_only: bool,
+                         appendices: list[str]) -> nodes.document:
+        part = self.part
+        self.docnames = {indexfile}
+        tree = self.env.get_doctree(indexfile)
+        tree["docname"] = indexfile
+        outside = [doc for doc in self.env.all_docs if doc not in part.docnames]
+        largetree = inline_all_toctrees(
+            self, self.docnames, indexfile, tree, _no_colour, [indexfile, *outside]
+        )
+        largetree["docname"] = indexfile
+        for docname in sorted(part.docnames - set(self.docnames)):
+            # In the part but in none of its toctrees: after the navigation's pages.
+            appendix = self.env.get_doctree(docname)
+            appendix["docname"] = docname
+            largetree.append(appendix)
+            self.docnames.add(docname)
+        self.env.resolve_references(largetree, indexfile, self)
+        # What is left unresolved (a target no published page has): its text.
+        for pending in list(largetree.findall(addnodes.pending_xref)):
+            pending.replace_self(pending.children or [nodes.Text(pending.get("reftarget", ""))])
+        return largetree
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        if docname in self.docnames:
+            return "%" + docname
+        url = self.page_urls.get(docname)
+        if url is None:
+            raise NoUri(docname, typ)
+        return url
+
+    # -- the title page ----------------------------------------------------------------
+
+    def title_page(self, project: str, title: str, version: str, date: str) -> str:
+        """A title page naming the project, the guide and the version."""
+        escape = texescape.escape
+        label = self.context.get("releasename") or _("Release")
+        version_line = f"{escape(label)} {escape(version)}"
+        return (
+            "\\begin{titlepage}%\n"
+            f"\\hypersetup{{pdftitle={{{escape(project)}: {escape(title)}}}}}%\n"
+            "\\noindent\\rule{\\textwidth}{1pt}\\par\n"
+            "\\begin{flushright}%\n"
+            "\\sphinxlogo\n"
+            f"{{\\sffamily\\bfseries\\LARGE {escape(project)}\\par}}\\vspace{{1.5em}}%\n"
+            f"{{\\sffamily\\bfseries\\Huge {escape(title)}\\par}}\\vspace{{1em}}%\n"
+            f"{{\\itshape\\LARGE {version_line}\\par}}%\n"
+            "\\vfill\n"
+            f"{{\\large {escape(date)}\\par}}%\n"
+            "\\end{flushright}%\n"
+            "\\end{titlepage}%\n"
+        )
+
+
+def _no_colour(text: str) -> str:
+    return text
+
+
+@contextlib.contextmanager
+def writing_as(app: Sphinx, builder: PartLaTeXBuilder, others: Set[str]) -> Iterator[None]:
+    """While *builder* writes, Sphinx sees it as the builder of the application.
+
+    Sphinx's post-transforms resolve references with the application's builder and
+    choose by its class which ones apply; ``only`` conditions see the application's
+    tags, which must say ``latex``, not ``html`` (*others*: the HTML builder's own tags).
+    """
+    env = builder.env
+    saved_builder, saved_class = app.builder, builder_class_of(env)
+    removed = {tag for tag in others if tag in app.tags}
+    for tag in removed:
+        app.tags.remove(tag)
+    for tag in builder.own_tags:
+        app.tags.add(tag)
+    forget_evaluated_conditions(app.tags)
+    app.builder = builder
+    set_builder_class(env, type(builder))
+    try:
+        yield
+    finally:
+        app.builder = saved_builder
+        set_builder_class(env, saved_class)
+        for tag in builder.own_tags:
+            app.tags.remove(tag)
+        for tag in removed:
+            app.tags.add(tag)
+        forget_evaluated_conditions(app.tags)
+
+
+def relative_url(target: str, base_dir: str) -> str:
+    """*target* (a path from the site root, maybe with ``#anchor``) as seen from *base_dir*."""
+    path, hash_, anchor = target.partition("#")
+    relative = posixpath.relpath(path, base_dir or ".")
+    return relative + hash_ + anchor
+
+
+def extra_context(builder: PartLaTeXBuilder) -> dict[str, Any]:
+    """LaTeX settings guidebook adds unless conf.py's ``latex_elements`` sets them."""
+    user = builder.config.latex_elements
+    context: dict[str, Any] = {}
+    if "sphinxsetup" not in user:
+        context["sphinxsetup"] = SPHINXSETUP
+    if "preamble" not in user:
+        context["preamble"] = PREAMBLE
+    return context
