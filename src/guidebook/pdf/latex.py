@@ -57,8 +57,23 @@ _MARKED = (
 #: in code blocks are broken rather than run into the margin.
 SPHINXSETUP = "verbatimforcewraps=true, verbatimmaxunderfull=2"
 
-#: ``xurl`` lets URLs break at any character instead of running into the margin.
-PREAMBLE = r"\usepackage{xurl}"
+#: Keeps long paths, setting names and URLs on the page. Sphinx lets inline literals break
+#: after . , ; ? ! / only: also break them after _ and - (setting names, header names), and
+#: typeset index entries (the API reference's routing table of paths) the same way;
+#: ``xurl`` lets URLs break anywhere.
+PREAMBLE = r"""
+\usepackage{xurl}
+\protected\def\guidebookunderscore{\discretionary{\textunderscore}{}{\textunderscore}}
+\protected\def\guidebookhyphen#1{\discretionary{-}{}{-}}
+\let\guidebookupquote\sphinxupquote
+\protected\def\sphinxupquote#1{\guidebookupquote{\let\_\guidebookunderscore#1}}
+\renewcommand*{\sphinxhyphenininlineliteral}{\guidebookhyphen}
+\protected\def\sphinxstyleindexentry#1{\texttt{\sphinxupquote{#1}}}
+"""
+
+#: One-sided, chapters start on any page: a PDF is read on screen more than printed as a
+#: book, and Sphinx's default leaves a blank page before every other chapter.
+CLASSOPTIONS = ",openany,oneside"
 
 
 class SourceMarkingTranslator(LaTeXTranslator):
@@ -214,4 +229,6 @@ def extra_context(builder: PartLaTeXBuilder) -> dict[str, Any]:
         context["sphinxsetup"] = SPHINXSETUP
     if "preamble" not in user:
         context["preamble"] = PREAMBLE
+    if "classoptions" not in user:
+        context["classoptions"] = builder.context.get("classoptions", "") + CLASSOPTIONS
     return context
