@@ -253,6 +253,7 @@ class GuidebookBuilder(StandaloneHTMLBuilder):
             yield from self.env.found_docs
             return
         yield from super().get_outdated_docs()
+        yield from self.pdfs.outdated_roots()
 
     # -- writing, one part at a time ---------------------------------------------------
 

@@ -33,6 +33,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import format_date
 from sphinx.util.osutil import relative_uri
 
+from guidebook.audiences import part_specs
 from guidebook.pdf.internals import application_of
 from guidebook.pdf.latex import (
     SOURCE_MARKER,
@@ -103,6 +104,20 @@ class PdfWriter:
 
     # -- what the builder asks ------------------------------------------------------------
 
+    def outdated_roots(self) -> Iterator[str]:
+        """Root pages of the parts whose PDF has to be made or removed in this build.
+
+        Sphinx writes nothing when no page is out of date; a guide whose PDF comes or goes
+        (``--pdf`` given or dropped, a failed PDF tried again) needs its pages rewritten.
+        """
+        found = self.builder.env.found_docs
+        for spec in part_specs(self.builder.env):
+            if spec.root not in found:
+                continue
+            had = spec.name in self.previous and self._staged_path(spec.name).is_file()
+            if had != self.enabled:
+                yield spec.root
+
     def due(self, part: Part, to_write: set[str]) -> bool:
         """Whether *part*'s PDF has to be made (or removed) in this build."""
         if not self.enabled:
@@ -146,9 +161,11 @@ class PdfWriter:
     # -- making one PDF ----------------------------------------------------------------------
 
     def _staged(self, part: Part) -> Path:
-        """Where *part*'s PDF goes in the staging site: its folder, ``<project>-<part>.pdf``."""
-        folder = Path(self.builder.site_root, part.name)
-        return folder / f"{file_stem(self.builder.config.project, part.name)}.pdf"
+        return self._staged_path(part.name)
+
+    def _staged_path(self, name: str) -> Path:
+        """Where part *name*'s PDF goes in the staging site: ``<its folder>/<project>-<name>.pdf``."""
+        return Path(self.builder.site_root, name, f"{file_stem(self.builder.config.project, name)}.pdf")
 
     def _record(self, part: Part, staged: Path, previous: dict[str, Any] | None = None) -> PdfRecord:
         url = posixpath.join(*staged.relative_to(self.builder.site_root).parts)

@@ -80,8 +80,12 @@ class SourceMarkingTranslator(LaTeXTranslator):
     """Sphinx's LaTeX translator, noting each block's source file and line in the .tex."""
 
     def dispatch_visit(self, node: nodes.Node) -> None:
+        block = isinstance(node, _MARKED) or (
+            # raw LaTeX, the likeliest cause of a TeX error, when it stands as a block
+            isinstance(node, nodes.raw) and not isinstance(node.parent, nodes.TextElement)
+        )
         if (
-            isinstance(node, _MARKED)
+            block
             and node.line
             and node.source
             and not self.literal_whitespace
