@@ -164,10 +164,13 @@ class PdfWriter:
         return self._staged_path(part.name)
 
     def _staged_path(self, name: str) -> Path:
-        """Where part *name*'s PDF goes in the staging site: ``<its folder>/<project>-<name>.pdf``."""
-        return Path(self.builder.site_root, name, f"{file_stem(self.builder.config.project, name)}.pdf")
+        """Where part *name*'s PDF goes in the staging site: its folder, then
+        ``<project>-<name>.pdf``."""
+        stem = file_stem(self.builder.config.project, name)
+        return Path(self.builder.site_root, name, f"{stem}.pdf")
 
-    def _record(self, part: Part, staged: Path, previous: dict[str, Any] | None = None) -> PdfRecord:
+    def _record(self, part: Part, staged: Path,
+                previous: dict[str, Any] | None = None) -> PdfRecord:
         url = posixpath.join(*staged.relative_to(self.builder.site_root).parts)
         pages = int(previous.get("pages", 0)) if previous else 0
         return PdfRecord(part.name, part.title, url, pages, staged.stat().st_size)

@@ -112,10 +112,8 @@ def run_latexmk(workdir: Path, texname: str, *, timeout: float = 1800,
         return TexResult(None, log, error=f"latexmk could not be run: {exc}")
     text = _read(log)
     if completed.returncode == 0 and pdf.is_file():
-        match = None
-        for match in _OUTPUT_WRITTEN.finditer(text):
-            pass
-        pages = int(match["pages"]) if match else 0
+        counts = _OUTPUT_WRITTEN.findall(text)  # the last run's line is the last one
+        pages = int(counts[-1]) if counts else 0
         return TexResult(pdf, log, pages=pages)
     tex_line, message = first_error(text)
     if not message:
