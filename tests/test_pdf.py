@@ -216,6 +216,11 @@ def test_pdf_dropped_when_a_build_has_no_pdf(
     first = build_source(source, out, overrides={"guidebook_pdf": True})
     assert first.status == 0, first.output
     assert (out / "user" / "pdf-test-user.pdf").is_file()
+    # Nothing changed: the PDFs stand, listed and linked as before.
+    unchanged = build_source(source, out, overrides={"guidebook_pdf": True})
+    assert unchanged.status == 0, unchanged.output
+    assert unchanged.manifest["pdfs"] == first.manifest["pdfs"]
+    assert "guidebook-portal-pdf" in (out / "index.html").read_text(encoding="utf-8")
     again = build_source(source, out)
     assert again.status == 0, again.output
     assert not list(out.rglob("*.pdf"))

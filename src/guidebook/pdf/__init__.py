@@ -101,6 +101,15 @@ class PdfWriter:
         self._tex_checked = False
         self._tex_ok = False
         self._page_urls: dict[str, str] | None = None
+        if self.enabled:
+            # The PDFs of the previous build stand until their part is written again.
+            for name, entry in previous.items():
+                staged = self._staged_path(name)
+                if staged.is_file() and entry.get("url"):
+                    self.records[name] = PdfRecord(
+                        name, str(entry.get("title", name)), str(entry["url"]),
+                        int(entry.get("pages", 0)), staged.stat().st_size,
+                    )
 
     # -- what the builder asks ------------------------------------------------------------
 
@@ -124,12 +133,8 @@ class PdfWriter:
             return part.name in self.previous or self._staged(part).exists()
         if to_write or part.name not in self.previous:
             return True
-        staged = self._staged(part)
-        if staged.is_file():
-            # Nothing of the part changed and its PDF is there: keep it.
-            self.records[part.name] = self._record(part, staged, self.previous[part.name])
-            return False
-        return True
+        # Nothing of the part changed: keep its PDF if it is there.
+        return part.name not in self.records
 
     def write(self, part: Part) -> bool:
         """Make *part*'s PDF (or remove a stale one); True when its link came or went."""
@@ -169,10 +174,8 @@ class PdfWriter:
         stem = file_stem(self.builder.config.project, name)
         return Path(self.builder.site_root, name, f"{stem}.pdf")
 
-    def _record(self, part: Part, staged: Path,
-                previous: dict[str, Any] | None = None) -> PdfRecord:
+    def _record(self, part: Part, staged: Path, pages: int) -> PdfRecord:
         url = posixpath.join(*staged.relative_to(self.builder.site_root).parts)
-        pages = int(previous.get("pages", 0)) if previous else 0
         return PdfRecord(part.name, part.title, url, pages, staged.stat().st_size)
 
     def _tex_available(self) -> bool:
@@ -222,8 +225,7 @@ class PdfWriter:
             )
             return
         copy_file(result.pdf, staged)
-        record = self._record(part, staged)
-        record.pages = result.pages
+        record = self._record(part, staged, result.pages)
         self.records[part.name] = record
         self.timings.append(PdfTiming(part.name, sphinx_seconds, tex_seconds, result.pages))
         logger.info(
