@@ -20,7 +20,9 @@ plain, naive and guidebook alike, ``-j J``): wall time is measured around
 it, peak memory is the child's maximum resident set size from ``os.wait4``.
 
 Run by ``tox -e bench``; ``--quick`` measures N=300 with one theme while developing;
-``--profile N`` profiles one guidebook build with cProfile instead.
+``--profile N`` profiles one guidebook build with cProfile instead; ``--pdf`` times the PDFs
+of the flagship and of the N=300 tree against their HTML builds instead (``pdf.py``) and
+appends that section to RESULTS.md.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import GUIDES, THEME_ENV, edit_page, generate  # noqa: E402
+from pdf import append_section, pdf_row, render_pdf_section  # noqa: E402
 
 DEFAULT_SIZES = (300, 1200, 2400)
 DEFAULT_THEMES = ("openstackdocs", "sphinx_rtd_theme")
@@ -514,6 +517,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, metavar="R",
                         help="fresh guidebook builds per row; the median counts "
                         "(default: %(default)s)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="instead of the matrix: PDFs of the flagship and of an N-page "
+                        "tree (--sizes, default 300) against the HTML build")
     parser.add_argument("--top", type=int, default=35, help="rows of profile output")
     parser.add_argument("--render", type=Path, default=None, metavar="JSON",
                         help="only re-render the report from a saved results.json")
@@ -548,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     with workdir(args.work, args.keep) as work:
         bench = Bench(work, python, args.jobs, args.repeat)
+        if args.pdf:
+            return pdf_matrix(bench, work, args, context)
         if args.profile is not None:
             return profile(bench, args.profile, themes[0], args.top)
         rows: list[Row] = []
@@ -576,6 +584,40 @@ def main(argv: list[str] | None = None) -> int:
         results.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n",
                                                 encoding="utf-8")
         say(f"wrote {results} and {results.with_suffix('.json')}")
+    return 0
+
+
+def pdf_matrix(bench: Bench, work: Path, args: argparse.Namespace,
+               context: dict[str, str]) -> int:
+    """``--pdf``: the flagship and generated trees, HTML build against HTML + PDFs."""
+    sizes = parse_list(args.sizes)
+    pages_list = [300] if sizes == [str(size) for size in DEFAULT_SIZES] else \
+        sorted({int(size) for size in sizes})
+    theme = parse_list(args.themes)[0]
+    flagship = REPO / "doc" / "source"
+    flagship_pages = sum(1 for path in flagship.rglob("*.rst"))
+    trees = [("flagship", flagship, flagship_pages)]
+    for pages in pages_list:
+        tree = work / f"tree-{pages}"
+        say(f"generating {pages} pages in {tree}")
+        generate(pages, tree)
+        trees.append((f"N={pages} ({theme})", tree / "guidebook", pages))
+    rows = []
+    for label, source, pages in trees:
+        say(f"{label}: guidebook build, then with --pdf ...")
+        row = pdf_row(bench, measure, label.split(" ")[0], source, pages, work, theme)
+        row.label = label
+        say(f"  HTML {row.html.seconds:.1f} s, HTML + PDF {row.with_pdf.seconds:.1f} s "
+            f"(Sphinx {row.writer_seconds:.1f} s, LaTeX {row.tex_seconds:.1f} s)")
+        rows.append(row)
+    context["load_end"] = machine()["load"]
+    section = render_pdf_section(rows, context)
+    print(section)
+    results = args.results if args.results is not None else \
+        (None if args.quick else HERE / "RESULTS.md")
+    if results is not None:
+        append_section(results, section)
+        say(f"appended the PDF section to {results}")
     return 0
 
 
