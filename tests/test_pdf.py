@@ -97,6 +97,14 @@ def test_audience_blocks_only_in_their_guides_pdf(pdf_site: BuildResult) -> None
     assert [g for g in GUIDES if "wombat" in texts[g]] == ["contributor"]
 
 
+def test_format_only_blocks_follow_the_output(pdf_site: BuildResult) -> None:
+    # While the PDF is written the tags say latex, not html; the HTML is unaffected.
+    text = pdf_text(pdf_path(pdf_site, "user"))
+    assert "ONLYLATEX" in text and "ONLYHTML" not in text
+    html = pdf_site.html("user", "user/upload")
+    assert "ONLYHTML" in html and "ONLYLATEX" not in html
+
+
 def test_title_page_contents_and_navigation_order(pdf_site: BuildResult) -> None:
     path = pdf_path(pdf_site, "operator")
     title_page = pdf_text(path, first=1, last=1)

@@ -72,16 +72,6 @@ class PdfRecord:
     size: int
 
 
-@dataclasses.dataclass
-class PdfTiming:
-    """Where one PDF's time went (the benchmark reads these from the build log)."""
-
-    part: str
-    sphinx_seconds: float
-    tex_seconds: float
-    pages: int
-
-
 def file_stem(project: str, part: str) -> str:
     """``<project>-<part>`` with the project name made safe for a file name."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", project).strip("-").lower() or "docs"
@@ -97,7 +87,6 @@ class PdfWriter:
         #: part name -> the previous build's PDF entry (from its manifest).
         self.previous = previous
         self.records: dict[str, PdfRecord] = {}
-        self.timings: list[PdfTiming] = []
         self._tex_checked = False
         self._tex_ok = False
         self._page_urls: dict[str, str] | None = None
@@ -227,7 +216,6 @@ class PdfWriter:
         copy_file(result.pdf, staged)
         record = self._record(part, staged, result.pages)
         self.records[part.name] = record
-        self.timings.append(PdfTiming(part.name, sphinx_seconds, tex_seconds, result.pages))
         logger.info(
             "guidebook: PDF %s: %d pages (LaTeX writer %.2f s, latexmk %.2f s)",
             record.url, result.pages, sphinx_seconds, tex_seconds,
