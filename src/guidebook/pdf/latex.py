@@ -233,6 +233,9 @@ def extra_context(builder: PartLaTeXBuilder) -> dict[str, Any]:
         context["sphinxsetup"] = SPHINXSETUP
     if "preamble" not in user:
         context["preamble"] = PREAMBLE
+    if "figure_align" not in user:
+        # A figure where the text puts it, not floated pages away from the steps it shows.
+        context["figure_align"] = "H"
     if "classoptions" not in user:
         context["classoptions"] = builder.context.get("classoptions", "") + CLASSOPTIONS
     return context
