@@ -209,7 +209,8 @@ class PdfWriter:
             warn(
                 WarningCode.PDF_LATEX,
                 f"{part.kind} {part.name!r}: LaTeX stopped, no PDF: {result.error} "
-                f"(TeX log: {result.log}; a copy is published as {log_copy.name})",
+                f"(TeX log: {result.log}, copied into the site beside the PDF's place "
+                f"as {log_copy.name})",
                 location=where,
             )
             return
