@@ -248,20 +248,3 @@ def test_first_error_of_a_tex_log() -> None:
         0, "LaTeX Error: File `foo.sty' not found.")
     assert first_error("all good\n") == (0, "")
 
-
-def test_private_sphinx_names_the_pdf_writer_uses() -> None:
-    """Guard: guidebook.pdf.internals relies on these; a Sphinx change must fail here."""
-    import inspect
-
-    import sphinx
-    from sphinx.builders import Builder
-    from sphinx.environment import BuildEnvironment
-    from sphinx.transforms.post_transforms import ReferencesResolver, SphinxPostTransform
-
-    version = f"Sphinx {sphinx.__version__}"
-    # Post-transforms choose by env._builder_cls and resolve with the app's builder.
-    assert "_builder_cls" in inspect.getsource(SphinxPostTransform.is_supported), version
-    assert "_builder_cls" in BuildEnvironment.__annotations__, version
-    assert "_app.builder" in inspect.getsource(ReferencesResolver), version
-    # A builder's application is builder._app.
-    assert "self._app" in inspect.getsource(Builder.__init__), version

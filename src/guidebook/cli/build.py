@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guidebook.build import BuildOptions, run_build
 from guidebook.cli._paths import default_out, default_source
+from guidebook.driver.run import BuildOptions, run_build
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,9 +40,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         fresh=args.fresh,
         quiet=args.quiet,
-        overrides={
-            **({"guidebook_build_only": args.only} if args.only else {}),
-            **({"guidebook_pdf": True} if args.pdf else {}),
-        },
+        only=tuple(args.only),
+        overrides={"guidebook_pdf": True} if args.pdf else {},
     )
     return run_build(options)

@@ -34,7 +34,6 @@ from sphinx.util.i18n import format_date
 from sphinx.util.osutil import relative_uri
 
 from guidebook.audiences import part_specs
-from guidebook.pdf.internals import application_of
 from guidebook.pdf.latex import (
     SOURCE_MARKER,
     PartLaTeXBuilder,
@@ -43,6 +42,7 @@ from guidebook.pdf.latex import (
     writing_as,
 )
 from guidebook.pdf.tex import copy_file, install_hint, missing_tex, run_latexmk
+from guidebook.sphinx_internals import builder_application
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
-    from guidebook.builder import GuidebookBuilder
+    from guidebook.engine.builder import GuidebookBuilder
     from guidebook.sites import Part
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ class PdfWriter:
     def _tex_available(self) -> bool:
         if not self._tex_checked:
             self._tex_checked = True
-            engine = _CONF_LATEX.get(application_of(self.builder), {}).get(
+            engine = _CONF_LATEX.get(builder_application(self.builder), {}).get(
                 "latex_engine", self.builder.config.latex_engine)
             missing = missing_tex(engine)
             self._tex_ok = not missing
@@ -225,7 +225,7 @@ class PdfWriter:
     def _write_tex(self, part: Part, workdir: Path, texname: str, staged: Path) -> None:
         """Sphinx's LaTeX builder: *part*'s pages as one ``.tex`` file in *workdir*."""
         builder = self.builder
-        app = application_of(builder)
+        app = builder_application(builder)
         config = builder.config
         with conf_latex_settings(app):
             latex = PartLaTeXBuilder(app, builder.env, part, self._urls_from(staged))

@@ -30,10 +30,10 @@ from sphinx.util import texescape
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.latex import LaTeXTranslator
 
-from guidebook.pdf.internals import (
-    builder_class_of,
+from guidebook.sphinx_internals import (
     forget_evaluated_conditions,
-    set_builder_class,
+    post_transform_builder_class,
+    set_post_transform_builder_class,
 )
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def writing_as(app: Sphinx, builder: PartLaTeXBuilder, others: Set[str]) -> Iter
     tags, which must say ``latex``, not ``html`` (*others*: the HTML builder's own tags).
     """
     env = builder.env
-    saved_builder, saved_class = app.builder, builder_class_of(env)
+    saved_builder, saved_class = app.builder, post_transform_builder_class(env)
     removed = {tag for tag in others if tag in app.tags}
     for tag in removed:
         app.tags.remove(tag)
@@ -205,12 +205,12 @@ def writing_as(app: Sphinx, builder: PartLaTeXBuilder, others: Set[str]) -> Iter
         app.tags.add(tag)
     forget_evaluated_conditions(app.tags)
     app.builder = builder
-    set_builder_class(env, type(builder))
+    set_post_transform_builder_class(env, type(builder))
     try:
         yield
     finally:
         app.builder = saved_builder
-        set_builder_class(env, saved_class)
+        set_post_transform_builder_class(env, saved_class)
         for tag in builder.own_tags:
             app.tags.remove(tag)
         for tag in removed:
