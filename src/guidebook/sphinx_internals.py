@@ -29,10 +29,11 @@ The uses, and why:
 - :func:`builder_application`, :func:`post_transform_builder_class`,
   :func:`set_post_transform_builder_class`: the PDF of a part is written by a second
   builder (Sphinx's LaTeX builder) over the environment the HTML builder read. Sphinx's
-  post-transforms choose which of them apply by ``env._builder_cls`` (set once, to the
-  HTML builder's class) and a builder's application is ``builder._app`` (``builder.app``
-  is deprecated); while the LaTeX builder writes, the environment must name its class,
-  or the LaTeX post-transforms would not run and the HTML ones would.
+  post-transforms choose which of them apply by ``env._builder_cls`` (Sphinx 9; set
+  once, to the HTML builder's class; Sphinx 8.2 asks ``app.builder``) and a builder's
+  application is ``builder._app`` (Sphinx 9, where ``builder.app`` is deprecated); while
+  the LaTeX builder writes, the environment must name its class, or the LaTeX
+  post-transforms would not run and the HTML ones would.
 """
 
 from __future__ import annotations
@@ -152,17 +153,24 @@ def docutils_role_names() -> set[str]:
 
 
 def builder_application(builder: Builder) -> Sphinx:
-    """The application *builder* was made for."""
-    return builder._app
+    """The application *builder* was made for: ``builder._app`` in Sphinx 9, where
+    ``builder.app`` warns; ``builder.app`` in Sphinx 8.2, which has no ``_app``."""
+    app = vars(builder).get("_app")
+    return cast("Sphinx", app) if app is not None else builder.app
 
 
-def post_transform_builder_class(env: BuildEnvironment) -> type[Builder]:
-    """The builder class Sphinx's post-transforms check to know which of them apply."""
-    return env._builder_cls
+def post_transform_builder_class(env: BuildEnvironment) -> type[Builder] | None:
+    """The builder class Sphinx 9's post-transforms check to know which of them apply.
+
+    None with Sphinx 8.2, whose post-transforms ask the application's builder instead.
+    """
+    return cast("type[Builder] | None", vars(env).get("_builder_cls"))
 
 
-def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder]) -> None:
-    env._builder_cls = cls
+def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder] | None) -> None:
+    """Make Sphinx 9's post-transforms see *cls* (nothing to do when *cls* is None)."""
+    if cls is not None:
+        env._builder_cls = cls
 
 
 def private_names() -> Iterable[str]:

@@ -205,7 +205,8 @@ def writing_as(app: Sphinx, builder: PartLaTeXBuilder, others: Set[str]) -> Iter
         app.tags.add(tag)
     forget_evaluated_conditions(app.tags)
     app.builder = builder
-    set_post_transform_builder_class(env, type(builder))
+    if saved_class is not None:
+        set_post_transform_builder_class(env, type(builder))
     try:
         yield
     finally:
