@@ -140,6 +140,16 @@ def test_internal_links_resolve(pdf_site: BuildResult) -> None:
     assert "Hyper reference" not in log
 
 
+def test_domain_indices_hold_only_the_guides_entries(pdf_site: BuildResult) -> None:
+    # httpdomain's routing table ignores the pages Sphinx asks for; the PDF's does not.
+    texts = {guide: pdf_text(pdf_path(pdf_site, guide)) for guide in GUIDES}
+    assert [g for g in GUIDES if "HTTP Routing Table" in texts[g]] == ["operator", "admin"]
+    assert [g for g in GUIDES if "/v2/quokkas" in texts[g]] == ["operator", "admin"]
+    for guide in GUIDES:
+        log = pdf_site.out.parent / ".out.doctrees" / "pdf" / guide / f"pdf-test-{guide}.log"
+        assert "undefined references" not in log.read_text(encoding="utf-8", errors="replace")
+
+
 def test_every_page_and_the_portal_link_to_the_guides_pdf(pdf_site: BuildResult) -> None:
     for entry in pdf_site.manifest["guides"]:
         assert entry["pages"]

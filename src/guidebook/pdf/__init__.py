@@ -38,6 +38,7 @@ from guidebook.pdf.latex import (
     SOURCE_MARKER,
     PartLaTeXBuilder,
     extra_context,
+    part_indices,
     relative_url,
     writing_as,
 )
@@ -244,7 +245,7 @@ class PdfWriter:
                 )
             own_tags = {builder.format, builder.name, f"format_{builder.format}",
                         f"builder_{builder.name}"}
-            with writing_as(app, latex, own_tags):
+            with writing_as(app, latex, own_tags), part_indices(builder.env):
                 latex.prepare_writing(set())
                 latex.copy_assets()
                 latex.write_documents(set())

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import posixpath
-from collections.abc import Iterator, Mapping, Set
+import re
+from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.latex import LaTeXBuilder
+from sphinx.domains import Index, IndexEntry
 from sphinx.errors import NoUri
 from sphinx.locale import _
 from sphinx.util import texescape
@@ -77,7 +79,19 @@ CLASSOPTIONS = ",openany,oneside"
 
 
 class SourceMarkingTranslator(LaTeXTranslator):
-    """Sphinx's LaTeX translator, noting each block's source file and line in the .tex."""
+    """Sphinx's LaTeX translator, noting each block's source file and line in the .tex.
+
+    Its table of contents lists at least chapters and sections: Sphinx takes the depth from
+    the root page's first toctree (often ``:maxdepth: 1``), and when the root page groups
+    its toctrees under headings, as a guide's landing page does, the pages are sections.
+    """
+
+    def __init__(self, document: nodes.document, builder: LaTeXBuilder, theme: Any) -> None:
+        super().__init__(document, builder, theme)
+        if "tocdepth" not in builder.config.latex_elements:
+            depth = re.search(r"\{(-?\d+)\}", self.elements.get("tocdepth", ""))
+            if depth is None or int(depth[1]) < 1:
+                self.elements["tocdepth"] = "\\setcounter{tocdepth}{1}"
 
     def dispatch_visit(self, node: nodes.Node) -> None:
         block = isinstance(node, _MARKED) or (
@@ -217,6 +231,58 @@ def writing_as(app: Sphinx, builder: PartLaTeXBuilder, others: Set[str]) -> Iter
         for tag in removed:
             app.tags.add(tag)
         forget_evaluated_conditions(app.tags)
+
+
+@contextlib.contextmanager
+def part_indices(env: BuildEnvironment) -> Iterator[None]:
+    """Domain indices (the API's HTTP routing table, Python's module index) of the PDF's
+    pages only.
+
+    Sphinx asks each index for the entries of the document's pages, but an index may
+    ignore the request (sphinxcontrib-httpdomain's routing table lists every route of the
+    site): it would put other parts' entries, and links to pages the PDF lacks, into it.
+    """
+    # Each domain keeps a list of its own (Domain.__init__ copies the class's): replace it
+    # through the instance's attributes (mypy sees only the class variable), then put it back.
+    saved = []
+    for domain in env.domains.sorted():
+        own = vars(domain)
+        indices = own.get("indices", type(domain).indices)
+        saved.append((own, "indices" in own, indices))
+        own["indices"] = [_page_limited(index) for index in indices]
+    try:
+        yield
+    finally:
+        for own, had, indices in saved:
+            if had:
+                own["indices"] = indices
+            else:
+                own.pop("indices", None)
+
+
+def _page_limited(index_cls: type[Index]) -> type[Index]:
+    class PageLimitedIndex(index_cls):  # type: ignore[valid-type,misc]
+        def generate(self, docnames: Iterable[str] | None = None
+                     ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+            content, collapse = super().generate(docnames)
+            if docnames is None:
+                return content, collapse
+            wanted = set(docnames)
+            kept = []
+            for letter, entries in content:
+                # By position: some indexes give lists, not IndexEntry tuples.
+                # (name, subtype, docname, ...); a group heading (subtype 1) without a page
+                # stands or falls with the rows under it (subtype 2).
+                rows = [entry for entry in entries if entry[2] in wanted
+                        or (not entry[2] and entry[1] == 1)]
+                rows = [row for number, row in enumerate(rows) if row[2] or (
+                    number + 1 < len(rows) and rows[number + 1][1] == 2)]
+                if rows:
+                    kept.append((letter, rows))
+            return kept, collapse
+
+    PageLimitedIndex.__name__ = PageLimitedIndex.__qualname__ = index_cls.__name__
+    return PageLimitedIndex
 
 
 def relative_url(target: str, base_dir: str) -> str:
