@@ -113,6 +113,7 @@ def test_title_page_contents_and_navigation_order(pdf_site: BuildResult) -> None
     assert "Release 3.1" in title_page
     contents = pdf_text(path, first=2, last=2)
     assert "CONTENTS" in contents.upper()
+    assert "Deploying the quokka service" in contents and "Shared glossary" in contents
     text = pdf_text(path)
     # The guide's toctree order: the deploy page, then the shared glossary.
     assert text.index("DEPLOYING THE QUOKKA SERVICE") < text.index("SHARED GLOSSARY")
