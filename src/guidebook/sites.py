@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from guidebook.audiences import get_domain, part_specs
+from guidebook.audiences import get_domain, page_rules, part_specs
 from guidebook.audiences.model import page_parts
 from guidebook.config import PartSpec
 
@@ -65,11 +65,12 @@ def compute_site(env: BuildEnvironment) -> Site:
     """Build the site model from the environment's configuration and audience data."""
     specs = part_specs(env)
     declared = get_domain(env).declared
+    rules = page_rules(env)
     parts = {spec.name: Part(spec) for spec in specs}
     membership: dict[str, tuple[str, ...]] = {}
     for docname in sorted(env.found_docs):
         entry = declared.get(docname)
-        names = page_parts(docname, entry[0] if entry else None, specs)
+        names = page_parts(docname, entry[0] if entry else None, specs, rules)
         membership[docname] = names
         for name in names:
             parts[name].docnames.add(docname)

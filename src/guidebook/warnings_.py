@@ -26,6 +26,8 @@ class WarningCode(enum.Enum):
     AUDIENCE_EMPTY = "audience-empty"
     #: A page outside every guide's folder that declares no audience.
     PAGE_NO_AUDIENCE = "page-no-audience"
+    #: A ``guidebook_folder_audiences`` pattern that matches no page.
+    FOLDER_AUDIENCES_UNMATCHED = "folder-audiences-unmatched"
     #: An ``.. audience::`` block for guides the page itself is not in (never shown).
     AUDIENCE_BLOCK_DEAD = "audience-block-dead"
     #: ``:page-type:`` with a value that is not tutorial, how-to, reference or explanation.

@@ -25,6 +25,7 @@ from sphinx.errors import SphinxError
 from sphinx.util.docutils import docutils_namespace
 from sphinx.util.matching import get_matching_files
 
+from guidebook.audiences.folders import FolderRule, folder_rules
 from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     AudienceSyntaxError,
@@ -90,6 +91,8 @@ class Settings:
 
     specs: list[PartSpec]
     guidebook: GuidebookConfig
+    #: ``guidebook_folder_audiences``, longest pattern first.
+    folder_rules: tuple[FolderRule, ...]
     exclude_patterns: list[str]
     source_suffixes: list[str]
     vocabulary: Vocabulary
@@ -139,9 +142,11 @@ def load_settings(source: Path) -> Settings:
             domain_roles=domain_roles,
             primary_domain=config.primary_domain,
         )
+        specs = guidebook.part_specs()
         return Settings(
-            specs=guidebook.part_specs(),
+            specs=specs,
             guidebook=guidebook,
+            folder_rules=folder_rules(guidebook.folder_audiences, specs),
             exclude_patterns=list(config.exclude_patterns),
             source_suffixes=[s for s, kind in config.source_suffix.items()
                              if kind == "restructuredtext"],
@@ -235,7 +240,8 @@ class Project:
                 declared = parse_audiences(source.fields[AUDIENCE_FIELD][0])
             except AudienceSyntaxError:
                 declared = ()
-        page = Page(docname, source, declared, page_parts(docname, declared, self.specs))
+        page = Page(docname, source, declared, page_parts(docname, declared, self.specs,
+                                                          self.settings.folder_rules))
         self.pages[docname] = page
         self.by_path[source.path] = page
 
