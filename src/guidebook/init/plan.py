@@ -218,10 +218,10 @@ def propose(tree: Tree, guides: Mapping[str, str] | None = None,
         reasons.append(f"guide {role.name}: rooted at {home}/index (folder {home}/)")
     if guides:
         for name, root in guides.items():
-            role = next((r for r in ROLES if r.name == name), None)
-            title = role.title if role else f"{name.replace('-', ' ').capitalize()} guide"
+            known = next((r for r in ROLES if r.name == name), None)
+            title = known.title if known else f"{name.replace('-', ' ').capitalize()} guide"
             proposed[name] = {"title": title, "root": root,
-                              "description": role.description if role else ""}
+                              "description": known.description if known else ""}
             homes[name] = root.split("/", 1)[0] if "/" in root else ""
             reasons.append(f"guide {name}: rooted at {root} (--guide)")
     if not proposed:
