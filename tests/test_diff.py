@@ -148,7 +148,14 @@ def test_committed_reorganisation_gives_the_exact_diff(
     status, out, err = run_diff(repo, capsys, "HEAD~1", "HEAD", "--format", "json")
 
     assert status == 1, err
-    assert json.loads(out) == {
+    data = json.loads(out)
+    # Every old URL, each with what the new site does with it.
+    old_urls = {entry["url"]: entry for entry in data.pop("old_urls")}
+    assert {url for url, entry in old_urls.items() if entry["status"] == "broken"} == {
+        broken["url"] for broken in EXPECTED_BROKEN}
+    assert old_urls["user/user/share.html"]["now_at"] == "user/user/sharing.html"
+    assert old_urls["user/user/index.html"]["status"] == "served"
+    assert data == {
         "format": 1,
         "base": {"label": "HEAD~1", "commit": base},
         "head": {"label": "HEAD", "commit": head},

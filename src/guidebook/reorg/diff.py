@@ -29,6 +29,8 @@ JSON output (``--format json``), format 1; keys are sorted, lists are in a fixed
         "titles_changed": [{"docname", "before", "after"}]
       }],
       "broken_urls": [{"url", "guide", "docname", "title", "now_at": url | null}],
+      "old_urls": [{"url", "docname", "status": "served" | "redirected" | "broken",
+                    "now_at": url | null}],
       "summary": {"moves", "added", "removed", "moved", "audiences_changed",
                   "titles_changed", "broken_urls"}
     }
@@ -50,7 +52,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from guidebook.reorg._manifest import Manifest, Page, ReorgError, Section
+from guidebook.reorg import ReorgError
+from guidebook.reorg._manifest import Manifest, Page, Section
+from guidebook.reorg._plain import PLAIN_SECTION
 from guidebook.reorg._snapshot import (
     Repository,
     Snapshot,
@@ -177,6 +181,50 @@ class SiteDiff:
             "titles_changed": total("titles_changed"),
             "broken_urls": len(self.broken),
         }
+
+
+@dataclasses.dataclass(frozen=True)
+class OldUrl:
+    """Where one URL of the old site leads in the new one."""
+
+    url: str
+    docname: str | None
+    #: "served" (the same URL, the same page), "replaced" (the same URL now shows
+    #: another page: *docname* lives at *now_at*), "redirected" or "broken".
+    status: str
+    #: The page it reaches, or the page a redirect should send it to (None: no page).
+    now_at: str | None
+
+
+def old_urls(diff: SiteDiff) -> list[OldUrl]:
+    """Every URL of BASE, each with what HEAD does with it, in URL order."""
+    head = diff.head.manifest
+    pages = head.page_urls() | {PORTAL_URL}
+    shown = {page.url: page.docname for _section, page in head.pages()}
+    redirects = {redirect.source: redirect.target for redirect in head.redirects}
+    broken = {entry.url: entry for entry in diff.broken}
+    result: dict[str, OldUrl] = {}
+    for _section, page in diff.base.manifest.pages():
+        url = page.url
+        if url in result:
+            continue
+        if url in broken:
+            result[url] = OldUrl(url, page.docname, "broken", broken[url].now_at)
+        elif url in shown and shown[url] != _moved(diff, page.docname):
+            later = head.first_page(_moved(diff, page.docname))
+            result[url] = OldUrl(url, page.docname, "replaced", later.url if later else None)
+        elif url in pages:
+            result[url] = OldUrl(url, page.docname, "served", url)
+        else:
+            result[url] = OldUrl(url, page.docname, "redirected", redirects.get(url))
+    for url, entry in broken.items():
+        result.setdefault(url, OldUrl(url, None, "broken", entry.now_at))
+    return [result[url] for url in sorted(result)]
+
+
+def _moved(diff: SiteDiff, docname: str) -> str:
+    move = diff.move_of(docname)
+    return move.target if move else docname
 
 
 class MissingRevision(ReorgError):
@@ -372,10 +420,14 @@ def _note_changes(diff: SectionDiff, before: Page, after: Page) -> None:
         diff.titles_changed.append(Changed(after.docname, before.title, after.title))
 
 
+#: The portal every guidebook site serves at its root (a plain site's root page too).
+PORTAL_URL = "index.html"
+
+
 def broken_urls(base: Manifest, head: Manifest, moves: dict[str, Move]) -> list[BrokenUrl]:
     """Every URL of *base* (pages of every section, and its redirects) that *head*
     neither serves as a page nor redirects."""
-    served = head.page_urls() | head.redirected_urls()
+    served = head.page_urls() | head.redirected_urls() | {PORTAL_URL}
     broken: dict[str, BrokenUrl] = {}
     for section, page in base.pages():
         if page.url in served or page.url in broken:
@@ -445,19 +497,13 @@ def to_json(diff: SiteDiff) -> dict[str, Any]:
             for section in diff.sections
         ],
         "broken_urls": [dataclasses.asdict(broken) for broken in diff.broken],
+        "old_urls": [dataclasses.asdict(entry) for entry in old_urls(diff)],
         "summary": diff.summary(),
     }
 
 
 def render_json(diff: SiteDiff) -> str:
     return json.dumps(to_json(diff), indent=2, sort_keys=True) + "\n"
-
-
-def render_html(diff: SiteDiff) -> str:
-    """The side-by-side navigation page (see :mod:`guidebook.reorg._diff_html`)."""
-    from guidebook.reorg._diff_html import render
-
-    return render(diff)
 
 
 def _describe(snapshot: Snapshot) -> str:
@@ -498,6 +544,20 @@ def render_text(diff: SiteDiff) -> str:
         for c in section.titles_changed:
             lines.append(f"  title     {c.docname}: \"{c.before}\" -> \"{c.after}\"")
     lines.append("")
+    if any(section.name == PLAIN_SECTION for section in diff.base.manifest.sections):
+        listing = old_urls(diff)
+        lines.append(f"Every URL of the plain site ({len(listing)}), and where it goes now:")
+        for entry in listing:
+            target = entry.now_at or "no page"
+            lines.append(f"  {entry.url:<40} {entry.status:<10} -> {target}")
+        replaced = [entry for entry in listing if entry.status == "replaced"]
+        if replaced:
+            lines.append(f"{len(replaced)} old URL(s) now show another page (a guide's "
+                         "folder has the old page's path); no redirect can be added for a "
+                         "URL the site serves, so link to the new place:")
+            lines += [f"  {entry.url}: {entry.docname} is now at {entry.now_at}"
+                      for entry in replaced]
+        lines.append("")
     if not diff.broken:
         lines.append("No URL breaks: every old URL is still served or redirected.")
         return "\n".join(lines) + "\n"
