@@ -15,7 +15,7 @@ from tests.conftest import build_source
 PLAIN = Path(__file__).parent / "plain-site"
 GUIDES = ("user", "operator", "admin", "contributor")
 #: The lines ``guidebook init`` appends to the tree's conf.py (the adoption's whole cost).
-CONF_LINES_ADDED = 32
+CONF_LINES_ADDED = 36
 
 
 def git(repo: Path, *args: str) -> str:
@@ -53,7 +53,9 @@ def test_dry_run_prints_the_plan_and_changes_nothing(
     status, out, err = run(capsys, "init", str(project), "--dry-run")
     assert status == 0, err
     assert conf.read_bytes() == before
-    assert "guide operator: rooted at install/index (folder install/)" in out
+    assert ("guide operator: its pages in install/, rooted at the top-level index (its "
+            "toctree reaches install/index; each guide shows it pruned to the guide's "
+            "pages)") in out
     assert "folder configuration/: operator (its name)" in out
     assert "folder cli/: admin, operator (a command reference)" in out
     assert "every page is in at least one guide" in out
@@ -87,6 +89,14 @@ def test_init_then_strict_build_puts_every_page_in_a_guide(
     assert "cli/glimmer-manage" in guides["admin"] & guides["operator"]
     assert "glossary" in guides["user"] & guides["contributor"]
     assert "Upload an" in result.html("user", "user/upload")
+    # Each guide is rooted at the top-level index: its navigation is the tree's own,
+    # pruned to the guide, and reaches every page of the guide.
+    for part in result.manifest["guides"]:
+        assert part["root"] == "index"
+        assert {entry["docname"] for entry in part["nav"]} == guides[part["name"]]
+    operator_nav = [entry["docname"] for entry in result.manifest["guides"][1]["nav"]]
+    assert operator_nav[:3] == ["index", "install/index", "install/overview"]
+    assert "configuration/logging" in operator_nav
     # A second init refuses: the settings are there.
     status, _out, err = run(capsys, "init", str(project))
     assert status == 2
@@ -103,6 +113,10 @@ def test_options_replace_the_proposal(
     assert '"root": "configuration/index",' in out
     assert '    "install/": "operator, admin",' in out
     assert '"configuration/"' not in out  # now a guide's home
+    status, out, err = run(capsys, "init", str(project), "--dry-run", "--folder-roots")
+    assert status == 0, err
+    assert "guide operator: rooted at install/index (folder install/)" in out
+    assert '"root": "user/index",' in out
     status, _out, err = run(capsys, "init", str(project), "--dry-run",
                             "--folder", "cli/=wizards")
     assert status == 2

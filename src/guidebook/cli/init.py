@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--folder", action="append", default=[], metavar="PATTERN=AUDIENCES",
                         help="a folder-map entry, replacing the proposal's (repeatable), "
                         "e.g. 'cli/=admin, operator'")
+    parser.add_argument("--folder-roots", action="store_true",
+                        help="root each guide at its folder's index (user/index), not at "
+                        "the top-level index")
     parser.set_defaults(run=run)
 
 
@@ -56,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         source = find_source_dir(path, ancestors=False) if path.exists() else None
         if source is not None:
-            print(adopt(source, guides=guides, folders=folders, dry_run=args.dry_run))
+            print(adopt(source, guides=guides, folders=folders, dry_run=args.dry_run,
+                        folder_roots=args.folder_roots))
         else:
             print(scaffold(path, dry_run=args.dry_run))
     except InitError as exc:

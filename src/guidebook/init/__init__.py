@@ -20,14 +20,15 @@ __all__ = ["InitError", "Plan", "adopt", "describe", "scaffold"]
 
 
 def adopt(source: Path, *, guides: Mapping[str, str] | None = None,
-          folders: Mapping[str, str] | None = None, dry_run: bool = False) -> str:
+          folders: Mapping[str, str] | None = None, dry_run: bool = False,
+          folder_roots: bool = False) -> str:
     """Plan (and unless *dry_run*, apply) the adoption of the project in *source*.
 
     Return the report: the decisions, the conf.py lines, the pages of each guide and
     every page no guide holds, by name.
     """
     tree = read_tree(source)
-    plan = propose(tree, guides, folders)
+    plan = propose(tree, guides, folders, folder_roots=folder_roots)
     for name, spec in plan.guides.items():
         if not tree.has(spec["root"]):
             raise InitError(f"guide {name}: no page {spec['root']!r} in {source}")

@@ -200,9 +200,16 @@ class Plan:
 
 
 def propose(tree: Tree, guides: Mapping[str, str] | None = None,
-            folders: Mapping[str, str] | None = None) -> Plan:
+            folders: Mapping[str, str] | None = None, *, folder_roots: bool = False) -> Plan:
     """The plan for *tree*; *guides* (name -> root) and *folders* (pattern -> audiences)
-    given on the command line replace the proposal's own choices."""
+    given on the command line replace the proposal's own choices.
+
+    When the top-level index's toctrees reach the index of every guide's home folder,
+    every guide is rooted at the top-level index (unless *folder_roots*): each guide's
+    navigation is then the navigation readers know, pruned to the guide's pages, and
+    the home folders are mapped to their guides. Otherwise each guide is rooted at its
+    home folder's index.
+    """
     reasons: list[str] = []
     proposed: dict[str, dict[str, str]] = {}
     homes: dict[str, str] = {}
@@ -210,12 +217,28 @@ def propose(tree: Tree, guides: Mapping[str, str] | None = None,
     for role in ROLES:
         home = next((name for name in role.homes if name in folder_names
                      and tree.has(f"{name}/index")), None)
-        if home is None or home in homes.values():
+        if home is not None and home not in homes.values():
+            homes[role.name] = home
+    reached = tree.reached_from(tree.root_doc) if tree.has(tree.root_doc) else set()
+    top_rooted = bool(homes) and not folder_roots and all(
+        f"{home}/index" in reached for home in homes.values())
+    mapped_homes: dict[str, str] = {}
+    for role in ROLES:
+        if role.name not in homes:
             continue
-        homes[role.name] = home
-        proposed[role.name] = {"title": role.title, "root": f"{home}/index",
+        home = homes[role.name]
+        root = tree.root_doc if top_rooted else f"{home}/index"
+        proposed[role.name] = {"title": role.title, "root": root,
                                "description": role.description}
-        reasons.append(f"guide {role.name}: rooted at {home}/index (folder {home}/)")
+        if top_rooted:
+            mapped_homes[f"{home}/"] = role.name
+            reasons.append(f"guide {role.name}: its pages in {home}/, rooted at the "
+                           f"top-level {root} (its toctree reaches {home}/index; each "
+                           "guide shows it pruned to the guide's pages)")
+        else:
+            reasons.append(f"guide {role.name}: rooted at {root} (folder {home}/)")
+    if top_rooted:
+        homes = {name: "" for name in homes}
     if guides:
         for name, root in guides.items():
             known = next((r for r in ROLES if r.name == name), None)
@@ -229,11 +252,11 @@ def propose(tree: Tree, guides: Mapping[str, str] | None = None,
                             "description": ROLES[0].description}
         homes["user"] = ""
         reasons.append(f"guide user: rooted at {tree.root_doc} (no folder names a guide)")
-    mapped: dict[str, str] = {"*": ALL_GUIDES}
+    mapped: dict[str, str] = {"*": ALL_GUIDES, **mapped_homes}
     reasons.append("pages at the top (index, glossary, ...): every guide")
     home_folders = set(homes.values())
     for folder in folder_names:
-        if folder in home_folders:
+        if folder in home_folders or f"{folder}/" in mapped:
             continue
         audiences, why = _folder_audiences(tree, folder, proposed)
         mapped[f"{folder}/"] = audiences
