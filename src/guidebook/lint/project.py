@@ -328,12 +328,14 @@ class Project:
             sections: dict[int, list[int]] = {}
             words: dict[int, int] = {}
             for paragraph in page.source.paragraphs:
-                shingles = vocabulary.shingles(paragraph.words)
+                ids = vocabulary.ids(paragraph.words)
+                shingles = similarity.shingles_of(ids)
                 if not shingles:
                     continue
                 big = len(paragraph.words) >= MIN_PARAGRAPH_WORDS
                 kind = "paragraph" if big else similarity.FRAGMENT
-                units.append(similarity.Unit(number, paragraph.line, kind, shingles))
+                units.append(similarity.Unit(number, paragraph.line, kind, shingles,
+                                             words=ids))
                 sections.setdefault(paragraph.section, []).append(len(units) - 1)
                 words[paragraph.section] = words.get(paragraph.section, 0) + len(paragraph.words)
             for section, members in sections.items():
@@ -341,7 +343,9 @@ class Project:
                     continue
                 shingles = frozenset().union(*(units[i].shingles for i in members))
                 line = page.source.sections[section].line
-                units.append(similarity.Unit(number, line, "section", shingles, tuple(members)))
+                in_order = tuple(word for i in members for word in units[i].words)
+                units.append(similarity.Unit(number, line, "section", shingles, tuple(members),
+                                             in_order))
         matches = similarity.near_duplicates(units, 0.85)
         # A paragraph pair inside a reported section pair is not reported again.
         index = {id(unit): number for number, unit in enumerate(units)}
