@@ -161,6 +161,8 @@ def _toctree_entries(docname: str, options: Mapping[str, str],
             continue
         if entry.endswith(">") and "<" in entry:
             entry = entry[entry.rindex("<") + 1 : -1].strip()
+        if entry.endswith(".rst"):  # Sphinx accepts the source suffix in an entry
+            entry = entry[: -len(".rst")]
         if entry.startswith("/"):
             target = posixpath.normpath(entry.lstrip("/"))
         else:

@@ -297,6 +297,9 @@ class Project:
                 continue
             if entry.endswith(">") and "<" in entry:
                 entry = entry[entry.rindex("<") + 1 : -1].strip()
+            # Sphinx accepts an entry with its source suffix ("install.rst").
+            suffix = next((x for x in self.settings.source_suffixes if entry.endswith(x)), "")
+            entry = entry[: len(entry) - len(suffix)] if suffix else entry
             target = self.doc_target(docname, entry)
             if "glob" in options and any(char in entry for char in "*?["):
                 entries.extend(name for name in sorted(self.pages) if fnmatchcase(name, target))
