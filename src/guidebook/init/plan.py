@@ -11,10 +11,8 @@ given on the command line replace any part of the proposal. Nothing here writes 
 from __future__ import annotations
 
 import dataclasses
-import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from sphinx.config import eval_config_file
@@ -24,6 +22,7 @@ from sphinx.util.tags import Tags
 from guidebook.audiences.folders import folder_rules
 from guidebook.audiences.model import page_parts
 from guidebook.config import ALL_GUIDES, GuidebookConfig, PartSpec
+from guidebook.lint.project import toctree_targets
 from guidebook.lint.source import read_source
 
 
@@ -137,8 +136,8 @@ def read_tree(source: Path) -> Tree:
         text = read_source(source / relative, lambda name: name != "toctree")
         entries: list[str] = []
         for directive in text.directives_named("toctree"):
-            entries.extend(_toctree_entries(docname, directive.options, directive.content,
-                                            pages))
+            entries.extend(toctree_targets(docname, directive.options, directive.content,
+                                           pages, suffixes))
         toctrees[docname] = [entry for entry in entries if entry in pages]
     return Tree(source, conf, root_doc, docnames, toctrees, note)
 
@@ -150,28 +149,6 @@ def _paths(docnames: Iterable[str], source: Path, suffixes: Sequence[str]
             if (source / f"{docname}{suffix}").is_file():
                 yield docname, f"{docname}{suffix}"
                 break
-
-
-def _toctree_entries(docname: str, options: Mapping[str, str],
-                     content: Sequence[tuple[int, str]], pages: set[str]) -> list[str]:
-    entries: list[str] = []
-    for _line, text in content:
-        entry = text.strip()
-        if not entry or entry.startswith(":") or entry == "self" or "://" in entry:
-            continue
-        if entry.endswith(">") and "<" in entry:
-            entry = entry[entry.rindex("<") + 1 : -1].strip()
-        if entry.endswith(".rst"):  # Sphinx accepts the source suffix in an entry
-            entry = entry[: -len(".rst")]
-        if entry.startswith("/"):
-            target = posixpath.normpath(entry.lstrip("/"))
-        else:
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(docname), entry))
-        if "glob" in options and any(char in entry for char in "*?["):
-            entries.extend(name for name in sorted(pages) if fnmatchcase(name, target))
-        else:
-            entries.append(target)
-    return entries
 
 
 # -- the proposal ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ import functools
 import io
 import posixpath
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -163,6 +163,33 @@ def display_path(path: Path, base: Path) -> str:
         return str(path)
 
 
+def toctree_targets(
+    docname: str, options: Mapping[str, str], content: Sequence[tuple[int, str]],
+    docnames: Iterable[str], suffixes: Sequence[str],
+) -> list[str]:
+    """The docnames a ``toctree`` in *docname* lists, as Sphinx reads its entries.
+
+    *content* is the directive's ``(line, text)`` content; glob entries (with the
+    ``:glob:`` option) expand against *docnames*; an entry may end in one of the source
+    *suffixes* (Sphinx accepts ``install.rst``); links and ``self`` are skipped.
+    """
+    entries: list[str] = []
+    for _, line in content:
+        entry = line.strip()
+        if not entry or entry.startswith(":") or entry == "self" or "://" in entry:
+            continue
+        if entry.endswith(">") and "<" in entry:
+            entry = entry[entry.rindex("<") + 1 : -1].strip()
+        suffix = next((x for x in suffixes if entry.endswith(x)), "")
+        entry = entry[: len(entry) - len(suffix)] if suffix else entry
+        target = Project.doc_target(docname, entry)
+        if "glob" in options and any(char in entry for char in "*?["):
+            entries.extend(name for name in sorted(docnames) if fnmatchcase(name, target))
+        else:
+            entries.append(target)
+    return entries
+
+
 def is_prose_directive(name: str) -> bool:
     return name.split(":")[-1] not in NON_PROSE_DIRECTIVES
 
@@ -288,24 +315,10 @@ class Project:
         return result
 
     def toctree_entries(
-        self, docname: str, options: dict[str, str], content: list[tuple[int, str]]
+        self, docname: str, options: Mapping[str, str], content: Sequence[tuple[int, str]]
     ) -> list[str]:
-        entries: list[str] = []
-        for _, line in content:
-            entry = line.strip()
-            if not entry or entry.startswith(":") or entry == "self" or "://" in entry:
-                continue
-            if entry.endswith(">") and "<" in entry:
-                entry = entry[entry.rindex("<") + 1 : -1].strip()
-            # Sphinx accepts an entry with its source suffix ("install.rst").
-            suffix = next((x for x in self.settings.source_suffixes if entry.endswith(x)), "")
-            entry = entry[: len(entry) - len(suffix)] if suffix else entry
-            target = self.doc_target(docname, entry)
-            if "glob" in options and any(char in entry for char in "*?["):
-                entries.extend(name for name in sorted(self.pages) if fnmatchcase(name, target))
-            else:
-                entries.append(target)
-        return entries
+        return toctree_targets(docname, options, content, self.pages,
+                               self.settings.source_suffixes)
 
     @functools.cached_property
     def labels(self) -> dict[str, list[tuple[Page, Label]]]:
