@@ -197,3 +197,17 @@ def test_review_from_the_plain_revision_ends_with_zero_broken_urls(
                            "--source", str(source))
     assert status == 0, out + err
     assert "Every URL of the plain site (38)" in out
+
+
+def test_pages_no_guide_holds_are_named_in_the_plan() -> None:
+    from guidebook.init import describe
+    from guidebook.init.plan import propose, read_tree
+
+    plan = propose(read_tree(PLAIN), folder_roots=True)
+    assert plan.homeless() == []
+    del plan.folders["reference/"]
+    assert plan.homeless() == ["reference/api", "reference/index", "reference/limits",
+                               "reference/statuses"]
+    text = describe(plan)
+    assert ("  4 page(s) in no guide (give each an ':audience:' field or a --folder entry):\n"
+            "    reference/api\n    reference/index\n") in text
