@@ -21,7 +21,6 @@ the longest one wins (``reference/api-*`` over ``reference/``); a page's own
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from sphinx.errors import ConfigError
 from sphinx.util.matching import patmatch
 
 from guidebook.audiences.model import AudienceSyntaxError, parse_audiences
-from guidebook.config import ALL_GUIDES, PartSpec
+from guidebook.config import ALL_GUIDES, PartSpec, conf_location
 
 SETTING = "guidebook_folder_audiences"
 
@@ -132,11 +131,9 @@ def _conf_lines(conf: Path | None) -> list[str]:
 
 def setting_line(conf: Path | None) -> int:
     """The line where conf.py assigns ``guidebook_folder_audiences`` (1 if not found)."""
-    assignment = re.compile(rf"^\s*{SETTING}\s*[:=]")
-    for number, line in enumerate(_conf_lines(conf), start=1):
-        if assignment.match(line):
-            return number
-    return 1
+    if conf is None:
+        return 1
+    return int(conf_location(conf, SETTING).rpartition(":")[2])
 
 
 def pattern_line(conf: Path | None, pattern: object) -> int:

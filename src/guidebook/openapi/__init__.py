@@ -51,6 +51,7 @@ from guidebook.openapi.spec import (
     validate_spec,
 )
 from guidebook.sites import get_site
+from guidebook.sphinx_internals import user_config_values
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -351,7 +352,7 @@ def directive_for(renderer_class: Any) -> type[OpenAPIDirective]:
 
 def default_renderer(app: Sphinx, config: Config) -> None:
     """Use the newer renderer unless conf.py (or -D) chose one."""
-    chosen = {**getattr(config, "_raw_config", {}), **getattr(config, "_overrides", {})}
+    chosen = user_config_values(config)
     if "openapi_default_renderer" not in chosen:
         config.openapi_default_renderer = DEFAULT_RENDERER
 

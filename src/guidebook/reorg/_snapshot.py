@@ -22,12 +22,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from guidebook.build import BuildOptions, run_build
+from guidebook.driver.run import BuildOptions, run_build
 from guidebook.reorg import ReorgError
 from guidebook.reorg._manifest import Manifest, NavEntry, Section, load_manifest
 from guidebook.reorg._plain import build_plain, is_plain_project, manifest_of_inventory
-
-MANIFEST_NAME = "guidebook.json"
+from guidebook.sites import MANIFEST_NAME
 
 
 @dataclasses.dataclass(frozen=True)
