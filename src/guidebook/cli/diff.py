@@ -8,14 +8,9 @@ from pathlib import Path
 
 from guidebook.cli._paths import default_source
 from guidebook.reorg import ReorgError
-from guidebook.reorg.diff import (
-    MissingRevision,
-    Side,
-    render_json,
-    render_text,
-    review,
-)
+from guidebook.reorg.diff import MissingRevision, Side, review
 from guidebook.reorg.diff_html import render as render_html
+from guidebook.reorg.diff_report import render_json, render_text
 from guidebook.reorg.suggest import append_to_map, suggest
 from guidebook.reorg.suggest import render as render_suggestions
 
