@@ -13,7 +13,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from guidebook.reorg._manifest import ReorgError
+from guidebook.reorg import ReorgError
 from guidebook.reorg._snapshot import find_repository, git_renames, snapshot_of_manifest
 from guidebook.reorg.diff import SiteDiff, compare, review
 from guidebook.sites import MANIFEST_NAME

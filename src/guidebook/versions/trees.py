@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import guidebook
-from guidebook.reorg._manifest import ReorgError
+from guidebook.reorg import ReorgError
 from guidebook.reorg._snapshot import Repository
 from guidebook.versions.spec import VersionSpec
 
