@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from guidebook.cli import main
-from guidebook.reorg._manifest import parse_manifest
-from guidebook.reorg._snapshot import Snapshot
 from guidebook.reorg.diff import compare
+from guidebook.reorg.manifest import parse_manifest
+from guidebook.reorg.snapshot import Snapshot
 from tests.conftest import ROOTS, build_source
 
 INSTALL_TITLE = "Install & configure <the service>"

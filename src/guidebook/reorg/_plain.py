@@ -16,7 +16,7 @@ from typing import Any
 from sphinx.util.inventory import InventoryFile
 
 from guidebook.reorg import ReorgError
-from guidebook.reorg._manifest import Manifest, Page, Section
+from guidebook.reorg.manifest import Manifest, Page, Section
 
 #: The name of the one section of a plain site.
 PLAIN_SECTION = "site"

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from guidebook.reorg import ReorgError
-from guidebook.reorg._manifest import Manifest, Page, Section
-from guidebook.reorg._snapshot import (
+from guidebook.reorg.manifest import Manifest, Page, Section
+from guidebook.reorg.snapshot import (
     Repository,
     Snapshot,
     find_repository,
@@ -286,7 +286,7 @@ def _unique_titles(pages: dict[str, Page]) -> dict[str, str]:
 def compare(
     base: Snapshot, head: Snapshot, renames: list[tuple[str, str, float]] | None = None
 ) -> SiteDiff:
-    """Compare two sides; *renames* come from :func:`guidebook.reorg._snapshot.git_renames`."""
+    """Compare two sides; *renames* come from :func:`guidebook.reorg.snapshot.git_renames`."""
     moves = find_moves(base, head, renames or [])
     forward = {move.source: move for move in moves}
     backward = {move.target: move for move in moves}

@@ -40,10 +40,10 @@ import dataclasses
 import json
 from typing import Any
 
-from guidebook.reorg._manifest import Page
 from guidebook.reorg._plain import PLAIN_SECTION
-from guidebook.reorg._snapshot import Snapshot
 from guidebook.reorg.diff import FORMAT_VERSION, PORTAL_URL, SiteDiff
+from guidebook.reorg.manifest import Page
+from guidebook.reorg.snapshot import Snapshot
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,8 +24,8 @@ from pathlib import Path, PurePosixPath
 
 from guidebook.driver.run import BuildOptions, run_build
 from guidebook.reorg import ReorgError
-from guidebook.reorg._manifest import Manifest, NavEntry, Section, load_manifest
 from guidebook.reorg._plain import build_plain, is_plain_project, manifest_of_inventory
+from guidebook.reorg.manifest import Manifest, NavEntry, Section, load_manifest
 from guidebook.sites import MANIFEST_NAME
 
 
