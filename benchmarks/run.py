@@ -19,7 +19,8 @@ Every build runs in its own child process with ``-j 1`` (``--jobs J`` gives ever
 plain, naive and guidebook alike, ``-j J``): wall time is measured around
 it, peak memory is the child's maximum resident set size from ``os.wait4``.
 
-Run by ``tox -e bench``; ``--quick`` measures N=300 with one theme while developing;
+Run by ``tox -e bench`` (``tox -e bench -- versions ...``: the versioned-site benchmark in
+``versions_bench.py``); ``--quick`` measures N=300 with one theme while developing;
 ``--profile N`` profiles one guidebook build with cProfile instead; ``--pdf`` times the PDFs
 of the flagship and of the N=300 tree against their HTML builds instead (``pdf.py``) and
 appends that section to RESULTS.md.
@@ -495,6 +496,12 @@ def parse_list(text: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["versions"]:
+        # ``run.py versions ...``: the versioned-site benchmark (issue 18).
+        from versions_bench import main as versions_main
+
+        return int(versions_main(arguments[1:]))
     parser = argparse.ArgumentParser(description="guidebook build benchmarks (issue 9)")
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="comma-separated page counts (default: %(default)s)")
@@ -509,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the report here (default: benchmarks/RESULTS.md, "
                         "not with --quick)")
     parser.add_argument("--no-lint", action="store_true", help="skip the lint comparison")
+    parser.add_argument("--lint-only", type=int, metavar="N", default=None,
+                        help="instead of the matrix: only guidebook lint against doc8 on "
+                        "the N-page tree")
     parser.add_argument("--profile", type=int, metavar="N", default=None,
                         help="instead of the matrix: profile guidebook build of N pages")
     parser.add_argument("--jobs", type=int, default=1, metavar="J",
@@ -524,6 +534,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--render", type=Path, default=None, metavar="JSON",
                         help="only re-render the report from a saved results.json")
     args = parser.parse_args(argv)
+    if args.lint_only is not None:
+        with workdir(args.work, args.keep) as work:
+            tree = work / f"lint-{args.lint_only}"
+            generate(args.lint_only, tree)
+            bench = Bench(work, sys.executable)
+            print(f"On the {args.lint_only}-page tree:\n\n" + lint_row(bench, tree))
+        return 0
     if args.render is not None:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
         report = render(

@@ -73,6 +73,19 @@ class GuidebookConfig:
             "release notes), same shape as ``guides``; written to ``OUT/<name>/``.",
         },
     )
+    folder_audiences: dict[str, str | list[str]] = dataclasses.field(
+        default_factory=dict,
+        metadata={
+            # Which guides a page is in is decided, and warned about, while it is read.
+            "rebuild": "env",
+            "doc": "Audiences of the pages that declare none, by folder or glob: "
+            "``{'*': '*', 'configuration/': 'operator', 'cli/': 'admin, operator'}``. "
+            "A key ending in ``/`` is a folder and everything under it, any other key a "
+            "glob on docnames (``*`` alone: the top-level pages); the value ``*`` is "
+            "every guide. The longest matching pattern wins; a page's own "
+            "``:audience:`` wins over all.",
+        },
+    )
     openapi_spec: str = dataclasses.field(
         default="api-ref/openapi.yaml",
         metadata={"rebuild": "env",
@@ -133,6 +146,45 @@ class GuidebookConfig:
         metadata={"rebuild": "env",
                   "doc": "How many leading parts of a version name its series page "
                   "(2: 2.0.0 and 2.0.1 share the '2.0 series' page)."},
+    )
+
+    releasenotes_branch: str = dataclasses.field(
+        default="",
+        metadata={"doc": "The branch reno scans (its ``branch`` setting); empty: the checked "
+                  "out commit. ``guidebook build --versions`` sets it to each version's "
+                  "branch, so each version's release notes show its own series.",
+                  # The notes are read afresh by every build and the pages they change
+                  # are read again: another branch needs no new environment.
+                  "rebuild": ""},
+    )
+    versions: dict[str, str] = dataclasses.field(
+        default_factory=dict,
+        metadata={"doc": "Ordered mapping of a version's display name to a git ref (branch, "
+                  "tag or commit), oldest first, such as ``{'2026.1': 'stable/2026.1', "
+                  "'2026.2': 'main'}``. ``guidebook build --versions`` builds each from its "
+                  "own tree into ``OUT/<name>/``; a plain build ignores it.",
+                  # Read by --versions before any build; no page depends on it.
+                  "rebuild": ""},
+    )
+    versions_match: list[str] = dataclasses.field(
+        default_factory=list,
+        metadata={"doc": "Ref patterns (``fnmatch``, such as ``stable/*``) whose matching "
+                  "branches and tags are versions too, named by the ref's last segment and "
+                  "placed before the entries of ``guidebook_versions``, oldest first.",
+                  "rebuild": ""},
+    )
+    versions_latest: str = dataclasses.field(
+        default="",
+        metadata={"doc": "The name of the latest version (published again as "
+                  "``OUT/latest/``); empty: the last version.",
+                  "rebuild": ""},
+    )
+    version_marker: bool = dataclasses.field(
+        default=False,
+        metadata={"doc": "Set by ``guidebook build --versions`` for each version's build: the "
+                  "pages carry a marker where the version switcher is filled in when the "
+                  "versions are assembled. Leave it off in conf.py.",
+                  "rebuild": "html"},
     )
 
     @classmethod

@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--pdf", action="store_true",
                         help="also write a PDF of every guide and part (needs TeX)")
     parser.add_argument("--quiet", "-q", action="store_true", help="only print warnings")
+    parser.add_argument("--versions", action="store_true",
+                        help="build every version in guidebook_versions from its own git "
+                        "tree into OUT/<version>/, with OUT/latest/ and OUT/versions.json")
     parser.set_defaults(run=run)
 
 
@@ -43,4 +46,8 @@ def run(args: argparse.Namespace) -> int:
         only=tuple(args.only),
         overrides={"guidebook_pdf": True} if args.pdf else {},
     )
+    if args.versions:
+        from guidebook.versions.run import build_versions
+
+        return build_versions(options)
     return run_build(options)

@@ -41,6 +41,7 @@ from guidebook.engine.site_outputs import (
 from guidebook.pdf import PdfWriter
 from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
 from guidebook.sphinx_internals import PrivateBuilderHooks, html_sources_dir, set_html_outdir
+from guidebook.versions.marker import page_marker, portal_marker
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -278,6 +279,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                       "guidebook_pdf_url": self.pdfs.page_link(pagename)}
             if "body" in addctx and self.config.guidebook_switcher:
                 addctx["body"] = render_guide_bar(self, pagename, addctx) + addctx["body"]
+            if "body" in addctx:
+                addctx["body"] = page_marker(self.config) + addctx["body"]
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     # -- the site: portal and manifest ----------------------------------------------------
@@ -307,6 +310,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                                             self.pdfs.url_of),
             "body": "",
             "display_toc": False,
+            "guidebook_versions_marker": portal_marker(self.config),
         }
         self.handle_page("index", ctx, "guidebook/portal.html")
 
