@@ -62,8 +62,8 @@ CANNOT = "; the API reference cannot be built"
 
 CASES = [
     Case("yaml-syntax-error", {SPEC_PATH: SPEC.replace("summary: List", "summary: [List")}, 2, (
-        "guidebook: error: {src}/api-ref/openapi.yaml:9: not valid YAML: expected ',' or ']', "
-        "but got ':'" + CANNOT,
+        "guidebook: error: {src}/api-ref/openapi.yaml:9: not valid YAML: did not find expected "
+        "',' or ']'" + CANNOT,
     )),
     Case("spec-not-a-mapping", {SPEC_PATH: "- just\n- a list\n"}, 2, (
         "guidebook: error: {src}/api-ref/openapi.yaml:1: an OpenAPI spec must be a mapping "
