@@ -73,6 +73,12 @@ class GuidebookConfig:
         default="api-ref/openapi.yaml",
         metadata={"doc": "The OpenAPI spec, relative to the source directory."},
     )
+    openapi_pages: str = dataclasses.field(
+        default="tag",
+        metadata={"doc": "How the API reference of ``guidebook_openapi_spec`` is paged: "
+                  "``tag`` (one generated page per tag, under ``operations/`` next to the "
+                  "spec), ``path`` (one per first path segment) or ``single`` (one page)."},
+    )
     redirects_file: str = dataclasses.field(
         default="redirects.txt",
         metadata={"doc": "The redirect map, relative to the source directory."},

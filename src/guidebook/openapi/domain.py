@@ -17,6 +17,8 @@ from sphinx.util.nodes import make_refnode
 
 from guidebook.openapi.spec import Spec, normalize_key
 
+Node = nodes.Node
+
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
@@ -65,6 +67,8 @@ class ApiDomain(Domain):
         self.specs: dict[str, Spec] = {}
         #: Specs whose problems were reported during this build.
         self.checked: set[str] = set()
+        #: Field tables built during this build, by (spec, Markdown or not) then schema pointer.
+        self.tables: dict[tuple[str, bool], dict[str, Node]] = {}
 
     @property
     def operations(self) -> dict[str, OperationEntry]:

@@ -59,7 +59,7 @@ def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
             types = ["any"]
     label = " or ".join(types)
     if label == "array":
-        items, items_pointer = spec.resolve(schema.get("items", {}), "")
+        items, _ = spec.resolve(schema.get("items", {}), "")
         item_ref = schema.get("items", {}).get("$ref", "") if isinstance(
             schema.get("items"), Mapping) else ""
         if isinstance(items, Mapping) and items:
