@@ -79,6 +79,16 @@ class GuidebookConfig:
                   "``tag`` (one generated page per tag, under ``operations/`` next to the "
                   "spec), ``path`` (one per first path segment) or ``single`` (one page)."},
     )
+    openapi_markup: str = dataclasses.field(
+        default="commonmark",
+        metadata={"doc": "The markup of the spec's descriptions: ``commonmark`` (Markdown, "
+                  "as OpenAPI says) or ``restructuredtext``."},
+    )
+    openapi_response_examples: list[str] = dataclasses.field(
+        default_factory=lambda: ["200", "201", "202", "2XX"],
+        metadata={"doc": "The response statuses whose examples the API reference shows "
+                  "(every status gets its field table)."},
+    )
     redirects_file: str = dataclasses.field(
         default="redirects.txt",
         metadata={"doc": "The redirect map, relative to the source directory."},

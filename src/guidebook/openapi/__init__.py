@@ -40,7 +40,7 @@ from guidebook.openapi.paging import (
     remove_pages,
     write_pages,
 )
-from guidebook.openapi.render import DEFAULT_RESPONSE_EXAMPLES, OperationRenderer
+from guidebook.openapi.render import OperationRenderer
 from guidebook.openapi.spec import (
     AUDIENCE_FIELD,
     Operation,
@@ -106,6 +106,14 @@ class OpenAPIDirective(SphinxDirective):
             return self._single_page(spec, groups)
         groups = group_operations(spec, grouping or "tag")
         if slug is None:
+            for option in ("markup", "response-examples-for"):
+                if option in self.options:
+                    setting = "guidebook_openapi_" + (
+                        "markup" if option == "markup" else "response_examples")
+                    warn(WarningCode.OPENAPI_INVALID,
+                         f":{option}: does not reach the generated pages of a paged API "
+                         f"reference: set {setting} in conf.py",
+                         location=self.get_location())
             return [self._toctree(relpath, groups)]
         group = next((group for group in groups if group.slug == slug), None)
         if group is None:
@@ -160,14 +168,16 @@ class OpenAPIDirective(SphinxDirective):
 
     def _renderer(self, spec: Spec) -> OperationRenderer:
         domain = get_api_domain(self.env)
-        markdown = self.options.get("markup", "commonmark") == "commonmark"
+        config = GuidebookConfig.from_sphinx(self.config)
+        markdown = self.options.get("markup", config.openapi_markup) != "restructuredtext"
 
         def report(message: str, pointer: str) -> None:
             warn(WarningCode.OPENAPI_UNSAFE, message, location=spec.location(pointer))
 
         markup = Markup(self.state, markdown, str(spec.path), spec.line_of, report)
         statuses = self.options.get("response-examples-for")
-        wanted = frozenset(statuses.split()) if statuses else DEFAULT_RESPONSE_EXAMPLES
+        wanted = frozenset(statuses.split() if statuses else
+                           (str(status) for status in config.openapi_response_examples))
         cache = domain.tables.setdefault((str(spec.path), markdown), {})
         return OperationRenderer(self.state, spec, markup, wanted, cache)
 

@@ -31,8 +31,12 @@ TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|<!|<\?")
 #: Named hyperlink references (```text <url>`_``) made anonymous: Markdown repeats link
 #: texts freely, reStructuredText refuses two targets of one name on a page.
 _NAMED_LINK = re.compile(r"(`[^`]*<[^<>`]+>)`_(?!_)")
-#: The raw-HTML role sphinx-mdinclude declares when it meets HTML: a line to drop.
-_RAW_ROLE = re.compile(r"^\.\. role:: raw-html-md\(raw\)\n   :format: html\n", re.MULTILINE)
+#: ``[`code`](url)``: reStructuredText cannot nest code in a link, so sphinx-mdinclude
+#: would emit raw HTML; the link keeps its text without the code marks.
+_CODE_LINK = re.compile(r"\[`([^`\]]+)`\]\(")
+#: ``[text](#fragment)``: a link into the page the description was written for, which the
+#: reference does not have (Sphinx would report an undefined label): the text stays.
+_FRAGMENT_LINK = re.compile(r"\[([^\]]+)\]\(#[^)\s]*\)")
 
 #: Inline HTML tag -> (Markdown before, Markdown after).
 _INLINE = {
@@ -78,8 +82,12 @@ class _HtmlToMarkdown(HTMLParser):
             alt = dict(attrs).get("alt") or ""
             self.out.append(alt)
         elif tag not in _BLOCK:
-            self.unknown.append(self.get_starttag_text() or tag)
-            self.out.append("\\" + (self.get_starttag_text() or f"<{tag}>"))
+            raw = self.get_starttag_text() or f"<{tag}>"
+            if re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", raw):
+                self.out.append(raw)  # a Markdown autolink, <https://...>
+                return
+            self.unknown.append(raw)
+            self.out.append("\\" + raw)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -122,22 +130,29 @@ class _HtmlToMarkdown(HTMLParser):
         self.out.append(f"\\<![{data}]>")
 
 
-def html_to_markdown(text: str) -> str:
-    """*text* with inline HTML rewritten as Markdown (a text without tags is unchanged)."""
+def html_to_markdown(text: str) -> tuple[str, list[str]]:
+    """*text* with inline HTML rewritten as Markdown, and the tags left as text."""
     if not TAG.search(text):
-        return text
+        return text, []
     parser = _HtmlToMarkdown()
     parser.feed(text)
     parser.close()
-    return "".join(parser.out)
+    return "".join(parser.out), parser.unknown
 
 
-def markdown_to_rst(text: str) -> str:
+def markdown_to_rst(text: str) -> tuple[str, list[str]]:
+    """The reStructuredText of Markdown *text*, and the HTML tags shown as text."""
     import sphinx_mdinclude  # type: ignore[import-untyped]
 
-    converted = str(sphinx_mdinclude.convert(html_to_markdown(text)))
-    converted = _RAW_ROLE.sub("", converted)
-    return _NAMED_LINK.sub(r"\1`__", converted)
+    markdown, unknown = html_to_markdown(text)
+    markdown = _FRAGMENT_LINK.sub(r"\1", _CODE_LINK.sub(r"[\1](", markdown))
+    converted = str(sphinx_mdinclude.convert(markdown))
+    return _NAMED_LINK.sub(r"\1`__", converted), unknown
+
+
+def _message_text(message: nodes.system_message) -> str:
+    first = message.children[0] if message.children else message
+    return " ".join(first.astext().split())
 
 
 class _Collector:
@@ -148,7 +163,7 @@ class _Collector:
 
     def __call__(self, message: nodes.system_message) -> None:
         if message["level"] >= Reporter.WARNING_LEVEL:
-            self.messages.append(" ".join(message.astext().split()))
+            self.messages.append(_message_text(message))
 
 
 class Markup:
@@ -161,13 +176,13 @@ class Markup:
         self.source = source
         self.line_of = line_of
         self.report = report
-        self._converted: dict[str, str] = {}
+        self._converted: dict[str, tuple[str, list[str]]] = {}
 
-    def convert(self, text: str) -> str:
-        """The reStructuredText of *text* (cached: specs repeat descriptions)."""
+    def convert(self, text: str) -> tuple[str, list[str]]:
+        """The reStructuredText of *text* and the HTML tags it shows as text (cached)."""
         converted = self._converted.get(text)
         if converted is None:
-            converted = markdown_to_rst(text) if self.markdown else text
+            converted = markdown_to_rst(text) if self.markdown else (text, [])
             self._converted[text] = converted
         return converted
 
@@ -175,11 +190,14 @@ class Markup:
         """*text* (the description at *pointer*) as body nodes; as plain text if broken."""
         if not text.strip():
             return []
-        rst = self.convert(text)
+        rst, unknown_tags = self.convert(text)
+        if unknown_tags:
+            self.report(f"{label}raw html markup shown as text: {show(unknown_tags[0])}",
+                        pointer)
         line = self.line_of(pointer)
         content = StringList()
-        for number, row in enumerate(rst.splitlines()):
-            content.append(row, self.source, line - 1 + min(number, 0))
+        for row in rst.splitlines():
+            content.append(row, self.source, line - 1)
         holder = nodes.container()
         holder.document = self.state.document
         memo = self.state.memo
@@ -201,7 +219,8 @@ class Markup:
             settings.file_insertion_enabled = saved_files
             memo.title_styles, memo.section_level = saved_title
         problems = collector.messages + [
-            " ".join(node.astext().split()) for node in holder.findall(nodes.system_message)]
+            _message_text(node) for node in holder.findall(nodes.system_message)
+            if node["level"] >= Reporter.WARNING_LEVEL]
         if problems:
             self.report(f"{label}description shown as text: its Markdown does not make valid "
                         f"reStructuredText ({problems[0]})" if self.markdown else

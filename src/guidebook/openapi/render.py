@@ -27,8 +27,6 @@ from guidebook.openapi.markup import Markup, as_text
 from guidebook.openapi.sanitize import is_safe_uri
 from guidebook.openapi.spec import Operation, Spec, join_pointer
 
-#: Response statuses whose examples are shown unless the directive says otherwise.
-DEFAULT_RESPONSE_EXAMPLES = frozenset({"200", "201", "202", "2XX"})
 #: At most this many named examples per media type are shown.
 MAX_EXAMPLES = 5
 #: Examples longer than this (as JSON text) are cut, with a note.
@@ -399,4 +397,4 @@ def _table(headers: tuple[str, ...], rows: list[list[nodes.Node]],
     return table
 
 
-__all__ = ["DEFAULT_RESPONSE_EXAMPLES", "OperationRenderer", "as_text"]
+__all__ = ["OperationRenderer", "as_text"]
