@@ -34,7 +34,11 @@ class WarningCode(enum.Enum):
     GUIDE_ROOT_MISSING = "guide-root-missing"
     #: OpenAPI spec problems.
     OPENAPI_INVALID = "openapi-invalid"
+    #: Examples that do not match their schemas (one warning per operation).
     OPENAPI_EXAMPLE = "openapi-example"
+    #: A valid spec construct guidebook's checks cannot use, such as an ECMA-262
+    #: ``pattern`` (``\\p{L}``) Python's ``re`` lacks: checked without it.
+    OPENAPI_CHECK_LIMIT = "openapi-check-limit"
     OPENAPI_UNKNOWN_OPERATION = "openapi-unknown-operation"
     #: Spec text (a description) held raw HTML or an unsafe URL; it was made inert.
     OPENAPI_UNSAFE = "openapi-unsafe-markup"

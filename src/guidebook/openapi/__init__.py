@@ -31,6 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from guidebook.audiences import AUDIENCES_ATTR, part_specs
 from guidebook.config import GuidebookConfig
 from guidebook.openapi.domain import ApiDomain, ApiRole, LinkEntry
+from guidebook.openapi.examples import check_examples
 from guidebook.openapi.markup import Markup
 from guidebook.openapi.paging import (
     GROUPINGS,
@@ -46,7 +47,6 @@ from guidebook.openapi.spec import (
     Operation,
     Spec,
     SpecError,
-    check_examples,
     join_pointer,
     load_spec,
     validate_spec,
@@ -191,8 +191,13 @@ class OpenAPIDirective(SphinxDirective):
             return domain.specs[key]
         spec = read_spec(domain, path, self.options.get("encoding", self.config.source_encoding))
         domain.checked.add(key)
-        problems = validate_spec(spec)
-        for problem in problems:
+        problems = []
+        for problem in validate_spec(spec):
+            if problem.limitation:
+                warn(WarningCode.OPENAPI_CHECK_LIMIT, problem.message,
+                     location=spec.location(problem.pointer))
+                continue
+            problems.append(problem)
             warn(WarningCode.OPENAPI_INVALID, problem.message,
                  location=spec.location(problem.pointer))
         if problems:

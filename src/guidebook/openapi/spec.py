@@ -8,22 +8,18 @@ YAML (or JSON) file it came from.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
 
 #: The HTTP methods an OpenAPI path item may hold, in the order they are listed.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: The extension field that names the guides whose pages may link to an operation.
 AUDIENCE_FIELD = "x-audience"
-#: The base URI the spec is registered under while examples are checked.
-_SPEC_URI = "urn:guidebook:openapi-spec"
 
 
 class SpecError(Exception):
@@ -42,6 +38,8 @@ class Problem:
 
     pointer: str
     message: str
+    #: A limit of the checks rather than a fault of the spec (a warning, never a refusal).
+    limitation: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -250,36 +248,6 @@ def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
     return Spec(path, data, lines)
 
 
-def inline_refs(spec: Spec, value: Any, stack: tuple[str, ...] = ()) -> Any:
-    """A copy of *value* with every local ``$ref`` replaced by what it points at.
-
-    Renderers resolve references by walking the tree and loop forever on a recursive schema;
-    here the second visit of a reference on the current path becomes a named stub instead.
-    Siblings of ``$ref`` (allowed in 3.1) override the target's fields.
-    """
-    if isinstance(value, Mapping):
-        ref = value.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#"):
-            name = ref.rpartition("/")[2]
-            siblings = {key: inline_refs(spec, item, stack)
-                        for key, item in value.items() if key != "$ref"}
-            if ref in stack:
-                return {"title": name, "description": f"(recursive: another {name})",
-                        **siblings}
-            try:
-                target = spec.get(ref[1:])
-            except (KeyError, IndexError, ValueError):
-                return siblings
-            resolved = inline_refs(spec, target, (*stack, ref))
-            if isinstance(resolved, dict):
-                return {**resolved, **siblings}
-            return resolved
-        return {key: inline_refs(spec, item, stack) for key, item in value.items()}
-    if isinstance(value, list):
-        return [inline_refs(spec, item, stack) for item in value]
-    return value
-
-
 # -- validating the spec -------------------------------------------------------------------
 
 
@@ -333,47 +301,6 @@ def check_refs(spec: Spec) -> list[Problem]:
     return problems
 
 
-#: An HTML tag, comment or processing instruction (not an autolink like ``<https://...>``).
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|<!|<\?")
-
-
-def _operation_label(pointer: str) -> str:
-    tokens = split_pointer(pointer)
-    if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in HTTP_METHODS:
-        return f"{tokens[2].upper()} {tokens[1]}: "
-    return ""
-
-
-def html_in_descriptions(spec: Spec) -> list[Problem]:
-    """Descriptions holding HTML tags: Markdown would pass them through as raw HTML."""
-    from guidebook.openapi.sanitize import show
-
-    problems = []
-    for pointer, value in walk(spec.data):
-        if pointer.endswith("/description") and isinstance(value, str):
-            found = _TAG.search(value)
-            if found:
-                # Blamed on the operation, like the other unsafe-markup warnings.
-                tokens = split_pointer(pointer)
-                if _operation_label(pointer):
-                    pointer = join_pointer("", *tokens[:3])
-                problems.append(Problem(pointer, (
-                    f"{_operation_label(pointer)}raw html markup shown as text: "
-                    f"{show(value[found.start():])}")))
-    return problems
-
-
-def escape_html(value: Any, key: str = "") -> Any:
-    """A copy of *value* whose descriptions show ``<tag`` as text in Markdown (``\\<``)."""
-    if isinstance(value, Mapping):
-        return {name: escape_html(item, name) for name, item in value.items()}
-    if isinstance(value, list):
-        return [escape_html(item) for item in value]
-    if key == "description" and isinstance(value, str):
-        return _TAG.sub(lambda found: "\\" + found.group(0), value)
-    return value
-
-
 def validate_spec(spec: Spec) -> list[Problem]:
     """Check *spec* against the OpenAPI 3.0 or 3.1 schema with openapi-spec-validator."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
@@ -390,177 +317,82 @@ def validate_spec(spec: Spec) -> list[Problem]:
         found = repr(spec.data["openapi"]) if "openapi" in spec.data else "no 'openapi' field"
         return [Problem(join_pointer("", "openapi") if "openapi" in spec.data else "",
                         f"unsupported OpenAPI version ({found}); use 3.0.x or 3.1.x")]
-    problems = []
+    problems = python_regex_limits(spec)
     try:
         validator = validator_class(spec.data, base_uri=spec.path.resolve().as_uri())
         errors = list(validator.iter_errors())
     except Exception as exc:  # the validator gives up on some broken documents
         return [Problem("", f"the spec cannot be validated: {type(exc).__name__}: {exc}")]
     for error in errors:
-        pointer = join_pointer("", *getattr(error, "absolute_path", ()))
+        if getattr(error, "validator", None) == "format" and \
+                getattr(error, "validator_value", None) == "regex":
+            continue  # a pattern Python's re cannot compile: python_regex_limits says so
+        pointer = locate(spec, join_pointer("", *getattr(error, "absolute_path", ())),
+                         getattr(error, "instance", None))
         # "... ('40x' was unexpected)": point at the unexpected key rather than its parent.
         unexpected = _UNEXPECTED.search(str(getattr(error, "message", "")))
         if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
             pointer = join_pointer(pointer, unexpected.group(1))
-        problems.append(Problem(pointer, f"invalid OpenAPI {version}: {_short(error)}"))
+        problems.append(Problem(pointer, f"invalid OpenAPI {version}: {short_message(error)}"))
     return sorted(set(problems), key=lambda problem: spec.line_of(problem.pointer))
 
 
 _UNEXPECTED = re.compile(r"\('([^']*)' was unexpected\)")
 
 
-def _short(error: Exception) -> str:
+def locate(spec: Spec, pointer: str, instance: Any) -> str:
+    """*pointer*, or the spec's pointer it is relative to.
+
+    openapi-spec-validator reports problems inside a schema relative to that schema
+    (``/properties/name``); the first spec pointer ending so that holds *instance* is meant.
+    """
+    if pointer in spec.lines or not pointer:
+        return pointer
+    for candidate in spec.lines:
+        if candidate.endswith(pointer):
+            try:
+                if spec.get(candidate) == instance:
+                    return candidate
+            except (KeyError, IndexError, ValueError):
+                continue
+    return pointer
+
+
+def python_regex_limits(spec: Spec) -> list[Problem]:
+    """Patterns Python's ``re`` cannot compile, such as ECMA-262's ``\\p{L}``.
+
+    JSON Schema patterns are ECMA-262 regular expressions; a valid one that Python's dialect
+    lacks is a limit of the checks: examples are checked without it.
+    """
+    problems = []
+    for pointer, value in walk(spec.data):
+        if not pointer.endswith("/pattern") or not isinstance(value, str):
+            continue
+        error = compile_error(value)
+        if error is not None:
+            problems.append(Problem(pointer, (
+                f"pattern {value!r} uses a regular expression feature Python's re lacks "
+                f"({error}); examples are checked without it"), limitation=True))
+    return problems
+
+
+def compile_error(pattern: str) -> str | None:
+    """Why Python's ``re`` cannot compile *pattern*, or None (cached: specs repeat them)."""
+    return _compile_error(pattern)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_error(pattern: str) -> str | None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return str(exc)
+    return None
+
+
+def short_message(error: Exception) -> str:
     message = getattr(error, "message", str(error))
     text = " ".join(str(message).split())
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-# -- checking the examples -----------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Example:
-    """One example in the spec and the schema it must satisfy."""
-
-    operation: str
-    #: Where the example sits, e.g. ``response 200 (application/json)``.
-    place: str
-    #: ``example`` for a single ``example``, else its key in ``examples``.
-    name: str
-    value: Any
-    value_pointer: str
-    schema_pointer: str
-
-
-def iter_examples(spec: Spec) -> Iterator[Example]:
-    """Every example of a parameter, request body, response body or response header."""
-    for operation in spec.operations():
-        item = spec.get(operation.pointer.rpartition("/")[0])
-        data = spec.get(operation.pointer)
-        key = operation.key
-        params = [*_list(item.get("parameters")), *_list(data.get("parameters"))]
-        path_params = join_pointer(operation.pointer.rpartition("/")[0], "parameters")
-        op_params = join_pointer(operation.pointer, "parameters")
-        own = len(_list(item.get("parameters")))
-        for index, raw in enumerate(params):
-            base = join_pointer(path_params, index) if index < own else join_pointer(
-                op_params, index - own)
-            param, pointer = spec.resolve(raw, base)
-            if isinstance(param, Mapping):
-                place = f"{param.get('in', '?')} parameter {param.get('name', '?')!r}"
-                yield from _holder_examples(spec, key, place, param, pointer)
-        body, pointer = spec.resolve(data.get("requestBody"), join_pointer(
-            operation.pointer, "requestBody"))
-        if isinstance(body, Mapping):
-            yield from _content_examples(spec, key, "request body", body, pointer)
-        responses = data.get("responses")
-        if isinstance(responses, Mapping):
-            for status, raw in responses.items():
-                response, pointer = spec.resolve(raw, join_pointer(
-                    operation.pointer, "responses", status))
-                if not isinstance(response, Mapping):
-                    continue
-                yield from _content_examples(spec, key, f"response {status}", response, pointer)
-                headers = response.get("headers")
-                if isinstance(headers, Mapping):
-                    for name, raw_header in headers.items():
-                        header, header_pointer = spec.resolve(
-                            raw_header, join_pointer(pointer, "headers", name))
-                        if isinstance(header, Mapping):
-                            yield from _holder_examples(
-                                spec, key, f"response {status} header {name!r}", header,
-                                header_pointer)
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _content_examples(
-    spec: Spec, key: str, place: str, holder: Mapping[str, Any], pointer: str
-) -> Iterator[Example]:
-    content = holder.get("content")
-    if not isinstance(content, Mapping):
-        return
-    for media_type, media in content.items():
-        media_pointer = join_pointer(pointer, "content", media_type)
-        if isinstance(media, Mapping):
-            yield from _named_examples(spec, key, f"{place} ({media_type})", media,
-                                       media_pointer, join_pointer(media_pointer, "schema"))
-
-
-def _holder_examples(
-    spec: Spec, key: str, place: str, holder: Mapping[str, Any], pointer: str
-) -> Iterator[Example]:
-    """A parameter or header: examples beside its ``schema``, or inside its ``content``."""
-    if "schema" in holder:
-        yield from _named_examples(spec, key, place, holder, pointer,
-                                   join_pointer(pointer, "schema"))
-    yield from _content_examples(spec, key, place, holder, pointer)
-
-
-def _named_examples(
-    spec: Spec, key: str, place: str, holder: Mapping[str, Any], pointer: str,
-    schema_pointer: str,
-) -> Iterator[Example]:
-    if "schema" not in holder:
-        return
-    if "example" in holder:
-        yield Example(key, place, "example", holder["example"],
-                      join_pointer(pointer, "example"), schema_pointer)
-    examples = holder.get("examples")
-    if isinstance(examples, Mapping):
-        for name, raw in examples.items():
-            example, example_pointer = spec.resolve(raw, join_pointer(pointer, "examples", name))
-            if isinstance(example, Mapping) and "value" in example:
-                yield Example(key, place, str(name), example["value"],
-                              join_pointer(example_pointer, "value"), schema_pointer)
-
-
-def check_examples(spec: Spec) -> tuple[list[Problem], int]:
-    """Validate every example against its schema; return the problems and how many were checked.
-
-    ``$ref`` is resolved by jsonschema through a registry holding the whole spec, lazily, so a
-    recursive schema is fine.
-    """
-    validator_class, format_checker, specification = _validator_for(spec.version)
-    resource = Resource.from_contents(spec.data, default_specification=specification)
-    registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
-    problems: list[Problem] = []
-    count = 0
-    for example in iter_examples(spec):
-        count += 1
-        schema = {"$ref": f"{_SPEC_URI}#{example.schema_pointer}"}
-        validator = validator_class(schema, registry=registry, format_checker=format_checker)
-        try:
-            errors = sorted(validator.iter_errors(example.value),
-                            key=lambda error: list(error.absolute_path))
-        except Exception as exc:  # an unresolvable $ref or a broken schema
-            problems.append(Problem(example.value_pointer, (
-                f"{example.operation}: cannot check example {example.name!r} of the "
-                f"{example.place}: {type(exc).__name__}: {_short(exc)}")))
-            continue
-        for error in errors[:3]:
-            where = _instance_path(error)
-            problems.append(Problem(
-                join_pointer(example.value_pointer, *error.absolute_path),
-                f"{example.operation}: example {example.name!r} of the {example.place} "
-                f"does not match its schema: {_short(error)}{where}",
-            ))
-    return problems, count
-
-
-def _instance_path(error: ValidationError) -> str:
-    if not error.absolute_path:
-        return ""
-    text = "".join(f"[{token}]" if isinstance(token, int) else f".{token}"
-                   for token in error.absolute_path)
-    return f" (at {text.lstrip('.')})"
-
-
-def _validator_for(version: str) -> tuple[Any, Any, Any]:
-    import openapi_schema_validator as oas
-
-    if version.startswith("3.0."):
-        return oas.OAS30Validator, oas.oas30_format_checker, DRAFT4
-    return oas.OAS31Validator, oas.oas31_format_checker, DRAFT202012
