@@ -390,6 +390,25 @@ def test_dangling_and_external_refs_are_reported_at_their_line(
                                        '                $ref: "other.yaml#/ImageList"')})
     spec = result.source / SPEC
     line = line_of(spec, "other.yaml")
-    assert (f"{spec}:{line}: WARNING: $ref 'other.yaml#/ImageList': only references inside "
-            "the spec ('#/...') are supported [guidebook.openapi-invalid]") in warnings(result)
+    assert (f"{spec}:{line}: WARNING: $ref 'other.yaml#/ImageList': no file 'other.yaml' in "
+            "the spec's folder [guidebook.openapi-invalid]") in warnings(result)
+    assert result.status != 0 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("ref", "message"), [
+    ("https://example.org/images.yaml#/ImageList",
+     "URLs are not followed (the build never fetches what a spec points to); copy the "
+     "document into the spec's folder"),
+    ("../user/index.rst#/ImageList", "only files inside the spec's folder ({folder}) are read"),
+])
+def test_references_leaving_the_spec_folder_are_refused(
+    edited: Callable[..., BuildResult], ref: str, message: str,
+) -> None:
+    result = edited("openapi", {SPEC: ('                $ref: "#/components/schemas/ImageList"',
+                                       f'                $ref: "{ref}"')})
+    spec = result.source / SPEC
+    line = line_of(spec, ref)
+    text = message.format(folder=spec.parent)
+    assert (f"{spec}:{line}: WARNING: $ref {ref!r}: {text} [guidebook.openapi-invalid]"
+            in warnings(result))
     assert result.status != 0 and "Traceback" not in result.output

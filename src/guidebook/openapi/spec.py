@@ -20,6 +20,8 @@ import yaml
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: The extension field that names the guides whose pages may link to an operation.
 AUDIENCE_FIELD = "x-audience"
+#: The extension field under which the files a spec refers to are held once read.
+BUNDLE_KEY = "x-guidebook-files"
 
 
 class SpecError(Exception):
@@ -152,6 +154,9 @@ class Spec:
     path: Path
     data: dict[str, Any]
     lines: dict[str, int]
+    #: The other files of a multi-file spec, by the pointer their content sits at.
+    files: dict[str, Path] = dataclasses.field(default_factory=dict)
+    _operations: list[Operation] | None = dataclasses.field(default=None, repr=False)
 
     @property
     def version(self) -> str:
@@ -165,8 +170,15 @@ class Spec:
             pointer = pointer.rpartition("/")[0]
         return 1
 
+    def file_of(self, pointer: str) -> Path:
+        """The file that spells out *pointer* (the spec itself, or one it refers to)."""
+        if self.files and pointer.startswith(f"/{BUNDLE_KEY}/"):
+            prefix = "/".join(pointer.split("/", 3)[:3])
+            return self.files.get(prefix, self.path)
+        return self.path
+
     def location(self, pointer: str) -> str:
-        return f"{self.path}:{self.line_of(pointer)}"
+        return f"{self.file_of(pointer)}:{self.line_of(pointer)}"
 
     def get(self, pointer: str) -> Any:
         value: Any = self.data
@@ -197,7 +209,13 @@ class Spec:
         return value, pointer
 
     def operations(self) -> list[Operation]:
-        result = []
+        """Every operation, in the order of the spec (computed once)."""
+        if self._operations is None:
+            self._operations = self._find_operations()
+        return self._operations
+
+    def _find_operations(self) -> list[Operation]:
+        result: list[Operation] = []
         paths = self.data.get("paths")
         if not isinstance(paths, Mapping):
             return []
@@ -222,16 +240,35 @@ class Spec:
 
 
 def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
-    """Read the YAML or JSON spec at *path*; :class:`SpecError` says where it is broken."""
+    """Read the YAML or JSON spec at *path* and the files it refers to in its folder.
+
+    :class:`SpecError` says where a file is broken.
+    """
+    from guidebook.openapi.bundle import bundle_files
+
+    data, lines = parse_file(path, encoding)
+    spec = Spec(path, data, lines)
+    bundle_files(spec, encoding)
+    return spec
+
+
+def parse_file(
+    path: Path, encoding: str, prefix: str = ""
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The mapping in the YAML or JSON file at *path*, and the line of every pointer.
+
+    Pointers start with *prefix* (where a referred file's content sits in the spec).
+    """
     try:
         text = path.read_text(encoding=encoding)
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(path, 1, f"cannot read the OpenAPI spec: {exc}") from None
     loader = _SafeLoader(text)
     builder = _Builder(loader)
+    builder.lines = {prefix: 1}
     try:
         node = loader.get_single_node()
-        data = builder.build(node, "") if node is not None else None
+        data = builder.build(node, prefix) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -243,9 +280,9 @@ def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise SpecError(path, 1, "an OpenAPI spec must be a mapping (openapi, info, paths, ...)")
-    lines = builder.lines
-    return Spec(path, data, lines)
+        raise SpecError(path, 1, "an OpenAPI spec must be a mapping (openapi, info, paths, ...)"
+                        if not prefix else "a file a spec refers to must hold a mapping")
+    return data, builder.lines
 
 
 # -- validating the spec -------------------------------------------------------------------
@@ -276,8 +313,7 @@ def check_refs(spec: Spec) -> list[Problem]:
         ref: str = value["$ref"]
         at = join_pointer(pointer, "$ref")
         if not ref.startswith("#"):
-            problems.append(Problem(at, f"$ref {ref!r}: only references inside the spec "
-                                        "('#/...') are supported"))
+            problems.append(Problem(at, _unfollowed(spec, pointer, ref)))
             continue
         chain = [ref]
         while True:
@@ -299,6 +335,21 @@ def check_refs(spec: Spec) -> list[Problem]:
                 break
             chain.append(following)
     return problems
+
+
+def _unfollowed(spec: Spec, pointer: str, ref: str) -> str:
+    """Why a reference to another document was not followed (see guidebook.openapi.bundle)."""
+    from guidebook.openapi.bundle import is_url
+
+    if is_url(ref):
+        return f"$ref {ref!r}: URLs are not followed (the build never fetches what a spec " \
+               "points to); copy the document into the spec's folder"
+    name = ref.partition("#")[0]
+    target = (spec.file_of(pointer).parent / name).resolve()
+    if not target.is_relative_to(spec.path.parent.resolve()):
+        return f"$ref {ref!r}: only files inside the spec's folder " \
+               f"({spec.path.parent}) are read"
+    return f"$ref {ref!r}: no file {name!r} in the spec's folder"
 
 
 def validate_spec(spec: Spec) -> list[Problem]:
