@@ -42,6 +42,9 @@ class WarningCode(enum.Enum):
     OPENAPI_UNKNOWN_OPERATION = "openapi-unknown-operation"
     #: Spec text (a description) held raw HTML or an unsafe URL; it was made inert.
     OPENAPI_UNSAFE = "openapi-unsafe-markup"
+    #: A description whose Markdown (or reStructuredText) does not make valid
+    #: reStructuredText: it is shown as the text it is.
+    OPENAPI_MARKUP = "openapi-markup"
     #: A bad ``x-audience``, or an ``:api:`` link shown to a guide the operation is not for.
     OPENAPI_AUDIENCE = "openapi-audience"
     #: Release notes problems.

@@ -32,7 +32,7 @@ from guidebook.audiences import AUDIENCES_ATTR, part_specs
 from guidebook.config import GuidebookConfig
 from guidebook.openapi.domain import ApiDomain, ApiRole, LinkEntry
 from guidebook.openapi.examples import check_examples
-from guidebook.openapi.markup import Markup
+from guidebook.openapi.markup import Markup, MarkupMemory
 from guidebook.openapi.paging import (
     GROUPINGS,
     Group,
@@ -171,10 +171,12 @@ class OpenAPIDirective(SphinxDirective):
         config = GuidebookConfig.from_sphinx(self.config)
         markdown = self.options.get("markup", config.openapi_markup) != "restructuredtext"
 
-        def report(message: str, pointer: str) -> None:
-            warn(WarningCode.OPENAPI_UNSAFE, message, location=spec.location(pointer))
+        def report(broken: bool, message: str, pointer: str) -> None:
+            warn(WarningCode.OPENAPI_MARKUP if broken else WarningCode.OPENAPI_UNSAFE, message,
+                 location=spec.location(pointer))
 
-        markup = Markup(self.state, markdown, str(spec.path), spec.line_of, report)
+        memory = domain.markup.setdefault((str(spec.path), markdown), MarkupMemory())
+        markup = Markup(self.state, markdown, str(spec.path), spec.line_of, report, memory)
         statuses = self.options.get("response-examples-for")
         wanted = frozenset(statuses.split() if statuses else
                            (str(status) for status in config.openapi_response_examples))
@@ -424,5 +426,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "version": "1",
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 1,
+        "env_version": 2,
     }

@@ -15,6 +15,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from guidebook.openapi.markup import MarkupMemory
 from guidebook.openapi.spec import Spec, normalize_key
 
 Node = nodes.Node
@@ -69,6 +70,8 @@ class ApiDomain(Domain):
         self.checked: set[str] = set()
         #: Field tables built during this build, by (spec, Markdown or not) then schema pointer.
         self.tables: dict[tuple[str, bool], dict[str, Node]] = {}
+        #: Converted and reported descriptions, by (spec, Markdown or not).
+        self.markup: dict[tuple[str, bool], MarkupMemory] = {}
 
     @property
     def operations(self) -> dict[str, OperationEntry]:

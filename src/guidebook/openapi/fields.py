@@ -36,7 +36,12 @@ class Field:
 
 
 def _ref_name(ref: str) -> str:
-    return ref.rpartition("/")[2]
+    """``#/components/schemas/Image`` -> ``Image``; a whole referred file -> its stem."""
+    name = ref.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+    name = name.rpartition("/")[2]
+    for suffix in (".yaml", ".yml", ".json"):
+        name = name.removesuffix(suffix)
+    return name
 
 
 def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
@@ -51,8 +56,16 @@ def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
             types = ["object"]
         elif "items" in schema:
             types = ["array"]
-        elif any(key in schema for key in ("oneOf", "anyOf")):
-            types = ["one of" if "oneOf" in schema else "any of"]
+        elif any(isinstance(schema.get(key), list) for key in ("oneOf", "anyOf")):
+            alternatives = schema.get("oneOf") or schema.get("anyOf") or []
+            labels = []
+            for alternative in alternatives:
+                target, _ = spec.resolve(alternative, "")
+                ref = alternative.get("$ref", "") if isinstance(alternative, Mapping) else ""
+                if isinstance(target, Mapping):
+                    labels.append(type_label(spec, target, ref) if ref or "type" in target
+                                  else "object")
+            types = [" or ".join(dict.fromkeys(labels)) or "any"]
         elif "enum" in schema:
             types = ["enum"]
         else:
@@ -212,12 +225,14 @@ class FieldWalker:
             if "allOf" in target:
                 target, _pointers, _recursive = _merge_all_of(
                     self.spec, target, target_pointer, stack)
-            recursive = bool(ref) and ref in stack
+            items = target.get("items")
+            inner_ref = ref or (items.get("$ref", "") if isinstance(items, Mapping) else "")
+            recursive = bool(inner_ref) and inner_ref in stack
             notes = _notes(target)
             if option:
                 notes = (f"In {option}.", *notes)
             if recursive:
-                notes = (*notes, f"The same fields as {_ref_name(ref)} (recursive).")
+                notes = (*notes, f"The same fields as {_ref_name(inner_ref)} (recursive).")
             description = target.get("description") or (
                 raw.get("description") if isinstance(raw, Mapping) else "") or ""
             description_pointer = join_pointer(

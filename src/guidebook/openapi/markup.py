@@ -22,9 +22,9 @@ from docutils.utils import Reporter
 
 from guidebook.openapi.sanitize import sanitize, show
 
-#: Called with (message, JSON pointer of the description) for each description shown as text
-#: or made inert.
-Report = Callable[[str, str], None]
+#: Called with (broken, message, JSON pointer of the description) for each description shown
+#: as text (broken: True) or made inert (broken: False).
+Report = Callable[[bool, str, str], None]
 
 #: An HTML tag, comment or processing instruction (not an autolink like ``<https://...>``).
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|<!|<\?")
@@ -166,17 +166,37 @@ class _Collector:
             self.messages.append(_message_text(message))
 
 
+class MarkupMemory:
+    """What the descriptions of one spec need once per build, whatever the page.
+
+    ``converted``: the reStructuredText of each distinct text (specs repeat descriptions);
+    ``reported``: the descriptions already warned about (a shared component's description
+    is shown by many operations and reported once).
+    """
+
+    def __init__(self) -> None:
+        self.converted: dict[str, tuple[str, list[str]]] = {}
+        self.reported: set[tuple[str, str]] = set()
+
+
 class Markup:
-    """Parses descriptions for one directive; each distinct text is converted once."""
+    """Parses descriptions for one directive."""
 
     def __init__(self, state: Any, markdown: bool, source: str, line_of: Callable[[str], int],
-                 report: Report) -> None:
+                 report: Report, memory: MarkupMemory) -> None:
         self.state = state
         self.markdown = markdown
         self.source = source
         self.line_of = line_of
-        self.report = report
-        self._converted: dict[str, tuple[str, list[str]]] = {}
+        self._report = report
+        self.memory = memory
+        self._converted = memory.converted
+
+    def report(self, label: str, message: str, pointer: str, *, broken: bool = False) -> None:
+        """Report *message* about the description at *pointer*, once per build."""
+        if (pointer, message) not in self.memory.reported:
+            self.memory.reported.add((pointer, message))
+            self._report(broken, label + message, pointer)
 
     def convert(self, text: str) -> tuple[str, list[str]]:
         """The reStructuredText of *text* and the HTML tags it shows as text (cached)."""
@@ -192,7 +212,7 @@ class Markup:
             return []
         rst, unknown_tags = self.convert(text)
         if unknown_tags:
-            self.report(f"{label}raw html markup shown as text: {show(unknown_tags[0])}",
+            self.report(label, f"raw html markup shown as text: {show(unknown_tags[0])}",
                         pointer)
         line = self.line_of(pointer)
         content = StringList()
@@ -222,14 +242,14 @@ class Markup:
             _message_text(node) for node in holder.findall(nodes.system_message)
             if node["level"] >= Reporter.WARNING_LEVEL]
         if problems:
-            self.report(f"{label}description shown as text: its Markdown does not make valid "
+            self.report(label, "description shown as text: its Markdown does not make valid "
                         f"reStructuredText ({problems[0]})" if self.markdown else
-                        f"{label}description shown as text: not valid reStructuredText "
-                        f"({problems[0]})", pointer)
+                        f"description shown as text: not valid reStructuredText "
+                        f"({problems[0]})", pointer, broken=True)
             return as_text(text)
 
         def report_unsafe(_node: nodes.Node, message: str) -> None:
-            self.report(f"{label}{message}", pointer)
+            self.report(label, message, pointer)
 
         children = list(holder.children)
         sanitize(children, report_unsafe)
