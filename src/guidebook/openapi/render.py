@@ -44,6 +44,10 @@ class OperationRenderer:
         self.response_examples_for = response_examples_for
         #: Tables by the JSON pointer of their schema: a shared component is built once.
         self.cache = cache
+        #: Component tables already on this page: schema pointer -> (table id, where).
+        self.on_page: dict[str, tuple[str, str]] = {}
+        #: The title of the operation being rendered.
+        self.current = ""
 
     # -- the operation --
 
@@ -51,6 +55,7 @@ class OperationRenderer:
         data = self.spec.get(operation.pointer)
         key = operation.key
         title = operation.summary or key
+        self.current = title
         section = nodes.section(ids=[operation.anchor], classes=["guidebook-api-operation"])
         section += nodes.title(title, title)
         desc = self._signature(operation, bool(data.get("deprecated")))
@@ -233,6 +238,24 @@ class OperationRenderer:
         target, target_pointer = self.spec.resolve(schema, pointer)
         if not isinstance(target, Mapping):
             return []
+        shown = self.on_page.get(target_pointer)
+        if shown is not None:
+            # A component shown earlier on the page: linked, not repeated (pages of a large
+            # spec would otherwise repeat the same big tables for every call).
+            table_id, where = shown
+            name = target_pointer.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+            link = nodes.reference("", where, internal=True, refid=table_id)
+            return [nodes.paragraph("", "", nodes.Text(f"Fields of {name}: as listed for "),
+                                    link, nodes.Text("."), classes=["guidebook-api-same"])]
+        nodes_ = self._new_schema_table(schema, pointer, target, target_pointer, label)
+        if target_pointer != pointer and isinstance(nodes_[0], nodes.table):
+            table_id = nodes.make_id("api-fields-" + target_pointer.replace("~1", "/"))
+            nodes_[0]["ids"].append(table_id)
+            self.on_page[target_pointer] = (table_id, self.current)
+        return nodes_
+
+    def _new_schema_table(self, schema: Any, pointer: str, target: Mapping[str, Any],
+                          target_pointer: str, label: str) -> list[nodes.Node]:
         cached = self.cache.get(target_pointer)
         if cached is not None:
             return [cached.deepcopy()]
