@@ -18,8 +18,6 @@ from sphinx.util.nodes import make_refnode
 from guidebook.openapi.markup import MarkupMemory
 from guidebook.openapi.spec import Spec, normalize_key
 
-Node = nodes.Node
-
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
@@ -69,7 +67,7 @@ class ApiDomain(Domain):
         #: Specs whose problems were reported during this build.
         self.checked: set[str] = set()
         #: Field tables built during this build, by (spec, Markdown or not) then schema pointer.
-        self.tables: dict[tuple[str, bool], dict[str, Node]] = {}
+        self.tables: dict[tuple[str, bool], dict[str, nodes.Node]] = {}
         #: Converted and reported descriptions, by (spec, Markdown or not).
         self.markup: dict[tuple[str, bool], MarkupMemory] = {}
 

@@ -84,7 +84,7 @@ class OperationRenderer:
         holder = nodes.container()
         holder.document = self.state.document
         self.state.nested_parse(lines, 0, holder)
-        desc = next(iter(holder.findall(addnodes.desc)), None)
+        desc: addnodes.desc | None = next(iter(holder.findall(addnodes.desc)), None)
         if desc is None:  # httpdomain refused the path: show it as text
             desc = addnodes.desc()
             desc += addnodes.desc_signature(operation.key, operation.key)
