@@ -1,25 +1,25 @@
-"""The API reference: an OpenAPI spec rendered by sphinxcontrib-openapi, checked by guidebook.
+"""The API reference: an OpenAPI spec checked by guidebook and rendered as field tables.
 
 ``.. openapi:: openapi.yaml`` (guidebook replaces sphinxcontrib-openapi's directive of that
-name, keeping its options and renderer) reads the spec with the line of every value,
-validates it with openapi-spec-validator, checks every example against its schema with
-jsonschema, then renders each operation with the configured renderer (``httpdomain`` by
-default), grouped in one section per tag (an operation sits under its first tag). Each
-operation gets a stable anchor derived from its method and path (``api-get-v2-images``),
-and its ``x-audience`` is shown under its heading. Text from the spec is made inert.
+name) reads the spec and the files it refers to with the line of every value
+(:mod:`~guidebook.openapi.spec`, :mod:`~guidebook.openapi.bundle`), validates it with
+openapi-spec-validator, checks every example against its schema with jsonschema
+(:mod:`~guidebook.openapi.examples`), once per build, then renders operations
+(:mod:`~guidebook.openapi.render`). The spec named by ``guidebook_openapi_spec`` is paged:
+one generated page per tag (:mod:`~guidebook.openapi.paging`), each ``.. openapi:: ...
+:group: <slug>``, and the page without ``:group:`` shows their toctree. Each operation is
+a section titled by its summary, with a stable anchor derived from its method and path
+(``api-get-v2-images``) and its ``x-audience`` under its heading. Text from the spec is
+made inert (:mod:`~guidebook.openapi.sanitize`).
 
-``:api:`GET /v2/images``` links a guide page to an operation. The link is checked after
-reading: an unknown operation warns at the link's line, and so does a link to an operation
-whose ``x-audience`` names none of the guides the link is shown in (the page's guides,
-narrowed by any enclosing ``.. audience::`` blocks). An operation without ``x-audience`` is
-for every guide.
+``:api:`GET /v2/images``` links a guide page to an operation; the links are checked after
+reading (:mod:`~guidebook.openapi.links`).
 """
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -28,9 +28,10 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from guidebook.audiences import AUDIENCES_ATTR, part_specs
+from guidebook.audiences import part_specs
 from guidebook.config import GuidebookConfig
-from guidebook.openapi.domain import ApiDomain, ApiRole, LinkEntry
+from guidebook.openapi import links
+from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
 from guidebook.openapi.examples import check_examples
 from guidebook.openapi.markup import Markup, MarkupMemory
 from guidebook.openapi.paging import (
@@ -51,7 +52,6 @@ from guidebook.openapi.spec import (
     load_spec,
     validate_spec,
 )
-from guidebook.sites import get_site
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -68,10 +68,6 @@ class OpenAPISpecError(SphinxError):
     """The spec cannot be used: the build stops with this message (no traceback)."""
 
     category = "OpenAPI spec error"
-
-
-def get_api_domain(env: BuildEnvironment) -> ApiDomain:
-    return cast("ApiDomain", env.domains[ApiDomain.name])
 
 
 # -- the directive ---------------------------------------------------------------------------
@@ -327,92 +323,6 @@ def _conf_py(app: Sphinx) -> str:
     return str(Path(app.confdir, "conf.py"))
 
 
-def record_links(app: Sphinx, doctree: nodes.document) -> None:
-    """Note each ``:api:`` link of the page with its line and its audience blocks."""
-    links: list[LinkEntry] = []
-    source = _SourceLines(app.env.doc2path(app.env.docname))
-    for node in doctree.findall(addnodes.pending_xref):
-        if node.get("refdomain") != ApiDomain.name:
-            continue
-        shown: set[str] | None = None
-        ancestor = node.parent
-        while ancestor is not None:
-            if isinstance(ancestor, addnodes.only) and AUDIENCES_ATTR in ancestor:
-                names = set(ancestor[AUDIENCES_ATTR])
-                shown = names if shown is None else shown & names
-            ancestor = ancestor.parent
-        links.append((str(node["reftarget"]), source.find(node.rawsource, _line(node)),
-                      tuple(sorted(shown)) if shown is not None else None))
-    if links:
-        get_api_domain(app.env).links[app.env.docname] = links
-
-
-class _SourceLines:
-    """Finds a role's own line: docutils gives inline nodes the line of their paragraph."""
-
-    def __init__(self, path: str | Path) -> None:
-        try:
-            self.lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            self.lines = []
-        self.used: set[tuple[int, int]] = set()
-
-    def find(self, rawsource: str, start: int) -> int:
-        first = rawsource.strip().splitlines()[0] if rawsource.strip() else ""
-        if not first:
-            return start
-        for number in range(start, min(start + 500, len(self.lines)) + 1):
-            column = self.lines[number - 1].find(first)
-            while column >= 0 and (number, column) in self.used:
-                column = self.lines[number - 1].find(first, column + 1)
-            if column >= 0:
-                self.used.add((number, column))
-                return number
-        return start
-
-
-def _line(node: nodes.Node) -> int:
-    current: nodes.Node | None = node
-    while current is not None:
-        if current.line:
-            return int(current.line)
-        current = current.parent
-    return 1
-
-
-def check_links(app: Sphinx, env: BuildEnvironment) -> None:
-    """Warn about ``:api:`` links to unknown operations or to another audience's."""
-    domain = get_api_domain(env)
-    site = get_site(env)
-    known = domain.operations
-    for docname in sorted(domain.links):
-        guides = [name for name in site.parts_of(docname) if site.parts[name].kind == "guide"]
-        for key, line, shown in domain.links[docname]:
-            entry = known.get(key)
-            if entry is None:
-                warn(WarningCode.OPENAPI_UNKNOWN_OPERATION, _unknown(key, list(known)),
-                     location=(docname, line))
-                continue
-            audiences = entry[2]
-            visible = [name for name in guides if shown is None or name in shown]
-            if audiences and visible and not set(visible) & set(audiences):
-                warn(
-                    WarningCode.OPENAPI_AUDIENCE,
-                    f"{key} is for {', '.join(audiences)} ({AUDIENCE_FIELD}), but this link "
-                    f"is shown in {', '.join(visible)} (put it in an '.. audience:: "
-                    f"{' '.join(audiences)}' block, or link to another operation)",
-                    location=(docname, line),
-                )
-
-
-def _unknown(key: str, known: list[str]) -> str:
-    if not known:
-        return f"unknown API operation {key!r}: no page renders an OpenAPI spec"
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown API operation {key!r}{hint}"
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.openapi")
     app.add_domain(ApiDomain)
@@ -420,8 +330,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # sphinxcontrib-openapi registers its own ``openapi`` at config-inited (priority 500).
     app.connect("config-inited", register_directive, priority=600)
     app.connect("builder-inited", generate_pages)
-    app.connect("doctree-read", record_links)
-    app.connect("env-check-consistency", check_links)
+    app.connect("doctree-read", links.record_links)
+    app.connect("env-check-consistency", links.check_links)
     return {
         "version": "1",
         "parallel_read_safe": True,

@@ -8,7 +8,7 @@ cache for one build only and live on the domain instance, never in the pickle.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Set
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -117,3 +117,7 @@ class ApiDomain(Domain):
 
     def known(self) -> Iterable[str]:
         return self.operations.keys()
+
+
+def get_api_domain(env: BuildEnvironment) -> ApiDomain:
+    return cast("ApiDomain", env.domains[ApiDomain.name])

@@ -9,6 +9,10 @@ one generated page whose lines no reader can find. The signature is still httpdo
 Parameters, request bodies and responses become tables (name, type, required, description,
 nested properties by dotted name), each schema's table built once per build and copied
 where a component is reused; the examples follow their table.
+
+(Over 400 lines: one operation's parts, parameters, bodies, responses, headers and examples,
+share the renderer's state, the spec, the markup and the per-page tables; split, each part
+would take all of them.)
 """
 
 from __future__ import annotations
