@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from guidebook.build import BuildOptions, run_build
+from guidebook.driver.run import BuildOptions, run_build
 
 ROOTS = Path(__file__).parent / "roots"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -64,12 +64,12 @@ Builder = Callable[..., BuildResult]
 
 def build_source(
     source: Path, out: Path, *, strict: bool = False, fresh: bool = False,
-    overrides: dict[str, object] | None = None,
+    overrides: dict[str, object] | None = None, only: tuple[str, ...] = (),
 ) -> BuildResult:
     """Run a real build of *source* into *out*, capturing everything it prints."""
     stream = io.StringIO()
     status = run_build(
-        BuildOptions(source=source, out=out, strict=strict, fresh=fresh,
+        BuildOptions(source=source, out=out, strict=strict, fresh=fresh, only=only,
                      overrides=dict(overrides or {})),
         stderr=stream,
     )

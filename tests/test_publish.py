@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from guidebook.build.publish import mirror, spare_dir
+from guidebook.driver.publish import mirror, spare_dir
 from tests.conftest import ROOTS, build_source
 
 

@@ -26,6 +26,7 @@ def check_config(app: Sphinx, config: Config) -> None:
 
     The portal replaces a top-level ``index`` page; Sphinx still needs a root document.
     """
+    GuidebookConfig.validate(config, Path(app.confdir, "conf.py"))
     specs = GuidebookConfig.from_sphinx(config).part_specs()
     root = Path(app.srcdir, config.root_doc)
     if not any(root.with_name(root.name + suffix).exists() for suffix in config.source_suffix):
@@ -43,7 +44,11 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     from guidebook import audiences
-    from guidebook.builder import FilterForeignToctreeEntries, GuidebookBuilder, note_reread
+    from guidebook.engine.builder import (
+        GuidebookBuilder,
+        filter_foreign_toctree_entries,
+        note_reread,
+    )
 
     GuidebookConfig.register(app)
     app.add_event("guidebook-site-finished")
@@ -52,10 +57,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.reference")
     app.setup_extension("guidebook.releasenotes")
     app.setup_extension("guidebook.openapi")
-    app.setup_extension("guidebook.build.safety")
+    app.setup_extension("guidebook.engine.safety")
     app.setup_extension("guidebook.redirects")
     app.add_builder(GuidebookBuilder)
-    app.add_post_transform(FilterForeignToctreeEntries)
+    app.connect("doctree-resolved", filter_foreign_toctree_entries)
     app.connect("env-before-read-docs", note_reread)
     app.add_css_file("guidebook.css")
     _ = audiences

@@ -8,7 +8,9 @@ the same dataclass.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
@@ -58,6 +60,7 @@ class GuidebookConfig:
     guides: dict[str, dict[str, str]] = dataclasses.field(
         default_factory=dict,
         metadata={
+            "rebuild": "env",
             "doc": "Ordered mapping of guide name to ``{title, root, description}``; "
             "each guide is an audience and gets its own site under ``OUT/<name>/``.",
         },
@@ -65,86 +68,116 @@ class GuidebookConfig:
     parts: dict[str, dict[str, str]] = dataclasses.field(
         default_factory=dict,
         metadata={
+            "rebuild": "env",
             "doc": "Further parts of the site that are not audiences (API reference, "
             "release notes), same shape as ``guides``; written to ``OUT/<name>/``.",
         },
     )
     openapi_spec: str = dataclasses.field(
         default="api-ref/openapi.yaml",
-        metadata={"doc": "The OpenAPI spec, relative to the source directory."},
+        metadata={"rebuild": "env",
+                  "doc": "The OpenAPI spec, relative to the source directory."},
     )
     openapi_pages: str = dataclasses.field(
         default="tag",
-        metadata={"doc": "How the API reference of ``guidebook_openapi_spec`` is paged: "
+        metadata={"rebuild": "env",
+                  "doc": "How the API reference of ``guidebook_openapi_spec`` is paged: "
                   "``tag`` (one generated page per tag, under ``operations/`` next to the "
                   "spec), ``path`` (one per first path segment) or ``single`` (one page)."},
     )
     openapi_markup: str = dataclasses.field(
         default="commonmark",
-        metadata={"doc": "The markup of the spec's descriptions: ``commonmark`` (Markdown, "
+        metadata={"rebuild": "env",
+                  "doc": "The markup of the spec's descriptions: ``commonmark`` (Markdown, "
                   "as OpenAPI says) or ``restructuredtext``."},
     )
     openapi_response_examples: list[str] = dataclasses.field(
         default_factory=lambda: ["200", "201", "202", "2XX"],
-        metadata={"doc": "The response statuses whose examples the API reference shows "
+        metadata={"rebuild": "env",
+                  "doc": "The response statuses whose examples the API reference shows "
                   "(every status gets its field table)."},
     )
     redirects_file: str = dataclasses.field(
         default="redirects.txt",
-        metadata={"doc": "The redirect map, relative to the source directory."},
+        metadata={"rebuild": "",
+                  "doc": "The redirect map, relative to the source directory."},
     )
     redirect_base: str = dataclasses.field(
         default="/",
         metadata={
+            "rebuild": "",
             "doc": "The URL path at which the site is published, such as ``/glance/latest/``; "
             "every path in the generated ``.htaccess`` starts with it.",
         },
     )
-    build_only: list[str] = dataclasses.field(
-        default_factory=list,
-        metadata={"doc": "Write only these guides or parts (``guidebook build --only``)."},
-    )
     switcher: bool = dataclasses.field(
         default=True,
-        metadata={"doc": "Show the audience switcher (the same page in other guides)."},
+        metadata={"rebuild": "html",
+                  "doc": "Show the audience switcher (the same page in other guides)."},
     )
     releasenotes_part: str = dataclasses.field(
         default="releasenotes",
-        metadata={"doc": "The part (in ``guidebook_parts``) that holds every reno release "
+        metadata={"rebuild": "env",
+                  "doc": "The part (in ``guidebook_parts``) that holds every reno release "
                   "note; its series pages are generated into ``<its folder>/series/``."},
     )
     releasenotes_repo: str = dataclasses.field(
         default="",
-        metadata={"doc": "The git repository reno scans, relative to conf.py; empty: the "
+        metadata={"rebuild": "env",
+                  "doc": "The git repository reno scans, relative to conf.py; empty: the "
                   "repository that holds the source directory."},
     )
     releasenotes_dir: str = dataclasses.field(
         default="releasenotes",
-        metadata={"doc": "reno's release notes directory, relative to the repository root "
+        metadata={"rebuild": "env",
+                  "doc": "reno's release notes directory, relative to the repository root "
                   "(notes in ``<dir>/notes/``, settings in ``<dir>/config.yaml``)."},
     )
     releasenotes_routing: dict[str, list[str]] = dataclasses.field(
         default_factory=lambda: {name: list(names) for name, names in RELEASENOTES_ROUTING},
-        metadata={"doc": "reno section -> the guides whose What's new page shows it "
+        metadata={"rebuild": "env",
+                  "doc": "reno section -> the guides whose What's new page shows it "
                   "(``*``: every guide). A section missing here uses its parent's "
                   "(``features_api`` -> ``features``), else every guide."},
     )
     releasenotes_series_parts: int = dataclasses.field(
         default=2,
-        metadata={"doc": "How many leading parts of a version name its series page "
+        metadata={"rebuild": "env",
+                  "doc": "How many leading parts of a version name its series page "
                   "(2: 2.0.0 and 2.0.1 share the '2.0 series' page)."},
     )
 
     @classmethod
     def register(cls, app: Sphinx) -> None:
-        """Register every field as a conf.py value ``guidebook_<name>``."""
+        """Register every field as a conf.py value ``guidebook_<name>``.
+
+        Each with its rebuild scope (``"env"`` only when a change alters what is read,
+        ``"html"`` when it alters the pages written, ``""`` when guidebook writes what it
+        affects on every build) and its type.
+        """
         for field in dataclasses.fields(cls):
-            default: Any
-            if field.default_factory is not dataclasses.MISSING:
-                default = field.default_factory()
-            else:
-                default = field.default
-            app.add_config_value(f"guidebook_{field.name}", default, "env")
+            app.add_config_value(f"guidebook_{field.name}", field_default(field),
+                                 field.metadata["rebuild"], types=frozenset({field_type(field)}))
+
+    @classmethod
+    def validate(cls, config: Config, conf_py: Path) -> None:
+        """Raise ConfigError, naming the setting and its conf.py line, for a mistyped value.
+
+        Strings and flags are checked here; the dicts and numbers are checked, entry by
+        entry, where they are used (:meth:`part_specs`, the release notes' routing).
+        """
+        for field in dataclasses.fields(cls):
+            name = f"guidebook_{field.name}"
+            value = getattr(config, name)
+            expected = field_type(field)
+            if expected not in (str, bool):
+                continue
+            if not isinstance(value, expected):
+                line = conf_location(conf_py, name).rpartition(":")[2]
+                raise ConfigError(
+                    f"conf.py:{line}: {name} must be {_TYPE_NAMES[expected]}, "
+                    f"not {type(value).__name__} ({value!r})"
+                )
 
     @classmethod
     def from_sphinx(cls, config: Config) -> GuidebookConfig:
@@ -171,6 +204,25 @@ class GuidebookConfig:
         if not any(spec.kind == "guide" for spec in specs):
             raise ConfigError("conf.py: guidebook_guides must name at least one guide")
         return specs
+
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "a string", bool: "True or False",
+}
+
+
+def field_type(field: dataclasses.Field[Any]) -> type:
+    """The Python type a setting's value must have (its annotation's outer type)."""
+    annotation = str(field.type)
+    outer = annotation.split("[", 1)[0].strip()
+    return {"dict": dict, "list": list, "str": str, "bool": bool, "int": int}[outer]
+
+
+def field_default(field: dataclasses.Field[Any]) -> Any:
+    """A fresh copy of the setting's default."""
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return field.default
 
 
 def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[str]) -> PartSpec:
@@ -216,3 +268,25 @@ def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[st
         description=spec.get("description", ""),
         kind=kind,
     )
+
+
+def conf_location(conf_py: Path, *words: str) -> str:
+    """``conf.py:<line>`` of the last line that mentions the first of *words* found.
+
+    A line mentions a word when it quotes it (``"user/index"``) or assigns a name that
+    starts with it (``guidebook_releasenotes_dir = ...`` mentions
+    ``guidebook_releasenotes``). The last such line, because a later assignment in conf.py
+    wins; line 1 when none does. The result is a ``path:line`` string: a plain path would
+    be taken for a docname by Sphinx's logger (``conf.py.rst``).
+    """
+    try:
+        lines = conf_py.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for word in words:
+        assigns = re.compile(rf"\s*{re.escape(word)}\w*\s*=")
+        for number in range(len(lines), 0, -1):
+            line = lines[number - 1]
+            if f'"{word}"' in line or f"'{word}'" in line or assigns.match(line):
+                return f"{conf_py}:{number}"
+    return f"{conf_py}:1"

@@ -62,16 +62,25 @@ class ConfigReference(SphinxDirective):
                 default = repr(field.default_factory())
             else:
                 default = repr(field.default)
-            rows.append((f"guidebook_{field.name}", default, str(field.metadata.get("doc", ""))))
-        return [_table(("conf.py value", "default", "meaning"), rows)]
+            rows.append((f"guidebook_{field.name}", default, str(field.metadata.get("doc", "")),
+                         _REBUILDS[field.metadata["rebuild"]]))
+        return [_table(("conf.py value", "default", "meaning", "a change"), rows)]
+
+
+_REBUILDS = {
+    "env": "re-reads every source",
+    "html": "rewrites every page",
+    "": "rewrites no page (guidebook writes it on every build)",
+}
 
 
 class WarningCodes(SphinxDirective):
     """Render every warning code with the name to put in ``suppress_warnings``."""
 
     def run(self) -> list[nodes.Node]:
-        rows = [(code.qualified, code.name.lower().replace("_", " ")) for code in WarningCode]
-        return [_table(("suppress_warnings entry", "warning"), rows)]
+        rows = [(code.qualified, code.name.lower().replace("_", " "), str(code.__doc__))
+                for code in WarningCode]
+        return [_table(("suppress_warnings entry", "warning", "meaning"), rows)]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

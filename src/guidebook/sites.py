@@ -9,12 +9,16 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from guidebook.audiences import get_domain, part_specs
+from guidebook.audiences import get_domain
 from guidebook.audiences.model import page_parts
-from guidebook.config import PartSpec
+from guidebook.config import GuidebookConfig, PartSpec
 
 if TYPE_CHECKING:
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
+
+#: The site manifest's file name, at the top of the published site.
+MANIFEST_NAME = "guidebook.json"
 
 
 @dataclasses.dataclass
@@ -47,8 +51,13 @@ class Part:
 
 @dataclasses.dataclass
 class Site:
-    """Every part of the site, in configuration order, and each page's parts."""
+    """Every part of the site, in configuration order, and each page's parts.
 
+    :func:`configured_site` gives the site as conf.py describes it, before any page is
+    read (no pages in any part); :func:`get_site` the site with every page in its parts.
+    """
+
+    config: GuidebookConfig
     parts: dict[str, Part]
     page_parts: dict[str, tuple[str, ...]]
 
@@ -57,25 +66,46 @@ class Site:
         return list(self.page_parts.get(docname, ()))
 
     @property
+    def specs(self) -> list[PartSpec]:
+        """Every guide and part as configured, guides first."""
+        return [part.spec for part in self.parts.values()]
+
+    @property
     def guides(self) -> list[Part]:
         return [part for part in self.parts.values() if part.kind == "guide"]
 
+    @property
+    def guide_names(self) -> tuple[str, ...]:
+        return tuple(part.name for part in self.guides)
 
-def compute_site(env: BuildEnvironment) -> Site:
-    """Build the site model from the environment's configuration and audience data."""
-    specs = part_specs(env)
+    @property
+    def releasenotes_spec(self) -> PartSpec | None:
+        """The part that holds every release note, if the site has one."""
+        part = self.parts.get(self.config.releasenotes_part)
+        return part.spec if part is not None else None
+
+
+def configured_site(config: Config) -> Site:
+    """The site as conf.py describes it (no pages yet); ConfigError on bad settings."""
+    settings = GuidebookConfig.from_sphinx(config)
+    parts = {spec.name: Part(spec) for spec in settings.part_specs()}
+    return Site(config=settings, parts=parts, page_parts={})
+
+
+def get_site(env: BuildEnvironment) -> Site:
+    """The site model, from the environment's configuration and audience data.
+
+    Computed afresh on every call: cheap, linear in the number of pages, and never stale.
+    """
+    site = configured_site(env.config)
+    specs = site.specs
     declared = get_domain(env).declared
-    parts = {spec.name: Part(spec) for spec in specs}
-    membership: dict[str, tuple[str, ...]] = {}
+    parts = site.parts
+    membership = site.page_parts
     for docname in sorted(env.found_docs):
         entry = declared.get(docname)
         names = page_parts(docname, entry[0] if entry else None, specs)
         membership[docname] = names
         for name in names:
             parts[name].docnames.add(docname)
-    return Site(parts=parts, page_parts=membership)
-
-
-def get_site(env: BuildEnvironment) -> Site:
-    """The site model (computed afresh: cheap, linear in the number of pages)."""
-    return compute_site(env)
+    return site

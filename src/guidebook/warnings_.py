@@ -16,45 +16,60 @@ logger = logging.getLogger("guidebook")
 
 
 class WarningCode(enum.Enum):
-    """The code of every warning guidebook can emit (the value is the suppressible subtype)."""
+    """The code of every warning guidebook can emit (the value is the suppressible subtype).
 
-    #: ``guidebook_guides`` or ``guidebook_parts`` is malformed.
-    CONFIG = "config"
-    #: An audience name that is not a guide in ``guidebook_guides``.
-    AUDIENCE_UNKNOWN = "audience-unknown"
-    #: ``.. audience::`` or ``:audience:`` with no names.
-    AUDIENCE_EMPTY = "audience-empty"
-    #: A page outside every guide's folder that declares no audience.
-    PAGE_NO_AUDIENCE = "page-no-audience"
-    #: An ``.. audience::`` block for guides the page itself is not in (never shown).
-    AUDIENCE_BLOCK_DEAD = "audience-block-dead"
-    #: ``:page-type:`` with a value that is not tutorial, how-to, reference or explanation.
-    PAGE_TYPE_UNKNOWN = "page-type-unknown"
-    #: A guide's root page does not exist.
-    GUIDE_ROOT_MISSING = "guide-root-missing"
-    #: OpenAPI spec problems.
-    OPENAPI_INVALID = "openapi-invalid"
-    #: Examples that do not match their schemas (one warning per operation).
-    OPENAPI_EXAMPLE = "openapi-example"
-    #: A valid spec construct guidebook's checks cannot use, such as an ECMA-262
-    #: ``pattern`` (``\\p{L}``) Python's ``re`` lacks: checked without it.
-    OPENAPI_CHECK_LIMIT = "openapi-check-limit"
-    OPENAPI_UNKNOWN_OPERATION = "openapi-unknown-operation"
-    #: Spec text (a description) held raw HTML or an unsafe URL; it was made inert.
-    OPENAPI_UNSAFE = "openapi-unsafe-markup"
-    #: A description whose Markdown (or reStructuredText) does not make valid
-    #: reStructuredText: it is shown as the text it is.
-    OPENAPI_MARKUP = "openapi-markup"
-    #: A bad ``x-audience``, or an ``:api:`` link shown to a guide the operation is not for.
-    OPENAPI_AUDIENCE = "openapi-audience"
-    #: Release notes problems.
-    RELEASENOTES = "releasenotes"
-    #: Redirect map problems.
-    REDIRECTS = "redirects"
-    #: ``.. include::`` or ``.. literalinclude::`` of a file outside the source tree.
-    INCLUDE_OUTSIDE = "include-outside"
-    #: A directory symlink in the source tree that loops back into its own folder.
-    SYMLINK_LOOP = "symlink-loop"
+    Each member is ``NAME = "subtype", "meaning"``: the meaning is the member's docstring
+    and the third column of the generated table (``.. guidebook-warning-codes::``).
+    """
+
+    def __new__(cls, value: str, doc: str) -> WarningCode:
+        member = object.__new__(cls)
+        member._value_ = value
+        member.__doc__ = doc
+        return member
+
+    AUDIENCE_UNKNOWN = ("audience-unknown",
+                        "An audience name that is not a guide in ``guidebook_guides``.")
+    AUDIENCE_EMPTY = ("audience-empty", "``.. audience::`` or ``:audience:`` with no names.")
+    PAGE_NO_AUDIENCE = ("page-no-audience",
+                        "A page outside every guide's folder that declares no audience.")
+    AUDIENCE_BLOCK_DEAD = ("audience-block-dead",
+                           "An ``.. audience::`` block for guides the page itself is not in "
+                           "(never shown).")
+    PAGE_TYPE_UNKNOWN = ("page-type-unknown",
+                         "``:page-type:`` with a value that is not tutorial, how-to, "
+                         "reference or explanation.")
+    GUIDE_ROOT_MISSING = ("guide-root-missing", "A guide's or part's root page does not exist.")
+    OPENAPI_INVALID = ("openapi-invalid",
+                       "The OpenAPI spec does not validate, an operation is rendered twice, "
+                       "or an API reference setting or option is wrong.")
+    OPENAPI_EXAMPLE = ("openapi-example",
+                       "Examples in the OpenAPI spec that do not match their schemas (one "
+                       "warning per operation, with the count and the first few).")
+    OPENAPI_CHECK_LIMIT = ("openapi-check-limit",
+                           "A valid spec construct guidebook's checks cannot use, such as an "
+                           "ECMA-262 ``pattern`` (``\\p{L}``) Python's ``re`` lacks: "
+                           "examples are checked without it.")
+    OPENAPI_UNKNOWN_OPERATION = ("openapi-unknown-operation",
+                                 "An ``:api:`` link to an operation the spec does not have.")
+    OPENAPI_UNSAFE = ("openapi-unsafe-markup",
+                      "Spec text (a description) held raw HTML or an unsafe URL; it was made "
+                      "inert.")
+    OPENAPI_MARKUP = ("openapi-markup",
+                      "A description whose Markdown (or reStructuredText) does not make valid "
+                      "reStructuredText: it is shown as the text it is.")
+    OPENAPI_AUDIENCE = ("openapi-audience",
+                        "A bad ``x-audience``, or an ``:api:`` link shown to a guide the "
+                        "operation is not for.")
+    RELEASENOTES = ("releasenotes",
+                    "A release note or a release notes setting reno or guidebook cannot use.")
+    REDIRECTS = ("redirects", "A line of the redirect map, or a redirect setting, is wrong.")
+    INCLUDE_OUTSIDE = ("include-outside",
+                       "``.. include::`` or ``.. literalinclude::`` of a file outside the "
+                       "source tree.")
+    SYMLINK_LOOP = ("symlink-loop",
+                    "A directory symlink in the source tree that loops back into its own "
+                    "folder.")
 
     @property
     def qualified(self) -> str:

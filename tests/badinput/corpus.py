@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from guidebook.build import BuildOptions, run_build
+from guidebook.driver.run import BuildOptions, run_build
 from tests.conftest import BuildResult
 
 #: The good site every case starts from: two guides, three pages, a marker word.

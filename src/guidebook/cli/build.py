@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guidebook.build import BuildOptions, run_build
 from guidebook.cli._paths import default_out, default_source
+from guidebook.driver.run import BuildOptions, run_build
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,6 +38,6 @@ def run(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         fresh=args.fresh,
         quiet=args.quiet,
-        overrides={"guidebook_build_only": args.only} if args.only else {},
+        only=tuple(args.only),
     )
     return run_build(options)

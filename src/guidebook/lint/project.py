@@ -18,9 +18,7 @@ from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from docutils.parsers.rst import directives as docutils_directives
 from docutils.parsers.rst import languages
-from docutils.parsers.rst import roles as docutils_roles
 from sphinx.errors import SphinxError
 from sphinx.util.docutils import docutils_namespace
 from sphinx.util.matching import get_matching_files
@@ -34,6 +32,7 @@ from guidebook.audiences.model import (
 from guidebook.config import GuidebookConfig, PartSpec
 from guidebook.lint import similarity
 from guidebook.lint.source import Audiences, Label, SourceFile, read_source
+from guidebook.sphinx_internals import docutils_directive_names, docutils_role_names
 
 #: Directives whose content is code or data, not reST prose.
 NON_PROSE_DIRECTIVES = frozenset({
@@ -115,14 +114,8 @@ def load_settings(source: Path) -> Settings:
         config = app.config
         guidebook = GuidebookConfig.from_sphinx(config)
         language = languages.get_language(config.language or "en")
-        directive_names = (
-            set(docutils_directives._directive_registry)
-            | set(docutils_directives._directives)
-            | set(language.directives)
-        )
-        role_names = (
-            set(docutils_roles._role_registry) | set(docutils_roles._roles) | set(language.roles)
-        )
+        directive_names = docutils_directive_names() | set(language.directives)
+        role_names = docutils_role_names() | set(language.roles)
         domain_directives: dict[str, frozenset[str]] = {}
         domain_roles: dict[str, frozenset[str]] = {}
         for name, domain in app.registry.domains.items():

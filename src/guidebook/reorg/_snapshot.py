@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from guidebook.build import BuildOptions, run_build
-from guidebook.build.publish import doctree_dir
+from guidebook.driver.publish import doctree_dir
+from guidebook.driver.run import BuildOptions, run_build
 from guidebook.reorg._manifest import (
     Manifest,
     NavEntry,
@@ -28,8 +28,8 @@ from guidebook.reorg._manifest import (
     Section,
     load_manifest,
 )
+from guidebook.sites import MANIFEST_NAME
 
-MANIFEST_NAME = "guidebook.json"
 _ENVIRONMENT_PICKLE = "environment.pickle"
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from guidebook.build.publish import doctree_dir, staging_dir
+from guidebook.driver.publish import doctree_dir, staging_dir
 from guidebook.serve.watch import Snapshot, changed, snapshot
 
 #: The URL path that answers with the number of the last published build.

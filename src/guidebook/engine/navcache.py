@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guidebook.build.navigation import Navigation
+from guidebook.engine.navigation import Navigation
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -59,13 +59,22 @@ class NavigationStore:
 
     @classmethod
     def load(cls, directory: Path) -> NavigationStore:
-        """The stored state, or an empty one when there is none or it cannot be read."""
+        """The stored state, or an empty one when there is none or it cannot be read.
+
+        The file is removed once read (:meth:`save` writes it again when the build
+        finishes). Sphinx saves the environment before it writes a page: a build killed
+        while writing leaves a newer environment beside an older store, whose
+        fingerprints would pass stale navigation off as current.
+        """
+        path = directory / STORE_NAME
         try:
-            with open(directory / STORE_NAME, "rb") as stream:
+            with open(path, "rb") as stream:
                 version, store = pickle.load(stream)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
                 AttributeError, ImportError):
             return cls()
+        finally:
+            path.unlink(missing_ok=True)
         if version != _STORE_VERSION or not isinstance(store, cls):
             return cls()
         return store

@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from guidebook.build.publish import (
+from guidebook.driver.publish import (
     discard,
     doctree_dir,
     output_lock,
@@ -25,6 +25,7 @@ from guidebook.build.publish import (
     refresh_spare,
     spare_dir,
 )
+from guidebook.engine.builder import GuidebookBuilder
 
 
 @dataclasses.dataclass
@@ -38,11 +39,10 @@ class BuildOptions:
     fresh: bool = False
     quiet: bool = False
     builder: str = "guidebook"
+    #: Write only these guides or parts (``--only``); empty: all of them. A build
+    #: option, not a conf.py value, so that changing it never re-reads a source.
+    only: tuple[str, ...] = ()
     overrides: dict[str, object] = dataclasses.field(default_factory=dict)
-
-
-class BuildFailed(Exception):
-    """A build that did not publish; the message says why."""
 
 
 def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
@@ -130,6 +130,8 @@ def _sphinx_build(
                 warningiserror=options.strict,
                 parallel=options.jobs,
             )
+            if isinstance(app.builder, GuidebookBuilder):
+                app.builder.only_parts = frozenset(options.only)
             app.build(force_all=options.fresh)
             return app.statuscode
     except SphinxError as exc:

@@ -1,0 +1,142 @@
+"""The one seam between guidebook and the private parts of Sphinx and docutils.
+
+Every private name guidebook relies on is used here and nowhere else, each for a reason
+no public API covers; ``tests/test_sphinx_internals.py`` holds a guard test per use that
+fails, naming the installed Sphinx version, when the internal changes. When a guard fails,
+mend the function here (or find the public way that has appeared) and every caller
+follows.
+
+The uses, and why:
+
+- :class:`PrivateBuilderHooks`: the builder overrides ``Builder._read_serial`` (Sphinx's
+  serial read clears each page's inventory entries just before reading it: quadratic) and
+  ``StandaloneHTMLBuilder._get_local_toctree`` (the sidebar navigation of every page,
+  resolved once per guide instead of once per page). Renamed in Sphinx, either would fall
+  back to Sphinx's own code silently: correct output, quadratic time.
+- :func:`set_html_outdir`: the HTML builder keeps its asset folders in private attributes
+  computed once from ``outdir``; the builder writes each part into its own folder.
+- :func:`forget_evaluated_conditions`: ``Tags`` memoises ``only`` conditions in a private
+  dict and never expects tags to change during a build; they change with every guide.
+  A renamed cache would let one guide's audience blocks leak into another.
+- :func:`reset_search_index_state`, :func:`set_search_domains`,
+  :func:`get_search_index_entries`, :func:`set_search_index_entries`: Sphinx's
+  ``IndexBuilder`` keeps its state in private dicts shared through the environment; each
+  part needs its own.
+- :func:`docutils_directive_names`, :func:`docutils_role_names`: docutils keeps its
+  registered directives and roles in module-private registries only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.search import IndexBuilder
+    from sphinx.util.tags import Tags
+
+#: The private builder methods guidebook overrides: (defining class, method name).
+OVERRIDDEN_METHODS = (
+    ("sphinx.builders.Builder", "_read_serial"),
+    ("sphinx.builders.html.StandaloneHTMLBuilder", "_get_local_toctree"),
+)
+
+#: The private ``IndexBuilder`` dicts that hold one index's state.
+SEARCH_INDEX_STATE = (
+    "_titles", "_filenames", "_mapping", "_title_mapping", "_all_titles", "_index_entries",
+)
+
+#: The HTML builder's private asset folders, each ``outdir / <folder>``.
+HTML_OUTPUT_FOLDERS = {
+    "_static_dir": "_static",
+    "_sources_dir": "_sources",
+    "_downloads_dir": "_downloads",
+    "_images_dir": "_images",
+}
+
+
+class PrivateBuilderHooks:
+    """Route Sphinx's private builder hooks to guidebook's public-named methods.
+
+    Mixed into the builder before ``StandaloneHTMLBuilder``; the builder defines
+    :meth:`read_serially` and :meth:`local_navigation`.
+    """
+
+    def read_serially(self, docnames: list[str]) -> None:
+        raise NotImplementedError
+
+    def local_navigation(self, docname: str, collapse: bool, **kwargs: Any) -> str:
+        raise NotImplementedError
+
+    def _read_serial(self, docnames: list[str]) -> None:
+        self.read_serially(docnames)
+
+    def _get_local_toctree(self, docname: str, collapse: bool = True, **kwargs: Any) -> str:
+        return self.local_navigation(docname, collapse, **kwargs)
+
+
+def set_html_outdir(builder: StandaloneHTMLBuilder, outdir: Path) -> None:
+    """Point the HTML builder, its asset folders included, at *outdir*."""
+    # Sphinx types outdir as its private _StrPath, a Path subclass kept for code that
+    # treats it as a str and due to go in Sphinx 10; a plain Path is what it will be.
+    builder.outdir = cast("Any", outdir)
+    for attribute, folder in HTML_OUTPUT_FOLDERS.items():
+        setattr(builder, attribute, outdir / folder)
+
+
+def html_sources_dir(builder: StandaloneHTMLBuilder) -> Path:
+    """The folder the HTML builder copies page sources into (``outdir/_sources``)."""
+    return Path(builder._sources_dir)
+
+
+def forget_evaluated_conditions(tags: Tags) -> None:
+    """Empty the memo of evaluated ``only`` conditions of *tags*."""
+    cache = tags._condition_cache
+    cache.clear()
+
+
+def reset_search_index_state(indexer: IndexBuilder) -> None:
+    """Give *indexer* state of its own instead of the environment's shared dicts."""
+    for attribute in SEARCH_INDEX_STATE:
+        setattr(indexer, attribute, {})
+
+
+def set_search_domains(indexer: IndexBuilder, domains: Any) -> None:
+    """Make *indexer* list the objects of *domains* (anything with ``sorted()``)."""
+    indexer._domains = domains
+
+
+def get_search_index_entries(indexer: IndexBuilder) -> dict[str, list[tuple[str, str, str]]]:
+    """The index entries (``.. index::``) *indexer* holds, by docname."""
+    return indexer._index_entries
+
+
+def set_search_index_entries(
+    indexer: IndexBuilder, entries: dict[str, list[tuple[str, str, str]]]
+) -> None:
+    indexer._index_entries = entries
+
+
+def docutils_directive_names() -> set[str]:
+    """Every directive name docutils knows, built in or registered by an extension."""
+    from docutils.parsers.rst import directives
+
+    return set(directives._directive_registry) | set(directives._directives)
+
+
+def docutils_role_names() -> set[str]:
+    """Every role name docutils knows, built in or registered by an extension."""
+    from docutils.parsers.rst import roles
+
+    return set(roles._role_registry) | set(roles._roles)
+
+
+def private_names() -> Iterable[str]:
+    """Every private name this module uses (for the guard tests' coverage check)."""
+    yield from (name for _owner, name in OVERRIDDEN_METHODS)
+    yield from SEARCH_INDEX_STATE
+    yield from HTML_OUTPUT_FOLDERS
+    yield from ("_condition_cache", "_domains", "_raw_config", "_overrides",
+                "_directive_registry", "_directives", "_role_registry", "_roles")

@@ -1,0 +1,245 @@
+"""The engine's modules, directly and through real builds of small roots.
+
+Golden files (``tests/golden/engine/``) pin the navigation HTML, the manifest and the
+search index of ``tests/roots/test-engine`` as they were when the builder was split by
+concern; ``GUIDEBOOK_UPDATE_GOLDEN=1`` rewrites them after a deliberate change. One test
+compares guidebook's per-guide navigation with Sphinx's own toctree rendering.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sphinx
+from sphinx.cmd.build import build_main
+from sphinx.util.tags import Tags
+
+from guidebook.engine.navigation import Navigation, NavItem, NavSection, filter_toctree_entries
+from guidebook.engine.part_navigation import navigation_order
+from guidebook.engine.site_outputs import load_previous_manifest, write_manifest
+from guidebook.sites import MANIFEST_NAME
+from guidebook.sphinx_internals import forget_evaluated_conditions
+from tests.conftest import BuildResult, build_source
+
+GOLDEN = Path(__file__).parent / "golden" / "engine"
+_SIDEBAR_NAV = re.compile(
+    r'<div class="sphinxsidebarwrapper">.*?<h3>Navigation</h3>\s*(.*?)\s*<div class="relations">',
+    re.S,
+)
+
+
+def golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("GUIDEBOOK_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.is_file(), (f"no golden file {path} (Sphinx {sphinx.__version__}): record it "
+                            "with GUIDEBOOK_UPDATE_GOLDEN=1 and check what it holds")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from {path}"
+
+
+def sidebar_navigation(html: str) -> str:
+    match = _SIDEBAR_NAV.search(html)
+    assert match, "no navigation in the sidebar"
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def engine_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    import shutil
+
+    root = tmp_path_factory.mktemp("engine")
+    shutil.copytree(Path(__file__).parent / "roots" / "test-engine", root / "src")
+    result = build_source(root / "src", root / "out", strict=True)
+    assert result.status == 0, result.output
+    return result
+
+
+@pytest.mark.parametrize(("part", "docname"), [
+    ("user", "user/index"), ("user", "user/upload"), ("user", "common/formats"),
+    ("operator", "admin/deploy"), ("operator", "common/formats"),
+])
+def test_golden_navigation(engine_site: BuildResult, part: str, docname: str) -> None:
+    nav = sidebar_navigation(engine_site.html(part, docname))
+    golden(f"nav-{part}-{docname.replace('/', '-')}.html", nav + "\n")
+
+
+def test_golden_manifest(engine_site: BuildResult) -> None:
+    golden("manifest.json", json.dumps(engine_site.manifest, indent=2, sort_keys=True) + "\n")
+
+
+@pytest.mark.parametrize("part", ["user", "operator"])
+def test_golden_search_index(engine_site: BuildResult, part: str) -> None:
+    index = engine_site.searchindex(part)
+    index.pop("envversion")  # the versions of Sphinx and its extensions, not guidebook's output
+    # Sphinx's stemmer and stopwords change between major versions: one golden file each.
+    major = sphinx.version_info[0]
+    golden(f"searchindex-{part}-sphinx{major}.json",
+           json.dumps(index, indent=1, sort_keys=True) + "\n")
+
+
+def test_search_index_and_navigation_hold_only_the_guide(engine_site: BuildResult) -> None:
+    user = engine_site.searchindex("user")
+    operator = engine_site.searchindex("operator")
+    assert "deploy" in json.dumps(operator["indexentries"])
+    assert "deploy" not in json.dumps(user["indexentries"])
+    assert "quota" not in user["terms"] and "backend" not in user["terms"]
+    assert "convers" in operator["terms"] and "convers" not in user["terms"]
+    assert "Deploy the service" not in sidebar_navigation(engine_site.html("user", "user/index"))
+
+
+def _normalised(fragment: str, docname: str) -> str:
+    """Whitespace between tags dropped, each relative link resolved against the page.
+
+    guidebook links through the guide's root (``../guide/first.html`` from
+    ``guide/index``), Sphinx by the shortest path (``first.html``), and to a section of
+    the page itself by the page's name (``first.html#one``) where Sphinx writes ``#one``:
+    the same targets.
+    """
+    here = posixpath.dirname(docname)
+
+    def resolve(match: re.Match[str]) -> str:
+        href = match.group(1)
+        if href == "#" or href.startswith(("http:", "https:")):
+            return match.group(0)
+        if href.startswith("#"):
+            href = posixpath.basename(docname) + ".html" + href
+        return f'href="{posixpath.normpath(posixpath.join(here, href))}"'
+
+    return re.sub(r'href="([^"]*)"', resolve, re.sub(r">\s+<", "><", fragment).strip())
+
+
+def test_navigation_matches_sphinx_own_toctree(tmp_path: Path, copy_root: Any) -> None:
+    """guidebook's per-guide sidebar is what plain Sphinx renders for the same pages."""
+    source = copy_root("oneguide")
+    plain = tmp_path / "plain"
+    assert build_main(["-b", "html", "-q", "-E", str(source), str(plain),
+                       "-d", str(tmp_path / "plain-doctrees")]) == 0
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    pages = ["guide/index", "guide/first", "guide/second", "guide/third/index",
+             "guide/third/leaf"]
+    for docname in pages:
+        ours = sidebar_navigation(result.html("guide", docname))
+        theirs = sidebar_navigation((plain / f"{docname}.html").read_text(encoding="utf-8"))
+        assert _normalised(ours, docname) == _normalised(theirs, docname), docname
+
+
+def test_settings_that_change_no_source_do_not_reread(tmp_path: Path, copy_root: Any) -> None:
+    """The switcher (an "html" setting) and --only (a build option) never re-read a page."""
+    source, out = copy_root("engine"), tmp_path / "out"
+    first = build_source(source, out)
+    assert first.status == 0 and "reading sources" in first.output, first.output
+    assert 'class="guidebook-switcher"' in first.html("user", "common/formats")
+
+    no_switcher = build_source(source, out, overrides={"guidebook_switcher": False})
+    assert no_switcher.status == 0, no_switcher.output
+    assert "updating environment: 0 added, 0 changed, 0 removed" in no_switcher.output
+    assert "reading sources... [" not in no_switcher.output, no_switcher.output
+    assert 'class="guidebook-switcher"' not in no_switcher.html("user", "common/formats")
+
+    only = build_source(source, out, overrides={"guidebook_switcher": False}, only=("user",))
+    assert only.status == 0, only.output
+    assert "updating environment: 0 added, 0 changed, 0 removed" in only.output
+    assert "reading sources... [" not in only.output, only.output
+    assert "guidebook: writing operator" not in only.output
+    assert [guide["name"] for guide in only.manifest["guides"]] == ["user"]
+
+
+def test_mistyped_setting_names_it_and_its_line(tmp_path: Path, copy_root: Any) -> None:
+    source = copy_root("engine")
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + 'guidebook_switcher = "no"\n')
+    result = build_source(source, tmp_path / "out")
+    line = len(conf.read_text().splitlines())
+    assert result.status == 2
+    assert (f"guidebook: error: {conf}:{line}: guidebook_switcher must be True or False, "
+            "not str ('no')") in result.output
+
+
+# -- the modules on their own ------------------------------------------------------------
+
+
+def _item(title: str, docname: str, *children: NavItem) -> NavItem:
+    return NavItem(title=title, url=f"{docname}.html", docname=docname, anchor="",
+                   children=list(children))
+
+
+def test_navigation_renders_the_path_to_the_page_only() -> None:
+    leaf = _item("Leaf", "b/leaf")
+    sections = [NavSection("Start", -1, [_item("A", "a"), _item("B", "b/index", leaf)])]
+    navigation = Navigation(sections)
+    html = navigation.render("b/leaf", collapse=True, maxdepth=0, prefix="../")
+    assert '<p class="caption" role="heading"><span class="caption-text">Start</span></p>' in html
+    assert ('<li class="toctree-l1"><a class="reference internal" href="../a.html">A</a></li>'
+            in html)
+    assert ('<li class="toctree-l2 current"><a class="current reference internal" href="#">'
+            'Leaf') in html
+    collapsed = navigation.render("a", collapse=True, maxdepth=0, prefix="")
+    assert "Leaf" not in collapsed  # collapsed: another branch's children stay closed
+
+
+def test_filter_toctree_entries_keeps_links_and_the_guide() -> None:
+    from sphinx import addnodes
+
+    node = addnodes.toctree(entries=[(None, "a"), (None, "b"), ("X", "https://x.test/"),
+                                     (None, "genindex")], includefiles=["a", "b"])
+    filter_toctree_entries(node, {"a"})
+    assert node["entries"] == [(None, "a"), ("X", "https://x.test/"), (None, "genindex")]
+    assert node["includefiles"] == ["a"]
+
+
+def test_navigation_order_walks_the_toctrees_of_the_part() -> None:
+    from guidebook.config import PartSpec
+    from guidebook.sites import Part
+
+    part = Part(PartSpec("user", "User", "user/index", "", "guide"),
+                {"user/index", "user/a", "user/b", "common/c", "user/unreached"})
+    includes = {"user/index": ["user/a", "common/c", "other/x"], "user/a": ["user/b"]}
+    assert navigation_order(part, includes) == [
+        {"docname": "user/index", "depth": 0}, {"docname": "user/a", "depth": 1},
+        {"docname": "user/b", "depth": 2}, {"docname": "common/c", "depth": 1},
+    ]
+
+
+def test_previous_manifest_round_trip(tmp_path: Path) -> None:
+    manifest = {"guides": [{"name": "user", "nav": [{"docname": "u", "depth": 0}],
+                            "pages": [{"docname": "u", "title": "U"}]}], "parts": []}
+    write_manifest(tmp_path / MANIFEST_NAME, manifest)
+    previous = load_previous_manifest(tmp_path / MANIFEST_NAME)
+    assert previous["pages_by_doc"] == {"u": ["user"]}
+    assert previous["titles"] == {"user": {"u": "U"}}
+    assert load_previous_manifest(tmp_path / "missing.json") == {}
+
+
+def test_forget_evaluated_conditions_lets_tags_change() -> None:
+    tags = Tags(["user"])
+    assert tags.eval_condition("user")
+    tags.remove("user")
+    forget_evaluated_conditions(tags)
+    assert not tags.eval_condition("user")
+
+
+def test_sphinx_build_b_guidebook_never_loads_the_driver(tmp_path: Path, copy_root: Any) -> None:
+    """``sphinx-build -b guidebook`` works on its own, and Sphinx never imports the driver."""
+    import subprocess
+    import sys
+
+    source, out = str(copy_root("oneguide")), str(tmp_path / "o")
+    script = (
+        "import sys\n"
+        "from sphinx.cmd.build import build_main\n"
+        f"status = build_main(['-b', 'guidebook', '-q', {source!r}, {out!r}])\n"
+        "print(status, sorted(m for m in sys.modules if m.startswith('guidebook.driver')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr
+    assert (tmp_path / "o" / "guide" / "guide" / "first.html").is_file()
+    assert (tmp_path / "o" / MANIFEST_NAME).is_file()
