@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from guidebook.audiences import part_specs
 from guidebook.config import GuidebookConfig
+from guidebook.generated import toctree_of
 from guidebook.openapi import links
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
 from guidebook.openapi.examples import check_examples
@@ -146,21 +146,7 @@ class OpenAPIDirective(SphinxDirective):
 
     def _toctree(self, relpath: str, groups: list[Group]) -> nodes.Node:
         docnames = [group_docname(relpath, group.slug) for group in groups]
-        toctree = addnodes.toctree()
-        toctree["parent"] = self.env.docname
-        toctree["entries"] = [(None, docname) for docname in docnames]
-        toctree["includefiles"] = docnames
-        toctree["maxdepth"] = 1
-        toctree["caption"] = None
-        toctree["glob"] = False
-        toctree["hidden"] = False
-        toctree["includehidden"] = False
-        toctree["numbered"] = 0
-        toctree["titlesonly"] = True
-        self.set_source_info(toctree)
-        wrapper = nodes.compound(classes=["toctree-wrapper", "guidebook-api-groups"])
-        wrapper += toctree
-        return wrapper
+        return toctree_of(self, docnames, titlesonly=True, classes=("guidebook-api-groups",))
 
     def _renderer(self, spec: Spec) -> OperationRenderer:
         domain = get_api_domain(self.env)

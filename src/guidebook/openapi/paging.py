@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from guidebook.audiences.model import AUDIENCE_FIELD
+from guidebook.generated import write_generated_pages
 from guidebook.openapi.spec import Operation, Spec, join_pointer
 
 #: The folder, next to the spec, of the generated pages.
@@ -115,22 +116,9 @@ def write_pages(srcdir: Path, spec_docpath: str, groups: list[Group], part: str 
     folder = srcdir / posixpath.dirname(spec_docpath) / PAGES_FOLDER
     wanted = {folder / f"{group.slug}.rst": page_text(spec_docpath, group, part)
               for group in groups}
-    if folder.is_dir():
-        for path in folder.glob("*.rst"):
-            if path not in wanted and _generated(path):
-                path.unlink()
-    for path, text in wanted.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+    write_generated_pages(folder, wanted, GENERATED_MARKER)
 
 
 def remove_pages(srcdir: Path, spec_docpath: str) -> None:
     write_pages(srcdir, spec_docpath, [], None)
 
-
-def _generated(path: Path) -> bool:
-    try:
-        return GENERATED_MARKER in path.read_text(encoding="utf-8")[:500]
-    except OSError:
-        return False
