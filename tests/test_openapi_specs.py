@@ -323,3 +323,21 @@ def test_builds_under_each_theme(copy_root: Callable[[str], Path], tmp_path: Pat
     assert result.status == 0, result.output
     html = result.html(*PETS)
     assert 'id="api-post-pets"' in html and "guidebook-api-fields" in html
+
+
+def test_a_schema_default_that_breaks_its_schema_is_an_example_warning(
+    copy_root: Callable[[str], Path], tmp_path: Path,
+) -> None:
+    source = copy_root("openapi-constructs")
+    path = source / SPEC
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("schema: {type: integer, minimum: 1}",
+                                 "schema: {type: integer, minimum: 1, default: '12'}"),
+                    encoding="utf-8")
+    result = build_source(source, tmp_path / "out")
+    assert result.status == 0, result.output  # a warning, not a refusal
+    line = line_of(path, "default: '12'")
+    assert (f"{path}:{line}: WARNING: the schema's default '12' is not of type 'integer' "
+            "[guidebook.openapi-example]") in warnings(result)
+    strict = build_source(source, tmp_path / "strict", strict=True)
+    assert strict.status != 0

@@ -177,9 +177,10 @@ class OpenAPIDirective(SphinxDirective):
         domain.checked.add(key)
         problems = []
         for problem in validate_spec(spec):
-            if problem.limitation:
-                warn(WarningCode.OPENAPI_CHECK_LIMIT, problem.message,
-                     location=spec.location(problem.pointer))
+            if problem.limitation or problem.example:
+                code = (WarningCode.OPENAPI_CHECK_LIMIT if problem.limitation
+                        else WarningCode.OPENAPI_EXAMPLE)
+                warn(code, problem.message, location=spec.location(problem.pointer))
                 continue
             problems.append(problem)
             warn(WarningCode.OPENAPI_INVALID, problem.message,

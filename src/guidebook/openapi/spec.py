@@ -45,6 +45,8 @@ class Problem:
     message: str
     #: A limit of the checks rather than a fault of the spec (a warning, never a refusal).
     limitation: bool = False
+    #: A schema's ``default`` or ``example`` that does not match it (a warning).
+    example: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -381,8 +383,33 @@ def validate_spec(spec: Spec) -> list[Problem]:
         if getattr(error, "validator", None) == "format" and \
                 getattr(error, "validator_value", None) == "regex":
             continue  # a pattern Python's re cannot compile: python_regex_limits says so
-        pointer = locate(spec, join_pointer("", *getattr(error, "absolute_path", ())),
-                         getattr(error, "instance", None))
+        path = list(getattr(error, "absolute_path", ()))
+        dialect = _UNKNOWN_DIALECT.search(str(getattr(error, "message", "")))
+        if dialect:
+            at = _value_pointer(spec, dialect.group(1), ("/$schema",)) or ""
+            problems.append(Problem(at, (
+                f"$schema {dialect.group(1)!r}: openapi-spec-validator does not know this "
+                "JSON Schema dialect; the schemas that declare it are not validated"),
+                limitation=True))
+            continue
+        if not path:
+            # openapi-spec-validator checks a schema's default and example values as
+            # documents of their own: the error has no path, only the value.
+            value_pointer = _value_pointer(spec, getattr(error, "instance", None))
+            if value_pointer is not None:
+                problems.append(Problem(value_pointer, (
+                    f"{_operation_label(value_pointer)}the schema's "
+                    f"{split_pointer(value_pointer)[-1]} {short_message(error)}"),
+                    example=True))
+                continue
+        pointer = locate(spec, join_pointer("", *path), getattr(error, "instance", None))
+        declared = _declared_dialect(spec, pointer)
+        if declared is not None:
+            problems.append(Problem(pointer, (
+                f"not validated: the schema declares the dialect {declared!r}, which "
+                f"openapi-spec-validator checks as OpenAPI {version}'s own "
+                f"({short_message(error)})"), limitation=True))
+            continue
         # "... ('40x' was unexpected)": point at the unexpected key rather than its parent.
         unexpected = _UNEXPECTED.search(str(getattr(error, "message", "")))
         if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
@@ -392,6 +419,47 @@ def validate_spec(spec: Spec) -> list[Problem]:
 
 
 _UNEXPECTED = re.compile(r"\('([^']*)' was unexpected\)")
+
+
+def _operation_label(pointer: str) -> str:
+    tokens = split_pointer(pointer)
+    if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in HTTP_METHODS:
+        return f"{tokens[2].upper()} {tokens[1]}: "
+    return ""
+
+
+_UNKNOWN_DIALECT = re.compile(r"Unknown JSON Schema dialect: '([^']*)'")
+#: The dialect of OpenAPI 3.1 schemas (and a schema may say so).
+_OAS31_DIALECTS = ("https://spec.openapis.org/oas/3.1/dialect/base",
+                   "https://json-schema.org/draft/2020-12/schema")
+
+
+def _declared_dialect(spec: Spec, pointer: str) -> str | None:
+    """Another JSON Schema dialect a schema around *pointer* declares with ``$schema``."""
+    while pointer:
+        pointer = pointer.rpartition("/")[0]
+        try:
+            value = spec.get(pointer)
+        except (KeyError, IndexError, ValueError):
+            continue
+        declared = value.get("$schema") if isinstance(value, Mapping) else None
+        if isinstance(declared, str):
+            return None if declared.rstrip("#") in _OAS31_DIALECTS else declared
+    return None
+
+
+def _value_pointer(spec: Spec, instance: Any,
+                   endings: tuple[str, ...] = ("/default", "/example")) -> str | None:
+    """The first pointer with one of *endings* whose value is *instance* (a default...)."""
+    for candidate in spec.lines:
+        if candidate.endswith(endings):
+            try:
+                value = spec.get(candidate)
+            except (KeyError, IndexError, ValueError):
+                continue
+            if value == instance and type(value) is type(instance):
+                return candidate
+    return None
 
 
 def locate(spec: Spec, pointer: str, instance: Any) -> str:
