@@ -341,3 +341,24 @@ def test_a_schema_default_that_breaks_its_schema_is_an_example_warning(
             "[guidebook.openapi-example]") in warnings(result)
     strict = build_source(source, tmp_path / "strict", strict=True)
     assert strict.status != 0
+
+
+@pytest.mark.parametrize(("markdown", "rst"), [
+    # Hard line breaks would become raw HTML: soft ones.
+    ("one  \ntwo\\\nthree", "one\ntwo\nthree"),
+    # Headings cannot sit inside an operation: bold lines.
+    ("## Example\n\ntext", "**Example**\n\ntext"),
+    # A literal glued to a word needs an escaped space in reStructuredText.
+    ("user `login`s and a`b`", "user ``login``\\ s and a\\ ``b``"),
+    # Links with code, and links to a fragment of the page the text was written for.
+    ("[`GET /a`](https://x.example/a) and [there](#somewhere)",
+     "`GET /a <https://x.example/a>`__ and there"),
+    # Inline HTML of API descriptions becomes Markdown; an autolink stays one.
+    ("<b>bold</b>, <code>c</code>, <a href=\"https://x.example\">x</a>, <https://y.example>",
+     "**bold**, ``c``, `x <https://x.example>`__, `https://y.example <https://y.example>`__"),
+])
+def test_markdown_is_made_valid_restructuredtext(markdown: str, rst: str) -> None:
+    from guidebook.openapi.markup import markdown_to_rst
+
+    converted, unknown = markdown_to_rst(markdown)
+    assert converted.strip() == rst and unknown == []

@@ -34,6 +34,14 @@ _NAMED_LINK = re.compile(r"(`[^`]*<[^<>`]+>)`_(?!_)")
 #: ``[`code`](url)``: reStructuredText cannot nest code in a link, so sphinx-mdinclude
 #: would emit raw HTML; the link keeps its text without the code marks.
 _CODE_LINK = re.compile(r"\[`([^`\]]+)`\]\(")
+#: A Markdown hard line break (two spaces or a backslash at the end of a line), which
+#: sphinx-mdinclude turns into raw HTML; reStructuredText has none, it becomes a soft one.
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
+#: A Markdown heading: a description sits inside an operation, where reStructuredText
+#: allows no section; it becomes a bold line.
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+#: An inline literal; one glued to a word (```login``s``) needs an escaped space.
+_LITERAL = re.compile(r"``[^`\n]+``")
 #: ``[text](#fragment)``: a link into the page the description was written for, which the
 #: reference does not have (Sphinx would report an undefined label): the text stays.
 _FRAGMENT_LINK = re.compile(r"\[([^\]]+)\]\(#[^)\s]*\)")
@@ -146,13 +154,23 @@ def markdown_to_rst(text: str) -> tuple[str, list[str]]:
 
     markdown, unknown = html_to_markdown(text)
     markdown = _FRAGMENT_LINK.sub(r"\1", _CODE_LINK.sub(r"[\1](", markdown))
+    markdown = _HARD_BREAK.sub("\n", markdown)
+    markdown = _HEADING.sub(lambda found: f"**{found.group(1).strip()}**", markdown)
     converted = str(sphinx_mdinclude.convert(markdown))
+    converted = _LITERAL.sub(_separate_literal, converted)
     return _NAMED_LINK.sub(r"\1`__", converted), unknown
 
 
 def _message_text(message: nodes.system_message) -> str:
     first = message.children[0] if message.children else message
     return " ".join(first.astext().split())
+
+
+def _separate_literal(found: re.Match[str]) -> str:
+    text, start, end = found.string, found.start(), found.end()
+    before = "\\ " if start > 0 and text[start - 1].isalnum() else ""
+    after = "\\ " if end < len(text) and text[end].isalnum() else ""
+    return before + found.group(0) + after
 
 
 class _Collector:
