@@ -362,3 +362,11 @@ def test_markdown_is_made_valid_restructuredtext(markdown: str, rst: str) -> Non
 
     converted, unknown = markdown_to_rst(markdown)
     assert converted.strip() == rst and unknown == []
+
+
+def test_placeholders_in_angle_brackets_are_text_and_html_tags_are_reported() -> None:
+    from guidebook.openapi.markup import markdown_to_rst
+
+    converted, unknown = markdown_to_rst("Use <branch name> or <NUM>, never <script>x</script>.")
+    assert unknown == ["<script>", "</script>"]
+    assert "<branch name>" in converted and "<NUM>" in converted

@@ -56,6 +56,18 @@ _BLOCK = {"p", "div", "br", "ul", "ol", "li", "pre", "blockquote", "h1", "h2", "
           "thead", "tbody", "tr", "td", "th", "dl", "dt", "dd", "img"}
 
 
+#: Other HTML elements: shown as text and reported. A name that is not HTML (``<branch
+#: name>``, ``<NUM>``) is a placeholder of the text: shown as it is, silently.
+_HTML = frozenset("""
+    abbr address area article aside audio base bdi bdo body button canvas caption cite col
+    colgroup data datalist del dfn dialog em embed fieldset figcaption figure font footer
+    form frame frameset head header hgroup html iframe input ins label legend link main map
+    mark math menu meta meter nav noscript object optgroup option output param picture
+    progress q rp rt ruby s samp script search section select slot small source strike
+    style svg template textarea tfoot time title track var video wbr center marquee
+""".split())
+
+
 class _HtmlToMarkdown(HTMLParser):
     """Rewrite the common inline HTML of API descriptions as Markdown; keep other text."""
 
@@ -94,7 +106,8 @@ class _HtmlToMarkdown(HTMLParser):
             if re.match(r"<[A-Za-z][A-Za-z0-9+.-]*:", raw):
                 self.out.append(raw)  # a Markdown autolink, <https://...>
                 return
-            self.unknown.append(raw)
+            if tag in _HTML:
+                self.unknown.append(raw)
             self.out.append("\\" + raw)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -113,7 +126,8 @@ class _HtmlToMarkdown(HTMLParser):
         elif tag in {"p", "div", "ul", "ol", "table", "details", "dl", "blockquote"}:
             self.out.append("\n\n")
         elif tag not in _BLOCK:
-            self.unknown.append(f"</{tag}>")
+            if tag in _HTML:
+                self.unknown.append(f"</{tag}>")
             self.out.append(f"\\</{tag}>")
 
     def handle_data(self, data: str) -> None:
