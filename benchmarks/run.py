@@ -19,7 +19,8 @@ Every build runs in its own child process with ``-j 1`` (``--jobs J`` gives ever
 plain, naive and guidebook alike, ``-j J``): wall time is measured around
 it, peak memory is the child's maximum resident set size from ``os.wait4``.
 
-Run by ``tox -e bench``; ``--quick`` measures N=300 with one theme while developing;
+Run by ``tox -e bench`` (``tox -e bench -- versions ...``: the versioned-site benchmark in
+``versions_bench.py``); ``--quick`` measures N=300 with one theme while developing;
 ``--profile N`` profiles one guidebook build with cProfile instead.
 """
 
@@ -492,6 +493,12 @@ def parse_list(text: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["versions"]:
+        # ``run.py versions ...``: the versioned-site benchmark (issue 18).
+        from versions_bench import main as versions_main
+
+        return int(versions_main(arguments[1:]))
     parser = argparse.ArgumentParser(description="guidebook build benchmarks (issue 9)")
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="comma-separated page counts (default: %(default)s)")

@@ -123,6 +123,18 @@ def test_search_index_state_attributes(tmp_path: Path, copy_root: Any) -> None:
         )
 
 
+def test_unused_search_words_are_dropped() -> None:
+    prune = inspect.getsource(IndexBuilder.prune)
+    for attribute in ("_mapping", "_title_mapping"):
+        assert f"self.{attribute}" in prune, changed(f"IndexBuilder.prune no longer prunes "
+                                                     f"self.{attribute}")
+    indexer = IndexBuilder.__new__(IndexBuilder)
+    indexer._mapping = {"kept": {"a"}, "gone": set()}
+    indexer._title_mapping = {"gone": set()}
+    sphinx_internals.drop_unused_search_words(indexer)
+    assert indexer._mapping == {"kept": {"a"}} and indexer._title_mapping == {}
+
+
 def test_docutils_registries() -> None:
     directives = sphinx_internals.docutils_directive_names()
     roles = sphinx_internals.docutils_role_names()

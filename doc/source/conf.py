@@ -63,3 +63,12 @@ openstackdocs_use_storyboard = False
 version = "2026.2"
 release = "2026.2"
 html_last_updated_fmt = "%Y-%m-%d"
+
+# Versioned documentation (``guidebook build --versions``): each series is built from its
+# own git tree into doc/build/html/<series>/. Earlier commits of main stand in for the
+# release series; the latest is the commit checked out.
+guidebook_versions = {
+    "2025.2": "3c3ae6e2835ca6b49de4ed2bf663e5388ea020f8",
+    "2026.1": "1017291f794b07e6ce525bacbb6c2d114e61e8e5",
+    "2026.2": "HEAD",
+}

@@ -147,6 +147,45 @@ class GuidebookConfig:
                   "(2: 2.0.0 and 2.0.1 share the '2.0 series' page)."},
     )
 
+    releasenotes_branch: str = dataclasses.field(
+        default="",
+        metadata={"doc": "The branch reno scans (its ``branch`` setting); empty: the checked "
+                  "out commit. ``guidebook build --versions`` sets it to each version's "
+                  "branch, so each version's release notes show its own series.",
+                  # The notes are read afresh by every build and the pages they change
+                  # are read again: another branch needs no new environment.
+                  "rebuild": ""},
+    )
+    versions: dict[str, str] = dataclasses.field(
+        default_factory=dict,
+        metadata={"doc": "Ordered mapping of a version's display name to a git ref (branch, "
+                  "tag or commit), oldest first, such as ``{'2026.1': 'stable/2026.1', "
+                  "'2026.2': 'main'}``. ``guidebook build --versions`` builds each from its "
+                  "own tree into ``OUT/<name>/``; a plain build ignores it.",
+                  # Read by --versions before any build; no page depends on it.
+                  "rebuild": ""},
+    )
+    versions_match: list[str] = dataclasses.field(
+        default_factory=list,
+        metadata={"doc": "Ref patterns (``fnmatch``, such as ``stable/*``) whose matching "
+                  "branches and tags are versions too, named by the ref's last segment and "
+                  "placed before the entries of ``guidebook_versions``, oldest first.",
+                  "rebuild": ""},
+    )
+    versions_latest: str = dataclasses.field(
+        default="",
+        metadata={"doc": "The name of the latest version (published again as "
+                  "``OUT/latest/``); empty: the last version.",
+                  "rebuild": ""},
+    )
+    version_marker: bool = dataclasses.field(
+        default=False,
+        metadata={"doc": "Set by ``guidebook build --versions`` for each version's build: the "
+                  "pages carry a marker where the version switcher is filled in when the "
+                  "versions are assembled. Leave it off in conf.py.",
+                  "rebuild": "html"},
+    )
+
     @classmethod
     def register(cls, app: Sphinx) -> None:
         """Register every field as a conf.py value ``guidebook_<name>``.

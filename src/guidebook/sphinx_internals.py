@@ -21,7 +21,8 @@ The uses, and why:
 - :func:`reset_search_index_state`, :func:`set_search_domains`,
   :func:`get_search_index_entries`, :func:`set_search_index_entries`: Sphinx's
   ``IndexBuilder`` keeps its state in private dicts shared through the environment; each
-  part needs its own.
+  part needs its own. :func:`drop_unused_search_words`: its ``prune`` keeps the words
+  of departed pages with no page left, so an incremental index differs from a fresh one.
 - :func:`docutils_directive_names`, :func:`docutils_role_names`: docutils keeps its
   registered directives and roles in module-private registries only.
 """
@@ -117,6 +118,13 @@ def set_search_index_entries(
     indexer: IndexBuilder, entries: dict[str, list[tuple[str, str, str]]]
 ) -> None:
     indexer._index_entries = entries
+
+
+def drop_unused_search_words(indexer: IndexBuilder) -> None:
+    """Forget the words (and title words) that no page of *indexer* holds any more."""
+    for mapping in (indexer._mapping, indexer._title_mapping):
+        for word in [word for word, pages in mapping.items() if not pages]:
+            del mapping[word]
 
 
 def docutils_directive_names() -> set[str]:

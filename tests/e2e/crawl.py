@@ -26,9 +26,12 @@ class _PageParser(HTMLParser):
         self.ids: set[str] = set()
         self.error_markup: list[str] = []
         self._error_depth = 0
+        self.base: str | None = None  # <base href>: what relative links resolve against
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        if tag == "base" and values.get("href") and self.base is None:
+            self.base = values["href"]
         for attribute in ("id", "name") if tag == "a" else ("id",):
             if values.get(attribute):
                 self.ids.add(values[attribute])
@@ -91,8 +94,9 @@ def crawl_site(base: str, start: list[str]) -> Crawl:
         parser.feed(body.decode("utf-8", errors="replace"))
         ids[url] = parser.ids
         result.error_markup += [f"{url}: {markup}" for markup in parser.error_markup]
+        base = urljoin(url, parser.base) if parser.base else url
         for _tag, link in parser.links:
-            target = urljoin(url, link)
+            target = urljoin(base, link)
             if not local(target):
                 continue
             without, fragment = urldefrag(target)

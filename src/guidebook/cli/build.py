@@ -27,6 +27,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--only", action="append", default=[], metavar="PART",
                         help="write only this guide or part (repeatable), e.g. api-ref")
     parser.add_argument("--quiet", "-q", action="store_true", help="only print warnings")
+    parser.add_argument("--versions", action="store_true",
+                        help="build every version in guidebook_versions from its own git "
+                        "tree into OUT/<version>/, with OUT/latest/ and OUT/versions.json")
     parser.set_defaults(run=run)
 
 
@@ -40,4 +43,8 @@ def run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         only=tuple(args.only),
     )
+    if args.versions:
+        from guidebook.versions.run import build_versions
+
+        return build_versions(options)
     return run_build(options)

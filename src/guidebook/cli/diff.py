@@ -11,6 +11,7 @@ from guidebook.reorg._manifest import ReorgError
 from guidebook.reorg.diff import (
     MissingRevision,
     Side,
+    SiteDiff,
     render_html,
     render_json,
     render_text,
@@ -47,6 +48,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="source directory with conf.py (default: doc/source)")
     parser.add_argument("--missing-base-ok", action="store_true",
                         help="when BASE does not exist (a first commit), say so and exit 0")
+    parser.add_argument("--versions", action="store_true",
+                        help="BASE and HEAD are version names from guidebook_versions: "
+                        "compare those versions' sites")
+    parser.add_argument("--site", type=Path, metavar="OUT",
+                        help="with --versions: read the versions published in OUT by "
+                        "'guidebook build --versions' instead of building them")
+    parser.add_argument("--guide", metavar="NAME",
+                        help="report only this guide or part (e.g. operator)")
     parser.set_defaults(run=run)
 
 
@@ -58,11 +67,23 @@ def _side(value: str) -> str | Path:
     return value
 
 
+def _review_versions(args: argparse.Namespace, source: Path) -> SiteDiff:
+    from guidebook.versions.review import review_versions
+
+    return review_versions(source, args.base, args.head, args.site)
+
+
 def run(args: argparse.Namespace) -> int:
     source: Path = args.source or default_source()
-    base: str | Path
-    head: Side
-    if args.base_manifest is not None:
+    base: str | Path = ""
+    head: Side = None
+    if args.versions or args.site is not None:
+        if not args.versions or args.base is None or args.head is None or \
+                args.base_manifest is not None:
+            print("guidebook diff: error: --versions needs two version names, OLD and NEW "
+                  "(--site only with --versions, no --base-manifest)", file=sys.stderr)
+            return 2
+    elif args.base_manifest is not None:
         if args.head is not None:
             print("guidebook diff: error: with --base-manifest, give at most HEAD",
                   file=sys.stderr)
@@ -75,7 +96,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         base, head = _side(args.base), _side(args.head) if args.head else None
     try:
-        diff = review(source, base, head)
+        if args.versions or args.site is not None:
+            diff = _review_versions(args, source)
+        else:
+            diff = review(source, base, head)
+        if args.guide:
+            from guidebook.versions.review import only_guide
+
+            diff = only_guide(diff, args.guide)
     except MissingRevision as exc:
         if args.missing_base_ok and exc.side == "BASE":
             print(f"guidebook diff: note: {exc}; nothing to compare against, no URL can "

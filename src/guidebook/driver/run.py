@@ -51,14 +51,10 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
     The previous site stays untouched unless the build succeeds.
     """
     err = stderr or sys.stderr
-    source = options.source.resolve()
-    out = options.out.resolve()
-    if not (source / "conf.py").is_file():
-        print(f"guidebook: error: {source}: no conf.py here (is --source right?)", file=err)
+    paths = checked_paths(options, err)
+    if paths is None:
         return 2
-    if out == source or (source in out.parents and out.parent == source):
-        print(f"guidebook: error: {out}: the output must not be the source directory", file=err)
-        return 2
+    source, out = paths
     with output_lock(out):
         staging = prepare_staging(out, incremental=not options.fresh)
         status = 1
@@ -83,6 +79,19 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
                 # The site is published; without a spare the next build copies it whole.
                 print(f"guidebook: note: no spare copy of the site kept ({exc})", file=err)
         return 0
+
+
+def checked_paths(options: BuildOptions, err: TextIO) -> tuple[Path, Path] | None:
+    """The absolute source and output directories, or None (said on *err*) when wrong."""
+    source = options.source.resolve()
+    out = options.out.resolve()
+    if not (source / "conf.py").is_file():
+        print(f"guidebook: error: {source}: no conf.py here (is --source right?)", file=err)
+        return None
+    if out == source or (source in out.parents and out.parent == source):
+        print(f"guidebook: error: {out}: the output must not be the source directory", file=err)
+        return None
+    return source, out
 
 
 #: Generation thresholds while Sphinx builds (Python's defaults are 700, 10, 10).

@@ -40,6 +40,7 @@ from guidebook.engine.site_outputs import (
 )
 from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
 from guidebook.sphinx_internals import PrivateBuilderHooks, html_sources_dir, set_html_outdir
+from guidebook.versions.marker import page_marker, portal_marker
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -270,6 +271,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                                                self.link_suffix)}
             if "body" in addctx and self.config.guidebook_switcher:
                 addctx["body"] = render_guide_bar(self, pagename, addctx) + addctx["body"]
+            if "body" in addctx:
+                addctx["body"] = page_marker(self.config) + addctx["body"]
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     # -- the site: portal and manifest ----------------------------------------------------
@@ -298,6 +301,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             "guidebook_parts": portal_parts(self._published_parts(), self.link_suffix),
             "body": "",
             "display_toc": False,
+            "guidebook_versions_marker": portal_marker(self.config),
         }
         self.handle_page("index", ctx, "guidebook/portal.html")
 

@@ -15,6 +15,7 @@ from sphinx.util import logging
 
 from guidebook.engine.inventory import PartDomains
 from guidebook.sphinx_internals import (
+    drop_unused_search_words,
     get_search_index_entries,
     reset_search_index_state,
     set_search_domains,
@@ -76,9 +77,11 @@ class PartIndexBuilder(IndexBuilder):
         set_search_index_entries(self, {doc: sorted(found) for doc, found in entries.items()})
 
     def prune(self, docnames: Iterable[str]) -> None:
-        """Sphinx's prune, and the index entries too (Sphinx's own keeps them)."""
+        """Sphinx's prune, and the index entries and emptied words too (Sphinx keeps
+        them; a fresh build has none)."""
         keep = set(docnames)
         super().prune(keep)
+        drop_unused_search_words(self)
         set_search_index_entries(self, {
             doc: found for doc, found in get_search_index_entries(self).items() if doc in keep
         })

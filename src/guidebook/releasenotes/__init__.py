@@ -96,6 +96,7 @@ def load_notes(app: Sphinx) -> None:
             routing=_routing(site, conf_py),
             series_parts=_series_parts(site.config, conf_py),
             unreleased_title=f"{release} (unreleased)" if release else "Unreleased",
+            branch=site.config.releasenotes_branch,
         ))
     for problem in notes.problems:
         # A problem with the notes as a whole (no line in a file) belongs to conf.py.

@@ -55,6 +55,8 @@ class LoadOptions:
     routing: Mapping[str, Sequence[str]]
     series_parts: int = 2
     unreleased_title: str = "Unreleased"
+    #: The branch reno scans; empty: the checked-out commit (reno's default).
+    branch: str = ""
 
 
 class _Collect(logging.Handler):
@@ -102,6 +104,8 @@ def load_release_notes(options: LoadOptions) -> ReleaseNotes:
             return ReleaseNotes(
                 problems=(Problem(str(config_path), 1, f"reno config is invalid: {exc}"),)
             )
+        if options.branch:
+            conf.override(branch=options.branch)
         notes_path = options.reporoot / conf.notespath
         if not notes_path.is_dir():
             return ReleaseNotes(problems=(Problem(
