@@ -59,6 +59,18 @@ def rows(html: str) -> dict[str, list[str]]:
     return found
 
 
+def edited_constructs(copy_root: Callable[[str], Path], *edits: tuple[str, str]) -> Path:
+    """A copy of the constructs root with each (old, new) edit applied to its spec."""
+    source = copy_root("openapi-constructs")
+    path = source / SPEC
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return source
+
+
 @pytest.fixture(scope="module")
 def constructs(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     import shutil
@@ -256,13 +268,10 @@ def test_generated_spec_is_valid_and_its_examples_match() -> None:
 def test_example_problems_are_grouped_per_operation(
     copy_root: Callable[[str], Path], tmp_path: Path,
 ) -> None:
-    source = copy_root("openapi-constructs")
-    path = source / SPEC
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("value: {name: Rex, kind: dog, tag: null}",
-                        "value: {name: 1, kind: fish, tag: 2}")
-    text = text.replace("example: {name: Rex, kind: dog}", "example: {name: Rex, kind: 3}")
-    path.write_text(text, encoding="utf-8")
+    source = edited_constructs(
+        copy_root,
+        ("value: {name: Rex, kind: dog, tag: null}", "value: {name: 1, kind: fish, tag: 2}"),
+        ("example: {name: Rex, kind: dog}", "example: {name: Rex, kind: 3}"))
     result = build_source(source, tmp_path / "out")
     spec = result.source / SPEC
     line = line_of(spec, "value: {name: 1, kind: fish, tag: 2}")
@@ -328,12 +337,9 @@ def test_builds_under_each_theme(copy_root: Callable[[str], Path], tmp_path: Pat
 def test_a_schema_default_that_breaks_its_schema_is_an_example_warning(
     copy_root: Callable[[str], Path], tmp_path: Path,
 ) -> None:
-    source = copy_root("openapi-constructs")
+    source = edited_constructs(copy_root, ("schema: {type: integer, minimum: 1}",
+                                           "schema: {type: integer, minimum: 1, default: '12'}"))
     path = source / SPEC
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("schema: {type: integer, minimum: 1}",
-                                 "schema: {type: integer, minimum: 1, default: '12'}"),
-                    encoding="utf-8")
     result = build_source(source, tmp_path / "out")
     assert result.status == 0, result.output  # a warning, not a refusal
     line = line_of(path, "default: '12'")
