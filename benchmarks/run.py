@@ -513,6 +513,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the report here (default: benchmarks/RESULTS.md, "
                         "not with --quick)")
     parser.add_argument("--no-lint", action="store_true", help="skip the lint comparison")
+    parser.add_argument("--lint-only", type=int, metavar="N", default=None,
+                        help="instead of the matrix: only guidebook lint against doc8 on "
+                        "the N-page tree")
     parser.add_argument("--profile", type=int, metavar="N", default=None,
                         help="instead of the matrix: profile guidebook build of N pages")
     parser.add_argument("--jobs", type=int, default=1, metavar="J",
@@ -532,6 +535,13 @@ def main(argv: list[str] | None = None) -> int:
         import openapi_bench
 
         return openapi_bench.main(["--operations", args.openapi])
+    if args.lint_only is not None:
+        with workdir(args.work, args.keep) as work:
+            tree = work / f"lint-{args.lint_only}"
+            generate(args.lint_only, tree)
+            bench = Bench(work, sys.executable)
+            print(f"On the {args.lint_only}-page tree:\n\n" + lint_row(bench, tree))
+        return 0
     if args.render is not None:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
         report = render(

@@ -73,6 +73,19 @@ class GuidebookConfig:
             "release notes), same shape as ``guides``; written to ``OUT/<name>/``.",
         },
     )
+    folder_audiences: dict[str, str | list[str]] = dataclasses.field(
+        default_factory=dict,
+        metadata={
+            # Which guides a page is in is decided, and warned about, while it is read.
+            "rebuild": "env",
+            "doc": "Audiences of the pages that declare none, by folder or glob: "
+            "``{'*': '*', 'configuration/': 'operator', 'cli/': 'admin, operator'}``. "
+            "A key ending in ``/`` is a folder and everything under it, any other key a "
+            "glob on docnames (``*`` alone: the top-level pages); the value ``*`` is "
+            "every guide. The longest matching pattern wins; a page's own "
+            "``:audience:`` wins over all.",
+        },
+    )
     openapi_spec: str = dataclasses.field(
         default="api-ref/openapi.yaml",
         metadata={"rebuild": "env",

@@ -33,6 +33,9 @@ class WarningCode(enum.Enum):
     AUDIENCE_EMPTY = ("audience-empty", "``.. audience::`` or ``:audience:`` with no names.")
     PAGE_NO_AUDIENCE = ("page-no-audience",
                         "A page outside every guide's folder that declares no audience.")
+    FOLDER_AUDIENCES_UNMATCHED = ("folder-audiences-unmatched",
+                                  "A ``guidebook_folder_audiences`` pattern that matches no "
+                                  "page.")
     AUDIENCE_BLOCK_DEAD = ("audience-block-dead",
                            "An ``.. audience::`` block for guides the page itself is not in "
                            "(never shown).")

@@ -30,7 +30,7 @@ from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parsing import nested_parse_to_nodes
 
-from guidebook.audiences import AUDIENCES_ATTR, audience_node
+from guidebook.audiences import AUDIENCES_ATTR, audience_node, page_rules
 from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     AudienceSyntaxError,
@@ -400,7 +400,8 @@ def trim_whats_new(app: Sphinx, doctree: nodes.document) -> None:
             declared = parse_audiences(str(field))
         except AudienceSyntaxError:
             declared = None  # reported by the audience extension
-    parts = set(page_parts(env.docname, declared, configured_site(env.config).specs))
+    parts = set(page_parts(env.docname, declared, configured_site(env.config).specs,
+                           page_rules(env)))
     for node in blocks:
         names = [name for name in node[AUDIENCES_ATTR] if name in parts]
         if not names:
