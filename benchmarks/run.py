@@ -533,7 +533,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=35, help="rows of profile output")
     parser.add_argument("--render", type=Path, default=None, metavar="JSON",
                         help="only re-render the report from a saved results.json")
+    parser.add_argument("--openapi", default=None, metavar="OPS",
+                        help="instead of the matrix: the API reference benchmark "
+                        "(openapi_bench.py) at these comma-separated operation counts")
     args = parser.parse_args(argv)
+    if args.openapi is not None:
+        import openapi_bench
+
+        return openapi_bench.main(["--operations", args.openapi])
     if args.lint_only is not None:
         with workdir(args.work, args.keep) as work:
             tree = work / f"lint-{args.lint_only}"
@@ -550,7 +557,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(report)
         if args.results is not None:
-            args.results.write_text(report, encoding="utf-8")
+            import openapi_bench
+
+            args.results.write_text(openapi_bench.keep_section(args.results, report),
+                                    encoding="utf-8")
         return 0
     sizes = sorted({int(size) for size in parse_list(args.sizes)})
     themes = parse_list(args.themes)
@@ -594,7 +604,9 @@ def main(argv: list[str] | None = None) -> int:
     report = render(rows, metas, lint, context, args.quick)
     print(report)
     if results is not None:
-        results.write_text(report, encoding="utf-8")
+        import openapi_bench
+
+        results.write_text(openapi_bench.keep_section(results, report), encoding="utf-8")
         raw = {"rows": [dataclasses.asdict(row) for row in rows],
                "metas": {str(pages): meta for pages, meta in metas.items()},
                "lint": lint, "context": context}

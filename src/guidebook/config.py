@@ -91,6 +91,25 @@ class GuidebookConfig:
         metadata={"rebuild": "env",
                   "doc": "The OpenAPI spec, relative to the source directory."},
     )
+    openapi_pages: str = dataclasses.field(
+        default="tag",
+        metadata={"rebuild": "env",
+                  "doc": "How the API reference of ``guidebook_openapi_spec`` is paged: "
+                  "``tag`` (one generated page per tag, under ``operations/`` next to the "
+                  "spec), ``path`` (one per first path segment) or ``single`` (one page)."},
+    )
+    openapi_markup: str = dataclasses.field(
+        default="commonmark",
+        metadata={"rebuild": "env",
+                  "doc": "The markup of the spec's descriptions: ``commonmark`` (Markdown, "
+                  "as OpenAPI says) or ``restructuredtext``."},
+    )
+    openapi_response_examples: list[str] = dataclasses.field(
+        default_factory=lambda: ["200", "201", "202", "2XX"],
+        metadata={"rebuild": "env",
+                  "doc": "The response statuses whose examples the API reference shows "
+                  "(every status gets its field table)."},
+    )
     redirects_file: str = dataclasses.field(
         default="redirects.txt",
         metadata={"rebuild": "",

@@ -23,8 +23,6 @@ The uses, and why:
   ``IndexBuilder`` keeps its state in private dicts shared through the environment; each
   part needs its own. :func:`drop_unused_search_words`: its ``prune`` keeps the words
   of departed pages with no page left, so an incremental index differs from a fresh one.
-- :func:`user_config_values`: which conf.py values the user set (``Config._raw_config``
-  and ``Config._overrides``); ``Config`` only exposes values with defaults filled in.
 - :func:`docutils_directive_names`, :func:`docutils_role_names`: docutils keeps its
   registered directives and roles in module-private registries only.
 - :func:`builder_application`, :func:`post_transform_builder_class`,
@@ -47,7 +45,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.search import IndexBuilder
     from sphinx.util.tags import Tags
@@ -139,11 +136,6 @@ def drop_unused_search_words(indexer: IndexBuilder) -> None:
     for mapping in (indexer._mapping, indexer._title_mapping):
         for word in [word for word, pages in mapping.items() if not pages]:
             del mapping[word]
-
-
-def user_config_values(config: Config) -> dict[str, Any]:
-    """The conf.py values the user set, ``-D`` overrides included (no defaults)."""
-    return {**config._raw_config, **config._overrides}
 
 
 def docutils_directive_names() -> set[str]:

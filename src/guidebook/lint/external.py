@@ -165,7 +165,8 @@ def check_openapi(project: Project, context: TreeContext) -> Iterator[tuple[Path
         info: {title: Images API, version: "2.16"}
         paths: {}
     """
-    from guidebook.openapi.spec import SpecError, check_examples, load_spec, validate_spec
+    from guidebook.openapi.examples import check_examples
+    from guidebook.openapi.spec import SpecError, load_spec, validate_spec
 
     del project
     path = context.openapi_spec
