@@ -259,3 +259,36 @@ def test_first_error_of_a_tex_log() -> None:
         0, "LaTeX Error: File `foo.sty' not found.")
     assert first_error("all good\n") == (0, "")
 
+
+
+def test_fit_columns_keeps_short_words_whole() -> None:
+    from docutils import nodes
+
+    from guidebook.pdf.latex import fit_columns
+
+    rows = [("limit", "query", "integer", "The largest number of items to return. " * 3),
+            ("visibility", "query", "boolean", "Only images with this visibility. " * 4)]
+    table = nodes.table()
+    group = nodes.tgroup(cols=4)
+    table += group
+    colspecs = [nodes.colspec(colwidth=1) for _ in range(4)]
+    for colspec in colspecs:
+        group += colspec
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        row = nodes.row()
+        for text in cells:
+            row += nodes.entry("", nodes.paragraph(text, text))
+        body += row
+    fit_columns(table)
+    widths = [colspec["colwidth"] for colspec in colspecs]
+    total = sum(widths)
+    assert "colwidths-given" in table["classes"]
+    # Each short column holds its longest word (plus padding) of a 90-character line.
+    for column, word in ((0, "visibility"), (1, "query"), (2, "integer")):
+        assert widths[column] / total * 90 >= len(word) + 3 - 0.5, widths
+    assert widths[3] == max(widths)
+    given = nodes.table(classes=["colwidths-given"])
+    fit_columns(given)
+    assert given["classes"] == ["colwidths-given"]

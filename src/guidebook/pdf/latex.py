@@ -162,6 +162,8 @@ class PartLaTeXBuilder(LaTeXBuilder):
             largetree.append(appendix)
             self.docnames.add(docname)
         self.env.resolve_references(largetree, indexfile, self)
+        for table in largetree.findall(nodes.table):
+            fit_columns(table)
         # What is left unresolved (a target no published page has): its text.
         for pending in list(largetree.findall(addnodes.pending_xref)):
             pending.replace_self(pending.children or [nodes.Text(pending.get("reftarget", ""))])
@@ -196,6 +198,64 @@ class PartLaTeXBuilder(LaTeXBuilder):
             "\\end{flushright}%\n"
             "\\end{titlepage}%\n"
         )
+
+
+#: Characters per line of the text block (10pt, Sphinx's default page), less a margin.
+_LINE_CHARACTERS = 90
+#: Characters a column loses to its padding.
+_COLUMN_PADDING = 3
+#: Where a word may break in the PDF (spaces, and inline literals after / . _ -).
+_BREAKS = re.compile(r"[\s/._-]+")
+
+
+def fit_columns(table: nodes.table) -> None:
+    """Give a table without column widths widths that fit its content.
+
+    Left to LaTeX, such a table is a ``tabulary`` that shares the line by the amount of
+    text in each column: a column of short words (``query``, ``boolean``) next to a column
+    of sentences is squeezed until its words are clipped. Here every column is at least
+    as wide as its longest unbreakable word, and the rest of the line is shared by the
+    length of the cells. Widths the author gave (``:widths:``) are left alone.
+    """
+    if {"colwidths-given", "colwidths-auto"} & set(table["classes"]):
+        return
+    groups = [child for child in table.children if isinstance(child, nodes.tgroup)]
+    if len(groups) != 1:
+        return
+    group = groups[0]
+    colspecs = [child for child in group.children if isinstance(child, nodes.colspec)]
+    count = len(colspecs)
+    if count < 2:
+        return
+    longest = [1] * count
+    lengths: list[list[int]] = [[] for _ in range(count)]
+    for row in group.findall(nodes.row):
+        entries = [child for child in row.children if isinstance(child, nodes.entry)]
+        if len(entries) != count:
+            return  # spanning cells: leave the table to Sphinx
+        for column, entry in enumerate(entries):
+            text = entry.astext()
+            words = [len(word) for word in _BREAKS.split(text) if word]
+            longest[column] = max([longest[column], *words])
+            lengths[column].append(len(text))
+    minimum = [width + _COLUMN_PADDING for width in longest]
+    wanted = [max(low, min(60, sum(cells) / max(1, len(cells)))) + _COLUMN_PADDING
+              for low, cells in zip(minimum, lengths, strict=True)]
+    room = _LINE_CHARACTERS - sum(minimum)
+    extra = [want - low for want, low in zip(wanted, minimum, strict=True)]
+    if room <= 0 or sum(extra) <= 0:
+        widths = [float(low) for low in minimum]
+    else:
+        share = min(1.0, room / sum(extra))
+        widths = [low + more * share for low, more in zip(minimum, extra, strict=True)]
+        # What the content does not claim goes to the columns that wrap the most.
+        spare = _LINE_CHARACTERS - sum(widths)
+        if spare > 0:
+            widths = [width + spare * more / sum(extra) for width, more in zip(widths, extra,
+                                                                             strict=True)]
+    for colspec, width in zip(colspecs, widths, strict=True):
+        colspec["colwidth"] = max(1, round(width * 10))
+    table["classes"].append("colwidths-given")
 
 
 def _no_colour(text: str) -> str:
