@@ -21,8 +21,10 @@ it, peak memory is the child's maximum resident set size from ``os.wait4``.
 
 Run by ``tox -e bench`` (``tox -e bench -- versions ...``: the versioned-site benchmark in
 ``versions_bench.py``); ``--quick`` measures N=300 with one theme while developing;
-``--profile N`` profiles one guidebook build with cProfile instead; ``--layout-against REV``
-compares this checkout's site size and build time with revision REV's (``layout.py``).
+``--profile N`` profiles one guidebook build with cProfile instead; ``--pdf`` times the PDFs
+of the flagship and of the N=300 tree against their HTML builds instead (``pdf.py``) and
+appends that section to RESULTS.md; ``--layout-against REV`` compares this checkout's site
+size and build time with revision REV's (``layout.py``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import GUIDES, THEME_ENV, edit_page, generate  # noqa: E402
+from pdf import append_section, pdf_row, render_pdf_section  # noqa: E402
 
 DEFAULT_SIZES = (300, 1200, 2400)
 DEFAULT_THEMES = ("openstackdocs", "sphinx_rtd_theme")
@@ -514,6 +517,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the report here (default: benchmarks/RESULTS.md, "
                         "not with --quick)")
     parser.add_argument("--no-lint", action="store_true", help="skip the lint comparison")
+    parser.add_argument("--lint-only", type=int, metavar="N", default=None,
+                        help="instead of the matrix: only guidebook lint against doc8 on "
+                        "the N-page tree")
     parser.add_argument("--profile", type=int, metavar="N", default=None,
                         help="instead of the matrix: profile guidebook build of N pages")
     parser.add_argument("--jobs", type=int, default=1, metavar="J",
@@ -522,13 +528,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, metavar="R",
                         help="fresh guidebook builds per row; the median counts "
                         "(default: %(default)s)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="instead of the matrix: PDFs of the flagship and of an N-page "
+                        "tree (--sizes, default 300) against the HTML build")
     parser.add_argument("--top", type=int, default=35, help="rows of profile output")
     parser.add_argument("--render", type=Path, default=None, metavar="JSON",
                         help="only re-render the report from a saved results.json")
     parser.add_argument("--layout-against", default=None, metavar="REV",
                         help="instead of the matrix: site size and build time of this "
                         "checkout against git revision REV (see layout.py)")
+    parser.add_argument("--openapi", default=None, metavar="OPS",
+                        help="instead of the matrix: the API reference benchmark "
+                        "(openapi_bench.py) at these comma-separated operation counts")
     args = parser.parse_args(argv)
+    if args.openapi is not None:
+        import openapi_bench
+
+        return openapi_bench.main(["--operations", args.openapi])
+    if args.lint_only is not None:
+        with workdir(args.work, args.keep) as work:
+            tree = work / f"lint-{args.lint_only}"
+            generate(args.lint_only, tree)
+            bench = Bench(work, sys.executable)
+            print(f"On the {args.lint_only}-page tree:\n\n" + lint_row(bench, tree))
+        return 0
     if args.render is not None:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
         report = render(
@@ -538,7 +561,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(report)
         if args.results is not None:
-            args.results.write_text(report, encoding="utf-8")
+            import openapi_bench
+
+            args.results.write_text(openapi_bench.keep_section(args.results, report),
+                                    encoding="utf-8")
         return 0
     sizes = sorted({int(size) for size in parse_list(args.sizes)})
     themes = parse_list(args.themes)
@@ -568,6 +594,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     with workdir(args.work, args.keep) as work:
         bench = Bench(work, python, args.jobs, args.repeat)
+        if args.pdf:
+            return pdf_matrix(bench, work, args, context)
         if args.profile is not None:
             return profile(bench, args.profile, themes[0], args.top)
         rows: list[Row] = []
@@ -589,13 +617,49 @@ def main(argv: list[str] | None = None) -> int:
     report = render(rows, metas, lint, context, args.quick)
     print(report)
     if results is not None:
-        results.write_text(report, encoding="utf-8")
+        import openapi_bench
+
+        results.write_text(openapi_bench.keep_section(results, report), encoding="utf-8")
         raw = {"rows": [dataclasses.asdict(row) for row in rows],
                "metas": {str(pages): meta for pages, meta in metas.items()},
                "lint": lint, "context": context}
         results.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n",
                                                 encoding="utf-8")
         say(f"wrote {results} and {results.with_suffix('.json')}")
+    return 0
+
+
+def pdf_matrix(bench: Bench, work: Path, args: argparse.Namespace,
+               context: dict[str, str]) -> int:
+    """``--pdf``: the flagship and generated trees, HTML build against HTML + PDFs."""
+    sizes = parse_list(args.sizes)
+    pages_list = [300] if sizes == [str(size) for size in DEFAULT_SIZES] else \
+        sorted({int(size) for size in sizes})
+    theme = parse_list(args.themes)[0]
+    flagship = REPO / "doc" / "source"
+    flagship_pages = sum(1 for path in flagship.rglob("*.rst"))
+    trees = [("flagship", flagship, flagship_pages)]
+    for pages in pages_list:
+        tree = work / f"tree-{pages}"
+        say(f"generating {pages} pages in {tree}")
+        generate(pages, tree)
+        trees.append((f"N={pages} ({theme})", tree / "guidebook", pages))
+    rows = []
+    for label, source, pages in trees:
+        say(f"{label}: guidebook build, then with --pdf ...")
+        row = pdf_row(bench, measure, label.split(" ")[0], source, pages, work, theme)
+        row.label = label
+        say(f"  HTML {row.html.seconds:.1f} s, HTML + PDF {row.with_pdf.seconds:.1f} s "
+            f"(Sphinx {row.writer_seconds:.1f} s, LaTeX {row.tex_seconds:.1f} s)")
+        rows.append(row)
+    context["load_end"] = machine()["load"]
+    section = render_pdf_section(rows, context)
+    print(section)
+    results = args.results if args.results is not None else \
+        (None if args.quick else HERE / "RESULTS.md")
+    if results is not None:
+        append_section(results, section)
+        say(f"appended the PDF section to {results}")
     return 0
 
 

@@ -98,3 +98,38 @@ def test_the_goals_are_judged_from_the_figures() -> None:
         "one-page edit": True,  # 3.4 % and 4.3 %
         "peak memory": False,  # 160 MB / 100 MB at N=2400
     }
+
+
+openapi_bench = _load("openapi_bench")
+
+
+def test_the_api_reference_goals_are_judged_from_the_figures(tmp_path: Path) -> None:
+    run = bench_run.Run
+    facts = {"bytes": 2 * 1024 * 1024, "tags": 60}
+    rows = [openapi_bench.OpenAPIRow(1200, facts, run(60.0, 600 * 1024, 0, 50.0),
+                                     run(20.0, 400 * 1024, 0, 19.0), {
+                                         "sphinxcontrib-openapi": 3, "guidebook": 0}),
+            openapi_bench.OpenAPIRow(300, facts, run(10.0, 200 * 1024, 0, 9.0),
+                                     run(12.0, 1500 * 1024, 0, 11.0), {
+                                         "sphinxcontrib-openapi": 0, "guidebook": 0})]
+    context = {"command": "c", "commit": "abc", "cpus": "2", "cpu": "x", "memory": "1 GiB",
+               "load": "0"}
+    text = openapi_bench.report(rows, context)
+    assert "- met: guidebook at most 30 s: 20.0 s wall, 19.0 s CPU" in text
+    assert "- met: peak memory at most 1024 MB: 400 MB" in text
+    assert "- met: no slower than sphinxcontrib-openapi: 20.0 s against 60.0 s" in text
+    assert "| 1200 | 2.0 MB | 60 | 60.0 (50.0, 600) | 20.0 (19.0, 400) | 0.33x (0.38x) " in text
+    slow = [openapi_bench.OpenAPIRow(1200, facts, run(10.0, 100 * 1024, 0, 9.0),
+                                     run(31.0, 1100 * 1024, 0, 30.0), rows[0].warnings)]
+    judged = openapi_bench.report(slow, context)
+    assert judged.count("- NOT met:") == 3
+    # The section replaces its earlier self in RESULTS.md; the matrix report keeps it.
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Matrix\n", encoding="utf-8")
+    openapi_bench.write_section(results, text)
+    openapi_bench.write_section(results, judged)
+    written = results.read_text(encoding="utf-8")
+    assert written.startswith("# Matrix\n") and written.count(openapi_bench.BEGIN) == 1
+    assert "NOT met" in written
+    kept = openapi_bench.keep_section(results, "# New matrix\n")
+    assert kept.startswith("# New matrix\n") and "NOT met" in kept

@@ -144,7 +144,8 @@ def test_unknown_audience_and_missing_audience_warn_with_location(build_root: Bu
     assert (
         f"{src}/notes.rst:1: WARNING: page is outside every guide's folder and has no "
         "':audience:' field (add one at the top of the file, e.g. ':audience: user, "
-        "operator') [guidebook.page-no-audience]"
+        "operator', or map its folder in guidebook_folder_audiences) "
+        "[guidebook.page-no-audience]"
     ) in warnings
     assert "Traceback" not in result.output
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from guidebook.cli import main
-from guidebook.reorg._manifest import parse_manifest
-from guidebook.reorg._snapshot import Snapshot
 from guidebook.reorg.diff import compare
+from guidebook.reorg.manifest import parse_manifest
+from guidebook.reorg.snapshot import Snapshot
 from tests.conftest import ROOTS, build_source
 
 INSTALL_TITLE = "Install & configure <the service>"
@@ -148,7 +148,14 @@ def test_committed_reorganisation_gives_the_exact_diff(
     status, out, err = run_diff(repo, capsys, "HEAD~1", "HEAD", "--format", "json")
 
     assert status == 1, err
-    assert json.loads(out) == {
+    data = json.loads(out)
+    # Every old URL, each with what the new site does with it.
+    old_urls = {entry["url"]: entry for entry in data.pop("old_urls")}
+    assert {url for url, entry in old_urls.items() if entry["status"] == "broken"} == {
+        broken["url"] for broken in EXPECTED_BROKEN}
+    assert old_urls["user/user/share.html"]["now_at"] == "user/user/sharing.html"
+    assert old_urls["user/user/index.html"]["status"] == "served"
+    assert data == {
         "format": 1,
         "base": {"label": "HEAD~1", "commit": base},
         "head": {"label": "HEAD", "commit": head},
@@ -419,3 +426,27 @@ def test_manifest_that_is_not_one(
     assert status == 2
     assert err == (f"guidebook diff: error: {bad}: guides[0].pages[0]: \"url\" must be a "
                    "non-empty string\n")
+
+
+def test_suggested_redirects_mend_every_url_with_a_page_to_go_to(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reorganise(repo)
+    status, _out, err = run_diff(repo, capsys, "HEAD", "--suggest-redirects")
+    assert status == 1
+    assert "guidebook diff: 3 redirect(s) appended to " in err
+    for line in ("  admin/common/glossary.html common/glossary  (same page)",
+                 "  user/user/quotas.html admin/quotas  (similarity)",
+                 "  user/user/share.html user/sharing  (git)",
+                 "1 old URL(s) with no page to go to (decide each: a redirect line by hand, "
+                 "or let it go):",
+                 "  contributor/contributor/tests.html  (contributor/tests \"Running the "
+                 "tests\")"):
+        assert line in err.splitlines()
+    status, out, _err = run_diff(repo, capsys, "HEAD")
+    assert status == 1
+    assert "1 URL(s) break" in out
+    assert "contributor/contributor/tests.html" in out
+    # Suggesting again adds nothing: the map has those URLs already.
+    status, _out, err = run_diff(repo, capsys, "HEAD", "--suggest-redirects")
+    assert "guidebook diff: 0 redirect(s) appended" in err

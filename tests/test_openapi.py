@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from guidebook.openapi.examples import check_examples
 from guidebook.openapi.sanitize import is_safe_uri
-from guidebook.openapi.spec import check_examples, inline_refs, load_spec, operation_anchor
+from guidebook.openapi.spec import load_spec, operation_anchor
 from tests.conftest import Builder, BuildResult, build_source
 
 API = ("api-ref", "api-ref/index")
+IMAGES = ("api-ref", "api-ref/operations/images")
+ADMIN = ("api-ref", "api-ref/operations/admin-actions")
 SPEC = "api-ref/openapi.yaml"
 
 
@@ -52,25 +55,62 @@ def edited(copy_root: Callable[[str], Path], tmp_path: Path) -> Callable[..., Bu
 # -- rendering --------------------------------------------------------------------------------
 
 
-def test_small_spec_builds_strict_with_one_anchor_per_operation(build_root: Builder) -> None:
+def test_small_spec_builds_strict_with_one_page_per_tag(build_root: Builder) -> None:
     result = build_root("openapi", strict=True)
     assert result.status == 0, result.output
     assert result.warnings() == []
-    html = result.html(*API)
-    for anchor in ("api-get-v2-images", "api-get-v2-images-image-id",
-                   "api-post-v2-images-image-id-actions-deactivate"):
-        assert html.count(f'id="{anchor}"') == 1, anchor
-    # Grouped by tag, in the order of the spec's tags, each with its description.
-    images = html.index('<section id="api-tag-images">')
-    admin = html.index('<section id="api-tag-admin-actions">')
-    assert images < html.index('id="api-get-v2-images"') < admin
-    assert admin < html.index('id="api-post-v2-images-image-id-actions-deactivate"')
-    assert "Operations for administrators." in html
+    images, admin = result.html(*IMAGES), result.html(*ADMIN)
+    for anchor in ("api-get-v2-images", "api-get-v2-images-image-id"):
+        assert images.count(f'id="{anchor}"') == 1, anchor
+    assert admin.count('id="api-post-v2-images-image-id-actions-deactivate"') == 1
+    assert 'id="api-post-v2-images-image-id-actions-deactivate"' not in images
+    # Each page is titled by its tag and carries the tag's description.
+    assert "<h1>Images" in images and "<h1>Admin actions" in admin
+    assert "Operations for administrators." in admin
+    # Each operation is a section titled by its summary, with httpdomain's signature.
+    assert re.search(r'<section class="guidebook-api-operation" id="api-get-v2-images">'
+                     r'\s*<h2>List images', images)
+    assert '<dt class="sig sig-object http" id="get--v2-images">' in images
+    # The root page lists the tag pages, in the order of the spec's tags.
+    index = result.html(*API)
+    assert index.index('href="operations/images.html"') < index.index(
+        'href="operations/admin-actions.html"')
     assert "guidebook: openapi.yaml: 4 operations, 7 examples checked" in result.output
 
 
+def test_tag_pages_are_in_the_navigation_and_search_index(build_root: Builder) -> None:
+    result = build_root("openapi")
+    images = result.html(*IMAGES)
+    # The part's sidebar navigation lists both tag pages.
+    assert 'href="../../api-ref/operations/admin-actions.html">Admin actions</a>' in images
+    index = result.searchindex("api-ref")
+    docnames = index["docnames"]
+    assert "api-ref/operations/images" in docnames
+    titles = index["alltitles"]
+    page = docnames.index("api-ref/operations/images")
+    assert [page, "api-get-v2-images"] in titles["List images"]
+
+
+def test_generated_pages_are_kept_when_unchanged_and_removed_when_stale(
+    copy_root: Callable[[str], Path], tmp_path: Path,
+) -> None:
+    source = copy_root("openapi")
+    result = build_source(source, tmp_path / "out")
+    assert result.status == 0, result.output
+    folder = source / "api-ref" / "operations"
+    page = folder / "admin-actions.rst"
+    first = page.stat().st_mtime_ns
+    (folder / "mine.rst").write_text("Mine\n====\n")  # not generated: never removed
+    edit(source / SPEC, "tags: [Admin actions]", "tags: [Images]")
+    result = build_source(source, tmp_path / "out2")
+    assert result.status == 0, result.output
+    assert not page.exists() and (folder / "mine.rst").exists()
+    assert (folder / "images.rst").stat().st_mtime_ns > 0 and first > 0
+    assert 'id="api-post-v2-images-image-id-actions-deactivate"' in result.html(*IMAGES)
+
+
 def test_x_audience_is_shown_on_the_operation(build_root: Builder) -> None:
-    html = build_root("openapi").html(*API)
+    html = build_root("openapi").html(*ADMIN)
     deactivate = html[html.index('id="api-post-v2-images-image-id-actions-deactivate"'):]
     assert re.search(
         r'<p class="guidebook-api-audience"><strong>Audience:</strong> Admin guide \(admin\)</p>',
@@ -79,32 +119,34 @@ def test_x_audience_is_shown_on_the_operation(build_root: Builder) -> None:
 
 
 def test_named_example_is_rendered(build_root: Builder) -> None:
-    html = build_root("openapi").html(*API)
+    html = build_root("openapi").html(*IMAGES)
     assert "0a7e1d4c-3f2b-4d55-8e6a-7b9c1d2e3f40" in html
 
 
 def test_every_named_request_example_is_shown(build_root: Builder) -> None:
-    html = build_root("openapi").html(*API)
+    html = build_root("openapi").html(*IMAGES)
     start = html.index('id="api-post-v2-images"')
     create = html[start:html.index('id="api-get-v2-images-image-id"')]
-    assert '<p class="rubric">Request examples</p>' in create
-    assert "<strong>minimal</strong>: Only an ID" in create
-    assert "<strong>named</strong>: An ID and a name" in create
+    assert "<strong>Example request: minimal</strong> — Only an ID" in create
+    assert "<strong>Example request: named</strong> — An ID and a name" in create
     assert "debian" in create
 
 
 def test_openapi_30_and_31_specs_both_build(build_root: Builder) -> None:
     result = build_root("openapi30", strict=True)
     assert result.status == 0, result.output
-    assert 'id="api-put-v2-images-image-id-tags-tag"' in result.html(*API)
-    assert ('href="../api-ref/index.html#api-put-v2-images-image-id-tags-tag"'
+    # Operations without a tag are on the "Other operations" page.
+    other = result.html("api-ref", "api-ref/operations/other")
+    assert "<h1>Other operations" in other
+    assert 'id="api-put-v2-images-image-id-tags-tag"' in other
+    assert ('href="../api-ref/operations/other.html#api-put-v2-images-image-id-tags-tag"'
             in result.html("user", "user/index"))
 
 
 def test_operations_are_in_the_api_reference_inventory(build_root: Builder) -> None:
     inventory = build_root("openapi").inventory("api-ref")
-    assert ("GET /v2/images guidebook-api:operation 1 index.html#api-get-v2-images -"
-            in inventory)
+    assert ("GET /v2/images guidebook-api:operation 1 "
+            "operations/images.html#api-get-v2-images -" in inventory)
 
 
 # -- :api: links ------------------------------------------------------------------------------
@@ -114,15 +156,17 @@ def test_api_role_links_to_the_operation_anchor(build_root: Builder) -> None:
     result = build_root("openapi")
     user = result.html("user", "user/index")
     assert re.search(
-        r'<a class="reference internal" href="../api-ref/index.html#api-get-v2-images"'
+        r'<a class="reference internal" '
+        r'href="../api-ref/operations/images.html#api-get-v2-images"'
         r' title="List images"><code class="xref guidebook-api guidebook-api-operation '
         r'docutils literal notranslate"><span class="pre">GET</span> '
         r'<span class="pre">/v2/images</span></code></a>', user)
     # An explicit title replaces the operation's name.
-    assert re.search(r'href="../api-ref/index.html#api-get-v2-images-image-id"'
-                     r'[^>]*><code[^>]*><span class="pre">the</span>', user)
+    assert re.search(r'href="../api-ref/operations/images.html'
+                     r'#api-get-v2-images-image-id"[^>]*><code[^>]*>'
+                     r'<span class="pre">the</span>', user)
     admin = result.html("admin", "admin/index")
-    assert 'index.html#api-post-v2-images-image-id-actions-deactivate"' in admin
+    assert 'admin-actions.html#api-post-v2-images-image-id-actions-deactivate"' in admin
 
 
 def test_unknown_operation_warns_at_the_link(edited: Callable[..., BuildResult]) -> None:
@@ -256,10 +300,6 @@ def test_recursive_schema_is_checked_and_rendered(tmp_path: Path) -> None:
     assert count == 1
     assert [spec.line_of(p.pointer) for p in problems] == [12]
     assert "3 is not of type 'string' (at kids[0].kids[0].name)" in problems[0].message
-    inlined = inline_refs(spec, spec.data["paths"])
-    kids = inlined["/tree"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
-        "properties"]["kids"]
-    assert kids["items"]["description"] == "(recursive: another N)"
 
 
 def test_anchor_depends_on_method_and_path_only() -> None:
@@ -309,10 +349,10 @@ def test_hostile_markdown_description_is_inert(edited: Callable[..., BuildResult
         "      description: Returns the images the caller can see, one page at a time.\n",
         HOSTILE_MD)})
     _assert_inert(result)
-    html = result.html(*API)
+    html = result.html(*IMAGES)
     assert "&lt;script&gt;" in html  # shown as text, not dropped silently
     spec = result.source / SPEC
-    line = line_of(spec, "    get:")
+    line = line_of(spec, "description: |")
     assert (f"{spec}:{line}: WARNING: GET /v2/images: link to 'javascript:alert(3)' removed "
             "(unsafe URL scheme) [guidebook.openapi-unsafe-markup]") in warnings(result)
 
@@ -321,14 +361,19 @@ def test_hostile_rst_description_is_inert(edited: Callable[..., BuildResult]) ->
     result = edited("openapi", {
         SPEC: ("      description: Returns the images the caller can see, one page at a time.\n",
                HOSTILE_RST),
-        "api-ref/index.rst": (".. openapi:: openapi.yaml",
-                              ".. role:: raw-html(raw)\n   :format: html\n\n"
-                              ".. openapi:: openapi.yaml\n   :markup: restructuredtext"),
+        "conf.py": ('html_theme = "alabaster"',
+                    'html_theme = "alabaster"\nguidebook_openapi_markup = "restructuredtext"\n'
+                    'rst_prolog = ".. role:: raw-html(raw)\\n   :format: html\\n"'),
     })
     _assert_inert(result)
     assert "Traceback" not in result.output
-    assert any("openapi-unsafe-markup" in w for w in result.warnings())
-    assert '"include" directive disabled' in result.output
+    spec = result.source / SPEC
+    line = line_of(spec, "description: |")
+    # The include is refused; the description is shown as the text it is.
+    assert (f"{spec}:{line}: WARNING: GET /v2/images: description shown as text: not valid "
+            'reStructuredText ("include" directive disabled.) '
+            "[guidebook.openapi-markup]") in warnings(result)
+    assert "/etc/hostname" in result.html(*IMAGES)
 
 
 @pytest.mark.parametrize(("uri", "safe"), [
@@ -347,6 +392,25 @@ def test_dangling_and_external_refs_are_reported_at_their_line(
                                        '                $ref: "other.yaml#/ImageList"')})
     spec = result.source / SPEC
     line = line_of(spec, "other.yaml")
-    assert (f"{spec}:{line}: WARNING: $ref 'other.yaml#/ImageList': only references inside "
-            "the spec ('#/...') are supported [guidebook.openapi-invalid]") in warnings(result)
+    assert (f"{spec}:{line}: WARNING: $ref 'other.yaml#/ImageList': no file 'other.yaml' in "
+            "the spec's folder [guidebook.openapi-invalid]") in warnings(result)
+    assert result.status != 0 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("ref", "message"), [
+    ("https://example.org/images.yaml#/ImageList",
+     "URLs are not followed (the build never fetches what a spec points to); copy the "
+     "document into the spec's folder"),
+    ("../user/index.rst#/ImageList", "only files inside the spec's folder ({folder}) are read"),
+])
+def test_references_leaving_the_spec_folder_are_refused(
+    edited: Callable[..., BuildResult], ref: str, message: str,
+) -> None:
+    result = edited("openapi", {SPEC: ('                $ref: "#/components/schemas/ImageList"',
+                                       f'                $ref: "{ref}"')})
+    spec = result.source / SPEC
+    line = line_of(spec, ref)
+    text = message.format(folder=spec.parent)
+    assert (f"{spec}:{line}: WARNING: $ref {ref!r}: {text} [guidebook.openapi-invalid]"
+            in warnings(result))
     assert result.status != 0 and "Traceback" not in result.output

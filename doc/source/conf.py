@@ -49,6 +49,10 @@ guidebook_parts = {
     },
 }
 
+# The API reference shows the examples of these responses (every response gets
+# its field table).
+guidebook_openapi_response_examples = ["200", "201", "202", "206", "300"]
+
 html_theme = "openstackdocs"
 openstackdocs_repo_name = "openstack/glance"
 openstackdocs_bug_project = "glance"

@@ -73,10 +73,42 @@ class GuidebookConfig:
             "release notes), same shape as ``guides``; written to ``OUT/<name>/``.",
         },
     )
+    folder_audiences: dict[str, str | list[str]] = dataclasses.field(
+        default_factory=dict,
+        metadata={
+            # Which guides a page is in is decided, and warned about, while it is read.
+            "rebuild": "env",
+            "doc": "Audiences of the pages that declare none, by folder or glob: "
+            "``{'*': '*', 'configuration/': 'operator', 'cli/': 'admin, operator'}``. "
+            "A key ending in ``/`` is a folder and everything under it, any other key a "
+            "glob on docnames (``*`` alone: the top-level pages); the value ``*`` is "
+            "every guide. The longest matching pattern wins; a page's own "
+            "``:audience:`` wins over all.",
+        },
+    )
     openapi_spec: str = dataclasses.field(
         default="api-ref/openapi.yaml",
         metadata={"rebuild": "env",
                   "doc": "The OpenAPI spec, relative to the source directory."},
+    )
+    openapi_pages: str = dataclasses.field(
+        default="tag",
+        metadata={"rebuild": "env",
+                  "doc": "How the API reference of ``guidebook_openapi_spec`` is paged: "
+                  "``tag`` (one generated page per tag, under ``operations/`` next to the "
+                  "spec), ``path`` (one per first path segment) or ``single`` (one page)."},
+    )
+    openapi_markup: str = dataclasses.field(
+        default="commonmark",
+        metadata={"rebuild": "env",
+                  "doc": "The markup of the spec's descriptions: ``commonmark`` (Markdown, "
+                  "as OpenAPI says) or ``restructuredtext``."},
+    )
+    openapi_response_examples: list[str] = dataclasses.field(
+        default_factory=lambda: ["200", "201", "202", "2XX"],
+        metadata={"rebuild": "env",
+                  "doc": "The response statuses whose examples the API reference shows "
+                  "(every status gets its field table)."},
     )
     redirects_file: str = dataclasses.field(
         default="redirects.txt",
@@ -95,6 +127,13 @@ class GuidebookConfig:
         default=True,
         metadata={"rebuild": "html",
                   "doc": "Show the audience switcher (the same page in other guides)."},
+    )
+    pdf: bool = dataclasses.field(
+        default=False,
+        metadata={"doc": "Also write a PDF of every guide and part, "
+                  "``OUT/<part>/<project>-<part>.pdf``, linked from its pages and the portal "
+                  "(``guidebook build --pdf``; needs TeX, see the contributor guide).",
+                  "rebuild": ""},
     )
     releasenotes_part: str = dataclasses.field(
         default="releasenotes",

@@ -22,12 +22,19 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> nodes.table:
-    table = nodes.table(classes=["guidebook-reference"])
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]],
+           widths: tuple[int, ...]) -> nodes.table:
+    """A table of *rows* under *header*, with relative column *widths*.
+
+    The widths are given (not left to LaTeX's tabulary, which squeezes the names in the
+    first column until they are clipped) and the table may break across pages (a
+    ``longtable``: the settings outgrow a page) in the PDFs of ``guidebook build --pdf``.
+    """
+    table = nodes.table(classes=["guidebook-reference", "colwidths-given", "longtable"])
     group = nodes.tgroup(cols=len(header))
     table += group
-    for _ in header:
-        group += nodes.colspec(colwidth=1)
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     group += head
     head += _row(header)
@@ -64,7 +71,8 @@ class ConfigReference(SphinxDirective):
                 default = repr(field.default)
             rows.append((f"guidebook_{field.name}", default, str(field.metadata.get("doc", "")),
                          _REBUILDS[field.metadata["rebuild"]]))
-        return [_table(("conf.py value", "default", "meaning", "a change"), rows)]
+        return [_table(("conf.py value", "default", "meaning", "a change"), rows,
+                       (27, 20, 39, 14))]
 
 
 _REBUILDS = {
@@ -80,7 +88,7 @@ class WarningCodes(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         rows = [(code.qualified, code.name.lower().replace("_", " "), str(code.__doc__))
                 for code in WarningCode]
-        return [_table(("suppress_warnings entry", "warning", "meaning"), rows)]
+        return [_table(("suppress_warnings entry", "warning", "meaning"), rows, (34, 22, 44))]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

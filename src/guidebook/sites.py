@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from guidebook.audiences import get_domain
+from guidebook.audiences import get_domain, page_rules
 from guidebook.audiences.model import page_parts
 from guidebook.config import GuidebookConfig, PartSpec
 from guidebook.urls import page_path, path_in_part
@@ -110,11 +110,12 @@ def get_site(env: BuildEnvironment) -> Site:
     site = configured_site(env.config)
     specs = site.specs
     declared = get_domain(env).declared
+    rules = page_rules(env)
     parts = site.parts
     membership = site.page_parts
     for docname in sorted(env.found_docs):
         entry = declared.get(docname)
-        names = page_parts(docname, entry[0] if entry else None, specs)
+        names = page_parts(docname, entry[0] if entry else None, specs, rules)
         membership[docname] = names
         for name in names:
             parts[name].docnames.add(docname)

@@ -25,10 +25,16 @@ The uses, and why:
   ``IndexBuilder`` keeps its state in private dicts shared through the environment; each
   part needs its own. :func:`drop_unused_search_words`: its ``prune`` keeps the words
   of departed pages with no page left, so an incremental index differs from a fresh one.
-- :func:`user_config_values`: which conf.py values the user set (``Config._raw_config``
-  and ``Config._overrides``); ``Config`` only exposes values with defaults filled in.
 - :func:`docutils_directive_names`, :func:`docutils_role_names`: docutils keeps its
   registered directives and roles in module-private registries only.
+- :func:`builder_application`, :func:`post_transform_builder_class`,
+  :func:`set_post_transform_builder_class`: the PDF of a part is written by a second
+  builder (Sphinx's LaTeX builder) over the environment the HTML builder read. Sphinx's
+  post-transforms choose which of them apply by ``env._builder_cls`` (Sphinx 9; set
+  once, to the HTML builder's class; Sphinx 8.2 asks ``app.builder``) and a builder's
+  application is ``builder._app`` (Sphinx 9, where ``builder.app`` is deprecated); while
+  the LaTeX builder writes, the environment must name its class, or the LaTeX
+  post-transforms would not run and the HTML ones would.
 """
 
 from __future__ import annotations
@@ -38,8 +44,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
-    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
     from sphinx.search import IndexBuilder
     from sphinx.util.tags import Tags
 
@@ -123,11 +131,6 @@ def drop_unused_search_words(indexer: IndexBuilder) -> None:
             del mapping[word]
 
 
-def user_config_values(config: Config) -> dict[str, Any]:
-    """The conf.py values the user set, ``-D`` overrides included (no defaults)."""
-    return {**config._raw_config, **config._overrides}
-
-
 def docutils_directive_names() -> set[str]:
     """Every directive name docutils knows, built in or registered by an extension."""
     from docutils.parsers.rst import directives
@@ -142,10 +145,32 @@ def docutils_role_names() -> set[str]:
     return set(roles._role_registry) | set(roles._roles)
 
 
+def builder_application(builder: Builder) -> Sphinx:
+    """The application *builder* was made for: ``builder._app`` in Sphinx 9, where
+    ``builder.app`` warns; ``builder.app`` in Sphinx 8.2, which has no ``_app``."""
+    app = vars(builder).get("_app")
+    return cast("Sphinx", app) if app is not None else builder.app
+
+
+def post_transform_builder_class(env: BuildEnvironment) -> type[Builder] | None:
+    """The builder class Sphinx 9's post-transforms check to know which of them apply.
+
+    None with Sphinx 8.2, whose post-transforms ask the application's builder instead.
+    """
+    return cast("type[Builder] | None", vars(env).get("_builder_cls"))
+
+
+def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder] | None) -> None:
+    """Make Sphinx 9's post-transforms see *cls* (nothing to do when *cls* is None)."""
+    if cls is not None:
+        env._builder_cls = cls
+
+
 def private_names() -> Iterable[str]:
     """Every private name this module uses (for the guard tests' coverage check)."""
     yield from (name for _owner, name in OVERRIDDEN_METHODS)
     yield from SEARCH_INDEX_STATE
     yield from HTML_OUTPUT_FOLDERS
     yield from ("_condition_cache", "_domains", "_raw_config", "_overrides",
-                "_directive_registry", "_directives", "_role_registry", "_roles")
+                "_directive_registry", "_directives", "_role_registry", "_roles",
+                "_app", "_builder_cls")

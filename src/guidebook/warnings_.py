@@ -33,6 +33,9 @@ class WarningCode(enum.Enum):
     AUDIENCE_EMPTY = ("audience-empty", "``.. audience::`` or ``:audience:`` with no names.")
     PAGE_NO_AUDIENCE = ("page-no-audience",
                         "A page outside every guide's folder that declares no audience.")
+    FOLDER_AUDIENCES_UNMATCHED = ("folder-audiences-unmatched",
+                                  "A ``guidebook_folder_audiences`` pattern that matches no "
+                                  "page.")
     AUDIENCE_BLOCK_DEAD = ("audience-block-dead",
                            "An ``.. audience::`` block for guides the page itself is not in "
                            "(never shown).")
@@ -41,14 +44,23 @@ class WarningCode(enum.Enum):
                          "reference or explanation.")
     GUIDE_ROOT_MISSING = ("guide-root-missing", "A guide's or part's root page does not exist.")
     OPENAPI_INVALID = ("openapi-invalid",
-                       "The OpenAPI spec does not validate, or an operation is rendered twice.")
+                       "The OpenAPI spec does not validate, an operation is rendered twice, "
+                       "or an API reference setting or option is wrong.")
     OPENAPI_EXAMPLE = ("openapi-example",
-                       "An example in the OpenAPI spec does not match its schema.")
+                       "Examples in the OpenAPI spec that do not match their schemas (one "
+                       "warning per operation, with the count and the first few).")
+    OPENAPI_CHECK_LIMIT = ("openapi-check-limit",
+                           "A valid spec construct guidebook's checks cannot use, such as an "
+                           "ECMA-262 ``pattern`` (``\\p{L}``) Python's ``re`` lacks: "
+                           "examples are checked without it.")
     OPENAPI_UNKNOWN_OPERATION = ("openapi-unknown-operation",
                                  "An ``:api:`` link to an operation the spec does not have.")
     OPENAPI_UNSAFE = ("openapi-unsafe-markup",
                       "Spec text (a description) held raw HTML or an unsafe URL; it was made "
                       "inert.")
+    OPENAPI_MARKUP = ("openapi-markup",
+                      "A description whose Markdown (or reStructuredText) does not make valid "
+                      "reStructuredText: it is shown as the text it is.")
     OPENAPI_AUDIENCE = ("openapi-audience",
                         "A bad ``x-audience``, or an ``:api:`` link shown to a guide the "
                         "operation is not for.")
@@ -61,6 +73,12 @@ class WarningCode(enum.Enum):
     SYMLINK_LOOP = ("symlink-loop",
                     "A directory symlink in the source tree that loops back into its own "
                     "folder.")
+    PDF_TEX_MISSING = ("pdf-tex-missing",
+                       "``--pdf`` without TeX installed: no PDF is written (the HTML is); "
+                       "the message names the Debian packages to install.")
+    PDF_LATEX = ("pdf-latex",
+                 "A guide's or part's PDF could not be made: LaTeX stopped at an error (its "
+                 "log is kept) or the LaTeX writer failed.")
 
     @property
     def qualified(self) -> str:

@@ -75,7 +75,8 @@ AUDIENCE_CASES = [
     Case("page-with-no-audience", {"notes.rst": "Notes\n=====\n\nLoose page.\n"}, 1, (
         "{src}/notes.rst:1: WARNING: page is outside every guide's folder and has no "
         "':audience:' field (add one at the top of the file, e.g. ':audience: user, "
-        "operator') [guidebook.page-no-audience]",
+        "operator', or map its folder in guidebook_folder_audiences) "
+        "[guidebook.page-no-audience]",
     )),
     Case("unknown-page-type", {PAGE: ":page-type: novel\n\n" + HEAD}, 1, (
         "{src}/user/page.rst:1: WARNING: unknown page type 'novel' (use one of tutorial, "

@@ -232,6 +232,10 @@ def test_screenshots_for_people_to_look_at(reader: Reader, flagship: ServedSite)
         path = screenshot(page, name)
         assert path.stat().st_size > 10_000, path
         if name == "api-ref":
+            # The root lists the tag pages; the operations are on them.
+            tags = [p for p in flagship.part("api-ref")["pages"] if "/operations/" in p["url"]]
+            assert tags, "the API reference has no tag pages"
+            page = reader.open(urljoin(flagship.url, tags[0]["url"]))
             operation = page.locator("dl.http").first
             operation.scroll_into_view_if_needed()
             operation.screenshot(path=str(path.with_name("api-ref-operation.png")))

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 import pytest
 
 from guidebook.driver.run import BuildOptions
-from guidebook.reorg._snapshot import find_repository
+from guidebook.reorg.snapshot import find_repository
 from guidebook.versions.run import build_versions
 from guidebook.versions.trees import remove_trees
 from tests.e2e.conftest import ARTIFACTS, FLAGSHIP_SOURCE, Reader, screenshot, serve_directory

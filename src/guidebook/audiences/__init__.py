@@ -16,6 +16,7 @@ from sphinx import addnodes
 from sphinx.directives.other import Only
 
 from guidebook.audiences.domain import AudienceDomain
+from guidebook.audiences.folders import SETTING, FolderRule, folder_rules, pattern_line, unmatched
 from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     PAGE_TYPE_FIELD,
@@ -30,6 +31,7 @@ from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
@@ -48,6 +50,29 @@ def audience_node(names: Sequence[str]) -> addnodes.only:
 def part_specs(env: BuildEnvironment) -> list[PartSpec]:
     """The validated guides and parts of this build."""
     return GuidebookConfig.from_sphinx(env.config).part_specs()
+
+
+def page_rules(env: BuildEnvironment) -> tuple[FolderRule, ...]:
+    """The ``guidebook_folder_audiences`` rules (validated with their lines at config-inited)."""
+    return folder_rules(env.config.guidebook_folder_audiences, part_specs(env))
+
+
+def check_folder_audiences(app: Sphinx, config: Config) -> None:
+    """Stop with ``conf.py:LINE: message`` on a malformed entry or an unknown audience."""
+    specs = GuidebookConfig.from_sphinx(config).part_specs()
+    folder_rules(config.guidebook_folder_audiences, specs, Path(app.confdir, "conf.py"))
+
+
+def warn_unmatched_patterns(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Warn at its conf.py line about every folder-audience pattern that matches no page."""
+    conf = Path(app.confdir, "conf.py")
+    for rule in unmatched(page_rules(env), env.found_docs):
+        warn(
+            WarningCode.FOLDER_AUDIENCES_UNMATCHED,
+            f"{SETTING}[{rule.pattern!r}] matches no page (a folder ends in '/', "
+            "a glob is matched against docnames such as 'cli/index')",
+            location=f"{conf}:{pattern_line(conf, rule.pattern)}",
+        )
 
 
 def get_domain(env: BuildEnvironment) -> AudienceDomain:
@@ -156,13 +181,14 @@ def read_page_fields(app: Sphinx, doctree: nodes.document) -> None:
                 f"unknown page type {page_type!r} (use one of {', '.join(PAGE_TYPES)})",
                 location=(docname, _field_line(env, docname, PAGE_TYPE_FIELD)),
             )
-    parts = page_parts(docname, declared, specs)
+    parts = page_parts(docname, declared, specs, page_rules(env))
     if not parts:
         if declared is None:
             warn(
                 WarningCode.PAGE_NO_AUDIENCE,
                 "page is outside every guide's folder and has no ':audience:' field "
-                "(add one at the top of the file, e.g. ':audience: user, operator')",
+                "(add one at the top of the file, e.g. ':audience: user, operator', "
+                f"or map its folder in {SETTING})",
                 location=(docname, 1),
             )
     elif any(spec.root == docname for spec in specs):
@@ -206,6 +232,9 @@ def _record_blocks(
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_domain(AudienceDomain)
+    # After guidebook's own check of the guides (priority 100).
+    app.connect("config-inited", check_folder_audiences, priority=110)
+    app.connect("env-before-read-docs", warn_unmatched_patterns)
     app.add_directive("audience", AudienceDirective)
     # After Sphinx's metadata collector (priority 500) has read the file-wide fields.
     app.connect("doctree-read", read_page_fields, priority=600)
@@ -217,4 +246,4 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     }
 
 
-__all__ = ["AUDIENCES_ATTR", "audience_node", "get_domain", "part_specs", "setup"]
+__all__ = ["AUDIENCES_ATTR", "audience_node", "get_domain", "page_rules", "part_specs", "setup"]

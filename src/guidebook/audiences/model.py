@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from guidebook.config import PartSpec
+
+if TYPE_CHECKING:
+    from guidebook.audiences.folders import FolderRule
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -65,20 +69,29 @@ def top_folder(docname: str) -> str:
     return docname.split("/", 1)[0] if "/" in docname else ""
 
 
-def default_parts(docname: str, specs: Sequence[PartSpec]) -> tuple[str, ...]:
-    """Every guide or part whose root page sits in the same top folder as *docname*.
+def default_parts(
+    docname: str, specs: Sequence[PartSpec], rules: Sequence[FolderRule] = ()
+) -> tuple[str, ...]:
+    """The parts of a page that declares no audience.
 
-    A page at the top of the tree belongs by default only to parts whose root is at the
-    top too; everything else outside the guide folders has to declare its audience.
+    The first of *rules* (``guidebook_folder_audiences``, longest pattern first) that
+    matches *docname* gives its audiences. Otherwise the page belongs to every guide or
+    part whose root page sits in the same top folder; a page at the top of the tree
+    belongs to the parts rooted at the top (a guide rooted at ``index`` holds the pages
+    beside it). Anything else has to declare its audience.
     """
+    for rule in rules:
+        if rule.matches(docname):
+            return rule.audiences
     folder = top_folder(docname)
-    if folder == "":
-        return tuple(spec.name for spec in specs if spec.root == docname)
     return tuple(spec.name for spec in specs if spec.folder == folder)
 
 
 def page_parts(
-    docname: str, declared: Sequence[str] | None, specs: Sequence[PartSpec]
+    docname: str,
+    declared: Sequence[str] | None,
+    specs: Sequence[PartSpec],
+    rules: Sequence[FolderRule] = (),
 ) -> tuple[str, ...]:
     """The parts that include *docname*: its declared audiences, or its folder's default.
 
@@ -89,7 +102,7 @@ def page_parts(
     if declared is not None:
         names = [name for name in dict.fromkeys(declared) if name in known]
     else:
-        names = list(default_parts(docname, specs))
+        names = list(default_parts(docname, specs, rules))
     for spec in specs:
         if spec.root == docname and spec.name not in names:
             names.append(spec.name)

@@ -26,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="ignore the saved environment and rebuild everything")
     parser.add_argument("--only", action="append", default=[], metavar="PART",
                         help="write only this guide or part (repeatable), e.g. api-ref")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also write a PDF of every guide and part (needs TeX)")
     parser.add_argument("--quiet", "-q", action="store_true", help="only print warnings")
     parser.add_argument("--versions", action="store_true",
                         help="build every version in guidebook_versions from its own git "
@@ -42,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         fresh=args.fresh,
         quiet=args.quiet,
         only=tuple(args.only),
+        overrides={"guidebook_pdf": True} if args.pdf else {},
     )
     if args.versions:
         from guidebook.versions.run import build_versions

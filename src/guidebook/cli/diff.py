@@ -7,16 +7,12 @@ import sys
 from pathlib import Path
 
 from guidebook.cli._paths import default_source
-from guidebook.reorg._manifest import ReorgError
-from guidebook.reorg.diff import (
-    MissingRevision,
-    Side,
-    SiteDiff,
-    render_html,
-    render_json,
-    render_text,
-    review,
-)
+from guidebook.reorg import ReorgError
+from guidebook.reorg.diff import MissingRevision, Side, SiteDiff, review
+from guidebook.reorg.diff_html import render as render_html
+from guidebook.reorg.diff_report import render_json, render_text
+from guidebook.reorg.suggest import append_to_map, suggest
+from guidebook.reorg.suggest import render as render_suggestions
 
 _RENDERERS = {"text": render_text, "json": render_json, "html": render_html}
 
@@ -29,23 +25,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Build the site of BASE and of HEAD (default: the working tree) and report, "
             "guide by guide, the pages added, removed and moved, the audiences and titles "
             "changed, and every old URL that the new site neither serves nor redirects. "
-            "BASE may be a published guidebook.json instead of a revision. "
+            "BASE may be a revision built with plain Sphinx (no guidebook settings), a "
+            "published guidebook.json, or a published plain site's objects.inv. "
             "Exit status: 0 no URL breaks, 1 some URL breaks, 2 the comparison could not "
             "be made."
         ),
     )
     parser.add_argument("base", nargs="?", metavar="BASE",
-                        help="git revision (or guidebook.json file) to compare against")
+                        help="git revision (or guidebook.json / objects.inv file) to "
+                        "compare against")
     parser.add_argument("head", nargs="?", metavar="HEAD",
                         help="git revision (or guidebook.json file); default: working tree")
     parser.add_argument("--base-manifest", type=Path, metavar="FILE",
-                        help="compare against this published guidebook.json instead of BASE")
+                        help="compare against this published guidebook.json (or a plain "
+                        "site's objects.inv) instead of BASE")
     parser.add_argument("--format", choices=sorted(_RENDERERS), default="text",
                         help="report format (default: text)")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="write the report here instead of standard output")
     parser.add_argument("--source", type=Path, default=None,
                         help="source directory with conf.py (default: doc/source)")
+    parser.add_argument("--suggest-redirects", action="store_true",
+                        help="append a redirect-map line for every broken URL whose page "
+                        "can be found (git renames, then similarity, then title); list "
+                        "the others")
     parser.add_argument("--missing-base-ok", action="store_true",
                         help="when BASE does not exist (a first commit), say so and exit 0")
     parser.add_argument("--versions", action="store_true",
@@ -60,9 +63,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _side(value: str) -> str | Path:
-    """A revision, or a manifest file when the argument names a .json file."""
+    """A revision, or a manifest file when the argument names a .json or .inv file."""
     path = Path(value)
-    if value.endswith(".json") and path.is_file():
+    if value.endswith((".json", ".inv")) and path.is_file():
         return path
     return value
 
@@ -114,6 +117,14 @@ def run(args: argparse.Namespace) -> int:
     except ReorgError as exc:
         print(f"guidebook diff: error: {exc}", file=sys.stderr)
         return 2
+    if args.suggest_redirects:
+        try:
+            suggestions = suggest(diff)
+            written_to, written = append_to_map(source.resolve(), suggestions, diff.base.label)
+        except ReorgError as exc:
+            print(f"guidebook diff: error: {exc}", file=sys.stderr)
+            return 2
+        sys.stderr.write(render_suggestions(suggestions, written_to, written))
     report = _RENDERERS[args.format](diff)
     if args.output is not None:
         try:

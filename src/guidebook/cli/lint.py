@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from guidebook.cli._paths import default_source, repository_root
+from guidebook.cli._paths import default_source, find_source_dir, repository_root
 from guidebook.lint import RULES, LintError, LintOptions, lint, select_rules
 
 
@@ -50,6 +50,32 @@ def list_rules() -> str:
     return "\n".join(out)
 
 
+def _project(source: Path | None, paths: list[Path]) -> tuple[Path, list[Path]]:
+    """The source directory and the paths to lint, found from the PATHs when --source is
+    not given.
+
+    A PATH that is the source directory (``src`` with ``src/conf.py``) or inside it is
+    linted as given, with that source directory. A PATH that holds the source directory
+    (a repository root with ``doc/source/conf.py``) stands for the whole project: the
+    source tree, its release notes and its OpenAPI spec. Without PATHs, the default
+    ``doc/source`` of the repository, or the source directory found from here.
+    """
+    if source is not None:
+        return source, paths
+    if not paths:
+        default = default_source()
+        if (default / "conf.py").is_file():
+            return default, []
+        return find_source_dir(Path.cwd()) or default, []
+    found = find_source_dir(paths[0]) if paths[0].exists() else None
+    if found is None:
+        return default_source(), paths
+    first = paths[0].resolve()
+    if len(paths) == 1 and first.is_dir() and found != first and first in found.parents:
+        return found, []
+    return found, paths
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list_rules:
         print(list_rules())
@@ -60,11 +86,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"guidebook lint: {exc}", file=sys.stderr)
         return 2
-    root = repository_root()
-    options = LintOptions(source=args.source or default_source(), root=root,
+    source, paths = _project(args.source, args.paths)
+    options = LintOptions(source=source, root=repository_root(source),
                           select=select, ignore=ignore)
     try:
-        problems = lint(args.paths, options)
+        problems = lint(paths, options)
     except LintError as exc:
         print(f"guidebook lint: {exc}", file=sys.stderr)
         return 2

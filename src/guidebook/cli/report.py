@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from guidebook.cli._paths import default_source
-from guidebook.reorg._manifest import ReorgError
+from guidebook.reorg import ReorgError
 from guidebook.reorg.report import render_html, render_json, site_map
 
 _RENDERERS = {"html": render_html, "json": render_json}

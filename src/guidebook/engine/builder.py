@@ -44,6 +44,7 @@ from guidebook.engine.site_outputs import (
     site_manifest,
     write_manifest,
 )
+from guidebook.pdf import PdfWriter
 from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
 from guidebook.sphinx_internals import HTML_OUTPUT_FOLDERS, PrivateBuilderHooks, html_sources_dir
 from guidebook.urls import GENERATED_PAGES, collisions
@@ -71,6 +72,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.only_parts: frozenset[str] = frozenset()
         self._site: Site | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
+        self.pdfs = PdfWriter(self, self._previous_manifest.get("pdfs", {}))
         self.navigation = PartNavigation(self)
         self._nav_orders: dict[str, list[dict[str, Any]]] = {}
         self.stem_cache: dict[str, str] = {}
@@ -125,6 +127,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             yield from self.env.found_docs
             return
         yield from super().get_outdated_docs()
+        yield from self.pdfs.outdated_roots()
 
     # -- where pages go -------------------------------------------------------------------
 
@@ -177,11 +180,15 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             if self._navigation_changed(part) or not self._part_exists(part):
                 # A page joined, left or was renamed: every page's navigation changes.
                 to_write = set(part.docnames)
-            if not to_write:
+            pdf_due = self.pdfs.due(part, to_write)
+            if not to_write and not pdf_due:
                 continue
-            logger.info("guidebook: writing %s (%d of %d pages)", part.name, len(to_write),
-                        len(part.docnames))
             with part_scope(self, part):
+                # The PDF first: the pages link to it only if it was made.
+                if pdf_due and self.pdfs.write(part):
+                    to_write = set(part.docnames)
+                logger.info("guidebook: writing %s (%d of %d pages)", part.name,
+                            len(to_write), len(part.docnames))
                 self.prepare_writing(to_write)
                 super().write_documents(to_write)
                 self._finish_part(part)
@@ -294,7 +301,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def handle_page(self, pagename: str, addctx: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         if self.current is not None:
             addctx = {**addctx, **part_context(self.site, self.current, pagename,
-                                               self.link_suffix)}
+                                               self.link_suffix),
+                      "guidebook_pdf_url": self.pdfs.page_link(pagename)}
             if "body" in addctx and self.config.guidebook_switcher:
                 addctx["body"] = (render_guide_bar(self, self.current, pagename, addctx)
                                   + addctx["body"])
@@ -365,7 +373,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         _remove_if_empty(html_sources_dir(self))
         ctx = {
             "title": self.config.project,
-            "guidebook_parts": portal_parts(self._published_parts(), self.link_suffix),
+            "guidebook_parts": portal_parts(self._published_parts(), self.link_suffix,
+                                            self.pdfs.url_of),
             "body": "",
             "display_toc": False,
             "guidebook_versions_marker": portal_marker(self.config),
@@ -380,8 +389,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             order = self._nav_orders.get(part.name)
             return order if order is not None else previous_nav.get(part.name, [])
 
-        return site_manifest(self.env, self.site, self._published_parts(), nav, self.title_of,
-                             get_domain(self.env).page_types, self.link_suffix)
+        manifest = site_manifest(self.env, self.site, self._published_parts(), nav,
+                                 self.title_of, get_domain(self.env).page_types,
+                                 self.link_suffix)
+        manifest["pdfs"] = self.pdfs.manifest_entries()
+        return manifest
 
     def _write_manifest(self) -> None:
         manifest = self.manifest()

@@ -47,4 +47,5 @@ def render_guide_bar(builder: StandaloneHTMLBuilder, part: Part, pagename: str,
         "search_url": "../" * part.path_in_part(pagename).count("/") + "search.html",
         "portal_url": ctx["guidebook_portal_url"],
         "switcher": ctx["guidebook_switcher"],
+        "pdf_url": ctx.get("guidebook_pdf_url"),
     }))

@@ -100,7 +100,8 @@ def skip_symlink_loops(app: Sphinx, config: Config) -> None:
                 f"{link}: symbolic link to {os.readlink(link)!r} loops back into its own "
                 "folder; skipped (remove it, or list it in exclude_patterns)",
             )
-            config.exclude_patterns.append(relative)
+            # A new list: Sphinx's default list is shared by every app in the process.
+            config.exclude_patterns = [*config.exclude_patterns, relative]
 
 
 def check_source_encoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

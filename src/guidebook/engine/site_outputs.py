@@ -23,8 +23,12 @@ if TYPE_CHECKING:
     from guidebook.sites import Part, Site
 
 
-def portal_parts(parts: Iterable[Part], link_suffix: str) -> list[dict[str, Any]]:
-    """What the portal template (``guidebook/portal.html``) lists of each published part."""
+def portal_parts(parts: Iterable[Part], link_suffix: str,
+                 pdf_url: Callable[[str], str | None]) -> list[dict[str, Any]]:
+    """What the portal template (``guidebook/portal.html``) lists of each published part.
+
+    *pdf_url* gives a part's PDF (``guidebook build --pdf``), or None.
+    """
     return [
         {
             "name": part.name,
@@ -33,6 +37,7 @@ def portal_parts(parts: Iterable[Part], link_suffix: str) -> list[dict[str, Any]
             "kind": part.kind,
             "url": part_url(part.name, link_suffix),
             "pages": len(part.docnames),
+            "pdf": pdf_url(part.name),
         }
         for part in parts
     ]
@@ -98,5 +103,6 @@ def load_previous_manifest(path: Path) -> dict[str, Any]:
         nav[part["name"]] = part.get("nav", [])
         for docname, url in urls[part["name"]].items():
             urls_by_doc.setdefault(docname, url)
+    pdfs = {entry["part"]: entry for entry in data.get("pdfs", [])}
     return {"parts": titles.keys(), "urls_by_doc": urls_by_doc, "titles": titles, "urls": urls,
-            "nav": nav}
+            "nav": nav, "pdfs": pdfs}

@@ -24,8 +24,10 @@ def run_doc8(paths: Sequence[Path], root: Path) -> list[tuple[Path, int, str, st
 
     root_logger = logging.getLogger()
     handlers, level = list(root_logger.handlers), root_logger.level
+    # Absolute, before the chdir: the paths are relative to where the command runs.
+    absolute = [str(path.resolve()) for path in paths]
     with contextlib.chdir(root):
-        result = doc8_main.doc8(paths=[str(path) for path in paths], quiet=True, verbose=False)
+        result = doc8_main.doc8(paths=absolute, quiet=True, verbose=False)
     # doc8 configures the root logger (logging.basicConfig): undo it.
     for handler in root_logger.handlers[:]:
         if handler not in handlers:
@@ -163,7 +165,8 @@ def check_openapi(project: Project, context: TreeContext) -> Iterator[tuple[Path
         info: {title: Images API, version: "2.16"}
         paths: {}
     """
-    from guidebook.openapi.spec import SpecError, check_examples, load_spec, validate_spec
+    from guidebook.openapi.examples import check_examples
+    from guidebook.openapi.spec import SpecError, load_spec, validate_spec
 
     del project
     path = context.openapi_spec

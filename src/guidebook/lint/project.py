@@ -14,7 +14,7 @@ import functools
 import io
 import posixpath
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from sphinx.errors import SphinxError
 from sphinx.util.docutils import docutils_namespace
 from sphinx.util.matching import get_matching_files
 
+from guidebook.audiences.folders import FolderRule, folder_rules
 from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     AudienceSyntaxError,
@@ -89,6 +90,8 @@ class Settings:
 
     specs: list[PartSpec]
     guidebook: GuidebookConfig
+    #: ``guidebook_folder_audiences``, longest pattern first.
+    folder_rules: tuple[FolderRule, ...]
     exclude_patterns: list[str]
     source_suffixes: list[str]
     vocabulary: Vocabulary
@@ -132,9 +135,11 @@ def load_settings(source: Path) -> Settings:
             domain_roles=domain_roles,
             primary_domain=config.primary_domain,
         )
+        specs = guidebook.part_specs()
         return Settings(
-            specs=guidebook.part_specs(),
+            specs=specs,
             guidebook=guidebook,
+            folder_rules=folder_rules(guidebook.folder_audiences, specs),
             exclude_patterns=list(config.exclude_patterns),
             source_suffixes=[s for s, kind in config.source_suffix.items()
                              if kind == "restructuredtext"],
@@ -149,6 +154,33 @@ def display_path(path: Path, base: Path) -> str:
         return str(path.relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+def toctree_targets(
+    docname: str, options: Mapping[str, str], content: Sequence[tuple[int, str]],
+    docnames: Iterable[str], suffixes: Sequence[str],
+) -> list[str]:
+    """The docnames a ``toctree`` in *docname* lists, as Sphinx reads its entries.
+
+    *content* is the directive's ``(line, text)`` content; glob entries (with the
+    ``:glob:`` option) expand against *docnames*; an entry may end in one of the source
+    *suffixes* (Sphinx accepts ``install.rst``); links and ``self`` are skipped.
+    """
+    entries: list[str] = []
+    for _, line in content:
+        entry = line.strip()
+        if not entry or entry.startswith(":") or entry == "self" or "://" in entry:
+            continue
+        if entry.endswith(">") and "<" in entry:
+            entry = entry[entry.rindex("<") + 1 : -1].strip()
+        suffix = next((x for x in suffixes if entry.endswith(x)), "")
+        entry = entry[: len(entry) - len(suffix)] if suffix else entry
+        target = Project.doc_target(docname, entry)
+        if "glob" in options and any(char in entry for char in "*?["):
+            entries.extend(name for name in sorted(docnames) if fnmatchcase(name, target))
+        else:
+            entries.append(target)
+    return entries
 
 
 def is_prose_directive(name: str) -> bool:
@@ -228,7 +260,8 @@ class Project:
                 declared = parse_audiences(source.fields[AUDIENCE_FIELD][0])
             except AudienceSyntaxError:
                 declared = ()
-        page = Page(docname, source, declared, page_parts(docname, declared, self.specs))
+        page = Page(docname, source, declared, page_parts(docname, declared, self.specs,
+                                                          self.settings.folder_rules))
         self.pages[docname] = page
         self.by_path[source.path] = page
 
@@ -275,21 +308,10 @@ class Project:
         return result
 
     def toctree_entries(
-        self, docname: str, options: dict[str, str], content: list[tuple[int, str]]
+        self, docname: str, options: Mapping[str, str], content: Sequence[tuple[int, str]]
     ) -> list[str]:
-        entries: list[str] = []
-        for _, line in content:
-            entry = line.strip()
-            if not entry or entry.startswith(":") or entry == "self" or "://" in entry:
-                continue
-            if entry.endswith(">") and "<" in entry:
-                entry = entry[entry.rindex("<") + 1 : -1].strip()
-            target = self.doc_target(docname, entry)
-            if "glob" in options and any(char in entry for char in "*?["):
-                entries.extend(name for name in sorted(self.pages) if fnmatchcase(name, target))
-            else:
-                entries.append(target)
-        return entries
+        return toctree_targets(docname, options, content, self.pages,
+                               self.settings.source_suffixes)
 
     @functools.cached_property
     def labels(self) -> dict[str, list[tuple[Page, Label]]]:
@@ -315,12 +337,14 @@ class Project:
             sections: dict[int, list[int]] = {}
             words: dict[int, int] = {}
             for paragraph in page.source.paragraphs:
-                shingles = vocabulary.shingles(paragraph.words)
+                ids = vocabulary.ids(paragraph.words)
+                shingles = similarity.shingles_of(ids)
                 if not shingles:
                     continue
                 big = len(paragraph.words) >= MIN_PARAGRAPH_WORDS
                 kind = "paragraph" if big else similarity.FRAGMENT
-                units.append(similarity.Unit(number, paragraph.line, kind, shingles))
+                units.append(similarity.Unit(number, paragraph.line, kind, shingles,
+                                             words=ids))
                 sections.setdefault(paragraph.section, []).append(len(units) - 1)
                 words[paragraph.section] = words.get(paragraph.section, 0) + len(paragraph.words)
             for section, members in sections.items():
@@ -328,7 +352,9 @@ class Project:
                     continue
                 shingles = frozenset().union(*(units[i].shingles for i in members))
                 line = page.source.sections[section].line
-                units.append(similarity.Unit(number, line, "section", shingles, tuple(members)))
+                in_order = tuple(word for i in members for word in units[i].words)
+                units.append(similarity.Unit(number, line, "section", shingles, tuple(members),
+                                             in_order))
         matches = similarity.near_duplicates(units, 0.85)
         # A paragraph pair inside a reported section pair is not reported again.
         index = {id(unit): number for number, unit in enumerate(units)}

@@ -148,7 +148,8 @@ def check_unknown_directive(page: Page, project: Project) -> Iterator[tuple[int,
     """
     known = project.directive_names(_default_domain(page))
     for directive in page.source.directives:
-        if directive.name not in known:
+        # docutils and Sphinx look directive names up in lower case (".. Note::" works).
+        if directive.name.lower() not in known:
             yield directive.line, (
                 f"unknown directive {directive.name!r}{_did_you_mean(directive.name, known)}"
             )

@@ -1,57 +1,57 @@
-"""The API reference: an OpenAPI spec rendered by sphinxcontrib-openapi, checked by guidebook.
+"""The API reference: an OpenAPI spec checked by guidebook and rendered as field tables.
 
 ``.. openapi:: openapi.yaml`` (guidebook replaces sphinxcontrib-openapi's directive of that
-name, keeping its options and renderer) reads the spec with the line of every value,
-validates it with openapi-spec-validator, checks every example against its schema with
-jsonschema, then renders each operation with the configured renderer (``httpdomain`` by
-default), grouped in one section per tag (an operation sits under its first tag). Each
-operation gets a stable anchor derived from its method and path (``api-get-v2-images``),
-and its ``x-audience`` is shown under its heading. Text from the spec is made inert.
+name) reads the spec and the files it refers to with the line of every value
+(:mod:`~guidebook.openapi.spec`, :mod:`~guidebook.openapi.bundle`), validates it with
+openapi-spec-validator, checks every example against its schema with jsonschema
+(:mod:`~guidebook.openapi.examples`), once per build, then renders operations
+(:mod:`~guidebook.openapi.render`). The spec named by ``guidebook_openapi_spec`` is paged:
+one generated page per tag (:mod:`~guidebook.openapi.paging`), each ``.. openapi:: ...
+:group: <slug>``, and the page without ``:group:`` shows their toctree. Each operation is
+a section titled by its summary, with a stable anchor derived from its method and path
+(``api-get-v2-images``) and its ``x-audience`` under its heading. Text from the spec is
+made inert (:mod:`~guidebook.openapi.sanitize`).
 
-``:api:`GET /v2/images``` links a guide page to an operation. The link is checked after
-reading: an unknown operation warns at the link's line, and so does a link to an operation
-whose ``x-audience`` names none of the guides the link is shown in (the page's guides,
-narrowed by any enclosing ``.. audience::`` blocks). An operation without ``x-audience`` is
-for every guide.
+``:api:`GET /v2/images``` links a guide page to an operation; the links are checked after
+reading (:mod:`~guidebook.openapi.links`).
 """
 
 from __future__ import annotations
 
-import copy
-import difflib
-import json
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from docutils.statemachine import StringList
-from sphinx import addnodes
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.nodes import nested_parse_with_titles
 
-from guidebook.audiences import AUDIENCES_ATTR, part_specs
-from guidebook.openapi.domain import ApiDomain, ApiRole, LinkEntry
-from guidebook.openapi.sanitize import sanitize
+from guidebook.audiences import part_specs
+from guidebook.config import GuidebookConfig
+from guidebook.generated import toctree_of
+from guidebook.openapi import links
+from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
+from guidebook.openapi.examples import check_examples
+from guidebook.openapi.markup import Markup, MarkupMemory
+from guidebook.openapi.paging import (
+    GROUPINGS,
+    Group,
+    group_docname,
+    group_operations,
+    remove_pages,
+    write_pages,
+)
+from guidebook.openapi.render import OperationRenderer
 from guidebook.openapi.spec import (
     AUDIENCE_FIELD,
     Operation,
     Spec,
     SpecError,
-    check_examples,
-    escape_html,
-    html_in_descriptions,
-    inline_refs,
-    iter_examples,
     join_pointer,
     load_spec,
     validate_spec,
 )
-from guidebook.sites import get_site
-from guidebook.sphinx_internals import user_config_values
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -62,11 +62,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The renderer guidebook uses unless conf.py sets ``openapi_default_renderer``: it shows
-#: OpenAPI 3.1 types better than sphinxcontrib-openapi's own default (``httpdomain:old``).
-DEFAULT_RENDERER = "httpdomain"
-#: The section of operations that have no tag.
-UNTAGGED_TITLE = "Other operations"
 
 
 class OpenAPISpecError(SphinxError):
@@ -75,48 +70,100 @@ class OpenAPISpecError(SphinxError):
     category = "OpenAPI spec error"
 
 
-def get_api_domain(env: BuildEnvironment) -> ApiDomain:
-    return cast("ApiDomain", env.domains[ApiDomain.name])
-
-
 # -- the directive ---------------------------------------------------------------------------
 
 
 class OpenAPIDirective(SphinxDirective):
-    """``.. openapi:: path/to/spec.yaml``: check the spec and render it, grouped by tag."""
+    """``.. openapi:: path/to/spec.yaml``: check the spec and render it, paged by group.
+
+    With ``:group: <slug>`` (the generated pages) it renders one group's operations; on the
+    page of the configured spec without it, the groups' toctree; with
+    ``guidebook_openapi_pages = "single"`` (or another spec), every operation, grouped in
+    one section per tag.
+    """
 
     required_arguments = 1
     final_argument_whitespace = True
-    #: Set by :func:`directive_for` to the renderer chosen in conf.py.
-    renderer_class: ClassVar[Any] = None
-    option_spec: ClassVar[OptionSpec] = {"encoding": directives.encoding}
+    option_spec: ClassVar[OptionSpec] = {
+        "encoding": directives.encoding,
+        "group": directives.unchanged_required,
+        "markup": lambda value: directives.choice(value, ("commonmark", "restructuredtext")),
+        "response-examples-for": directives.unchanged_required,
+    }
 
     def run(self) -> list[nodes.Node]:
         relpath, abspath = self.env.relfn2path(directives.path(self.arguments[0]))
         self.env.note_dependency(relpath)
-        self.options.setdefault("uri", Path(abspath).as_uri())
         spec = self._checked_spec(Path(abspath))
-        operations = spec.operations()
-        self._register(spec, operations)
+        grouping = _grouping(self.env, relpath)
+        slug = self.options.get("group")
+        if grouping == "single" or (slug is None and grouping is None):
+            groups = group_operations(spec, "tag")
+            return self._single_page(spec, groups)
+        groups = group_operations(spec, grouping or "tag")
+        if slug is None:
+            for option in ("markup", "response-examples-for"):
+                if option in self.options:
+                    setting = "guidebook_openapi_" + (
+                        "markup" if option == "markup" else "response_examples")
+                    warn(WarningCode.OPENAPI_INVALID,
+                         f":{option}: does not reach the generated pages of a paged API "
+                         f"reference: set {setting} in conf.py",
+                         location=self.get_location())
+            return [self._toctree(relpath, groups)]
+        group = next((group for group in groups if group.slug == slug), None)
+        if group is None:
+            warn(WarningCode.OPENAPI_INVALID,
+                 f"no operation group {slug!r} in {spec.path.name} (groups: "
+                 f"{', '.join(group.slug for group in groups) or 'none'})",
+                 location=self.get_location())
+            return []
+        self._register(spec, group.operations)
+        renderer = self._renderer(spec)
         result: list[nodes.Node] = []
-        for title, description, members in self._groups(spec, operations):
-            rendered: list[nodes.Node] = []
-            if description:
-                rendered += self._parse(self._markup(description).splitlines(), spec,
-                                        join_pointer("", "tags"), None)
-            for operation in members:
-                rendered += self._render_operation(spec, operation)
-            if title is None:
-                result += rendered
-                continue
+        if group.description:
+            result += renderer.markup.parse(group.description, group.description_pointer)
+        result += [renderer.render(operation, self._audience_note(operation))
+                   for operation in group.operations]
+        return result
+
+    def _single_page(self, spec: Spec, groups: list[Group]) -> list[nodes.Node]:
+        self._register(spec, spec.operations())
+        renderer = self._renderer(spec)
+        result: list[nodes.Node] = []
+        for group in groups:
             section = nodes.section()
-            section_id = nodes.make_id(f"api-tag-{title}")
+            section_id = nodes.make_id(f"api-tag-{group.title}")
             section["ids"].append(section_id)
             self.state.document.ids.setdefault(section_id, section)
-            section += nodes.title(title, title)
-            section += rendered
+            section += nodes.title(group.title, group.title)
+            if group.description:
+                section += renderer.markup.parse(group.description, group.description_pointer)
+            section += [renderer.render(operation, self._audience_note(operation))
+                        for operation in group.operations]
             result.append(section)
         return result
+
+    def _toctree(self, relpath: str, groups: list[Group]) -> nodes.Node:
+        docnames = [group_docname(relpath, group.slug) for group in groups]
+        return toctree_of(self, docnames, titlesonly=True, classes=("guidebook-api-groups",))
+
+    def _renderer(self, spec: Spec) -> OperationRenderer:
+        domain = get_api_domain(self.env)
+        config = GuidebookConfig.from_sphinx(self.config)
+        markdown = self.options.get("markup", config.openapi_markup) != "restructuredtext"
+
+        def report(broken: bool, message: str, pointer: str) -> None:
+            warn(WarningCode.OPENAPI_MARKUP if broken else WarningCode.OPENAPI_UNSAFE, message,
+                 location=spec.location(pointer))
+
+        memory = domain.markup.setdefault((str(spec.path), markdown), MarkupMemory())
+        markup = Markup(self.state, markdown, str(spec.path), spec.line_of, report, memory)
+        statuses = self.options.get("response-examples-for")
+        wanted = frozenset(statuses.split() if statuses else
+                           (str(status) for status in config.openapi_response_examples))
+        cache = domain.tables.setdefault((str(spec.path), markdown), {})
+        return OperationRenderer(self.state, spec, markup, wanted, cache)
 
     # -- reading and checking the spec --
 
@@ -124,18 +171,18 @@ class OpenAPIDirective(SphinxDirective):
         """The parsed spec; its problems are reported the first time a build meets it."""
         domain = get_api_domain(self.env)
         key = str(path)
-        spec = domain.specs.get(key)
-        if spec is None:
-            try:
-                spec = load_spec(path, self.options.get("encoding", self.config.source_encoding))
-            except SpecError as exc:
-                raise OpenAPISpecError(f"{exc}; the API reference cannot be built") from None
-            domain.specs[key] = spec
         if key in domain.checked:
-            return spec
+            return domain.specs[key]
+        spec = read_spec(domain, path, self.options.get("encoding", self.config.source_encoding))
         domain.checked.add(key)
-        problems = validate_spec(spec)
-        for problem in problems:
+        problems = []
+        for problem in validate_spec(spec):
+            if problem.limitation or problem.example:
+                code = (WarningCode.OPENAPI_CHECK_LIMIT if problem.limitation
+                        else WarningCode.OPENAPI_EXAMPLE)
+                warn(code, problem.message, location=spec.location(problem.pointer))
+                continue
+            problems.append(problem)
             warn(WarningCode.OPENAPI_INVALID, problem.message,
                  location=spec.location(problem.pointer))
         if problems:
@@ -147,10 +194,6 @@ class OpenAPIDirective(SphinxDirective):
         for problem in example_problems:
             warn(WarningCode.OPENAPI_EXAMPLE, problem.message,
                  location=spec.location(problem.pointer))
-        if self._markdown:
-            for problem in html_in_descriptions(spec):
-                warn(WarningCode.OPENAPI_UNSAFE, problem.message,
-                     location=spec.location(problem.pointer))
         self._check_audiences(spec)
         logger.info("guidebook: %s: %d operations, %d examples checked", path.name,
                     len(spec.operations()), checked)
@@ -191,104 +234,9 @@ class OpenAPIDirective(SphinxDirective):
                 self.env.docname, operation.anchor, operation.audiences,
                 operation.summary, where)
 
-    # -- rendering --
-
-    def _groups(
-        self, spec: Spec, operations: list[Operation]
-    ) -> list[tuple[str | None, str, list[Operation]]]:
-        """(tag, its description, its operations), in the order the spec lists its tags."""
-        if not any(operation.tags for operation in operations):
-            return [(None, "", operations)]
-        descriptions: dict[str, str] = {}
-        for tag in spec.data.get("tags", ()) or ():
-            if isinstance(tag, Mapping) and "name" in tag:
-                descriptions[str(tag["name"])] = str(tag.get("description", ""))
-        order = list(descriptions)
-        members: dict[str | None, list[Operation]] = {}
-        for operation in operations:
-            first = operation.tags[0] if operation.tags else None
-            if first is not None and first not in order:
-                order.append(first)
-            members.setdefault(first, []).append(operation)
-        groups: list[tuple[str | None, str, list[Operation]]] = [
-            (tag, descriptions.get(tag, ""), members[tag]) for tag in order if tag in members
-        ]
-        if None in members:
-            groups.append((UNTAGGED_TITLE, "", members[None]))
-        return groups
-
-    @property
-    def _markdown(self) -> bool:
-        return bool(self.options.get("markup", "commonmark") == "commonmark")
-
-    def _escaped(self, value: Any) -> Any:
-        """In Markdown, HTML tags in descriptions would become raw HTML: make them text."""
-        return escape_html(value) if self._markdown else value
-
-    def _markup(self, text: str) -> str:
-        if self._markdown:
-            import sphinx_mdinclude  # type: ignore[import-untyped]
-
-            return cast("str", sphinx_mdinclude.convert(escape_html(text, "description")))
-        return text
-
-    def _render_operation(self, spec: Spec, operation: Operation) -> list[nodes.Node]:
-        item = spec.data["paths"][operation.path]
-        path_item: dict[str, Any] = {operation.method: item[operation.method]}
-        if "parameters" in item:
-            path_item["parameters"] = item["parameters"]
-        # The renderer gets a copy with the references inlined: its own resolver loops on a
-        # recursive schema, and it changes the tree it is given.
-        single = {
-            "openapi": spec.data.get("openapi"),
-            "info": copy.deepcopy(spec.data.get("info", {})),
-            "paths": {operation.path: self._escaped(inline_refs(spec, path_item))},
-        }
-        renderer = self.renderer_class(self.state, self.options)
-        lines: list[str] = []
-        for line in renderer.render_restructuredtext_markup(single):
-            # The renderer omits the blank line before a request example when the media
-            # type is not JSON (the JSON Patch one, for example): docutils needs it.
-            if line.lstrip().startswith(".. ") and lines and lines[-1].strip():
-                lines.append("")
-            lines.append(line)
-        rendered = self._parse(lines, spec, operation.pointer, operation)
-        for desc in _descs(rendered):
-            signature = next(iter(desc.findall(addnodes.desc_signature)), None)
-            if signature is None or (str(signature.get("method", "")).lower(),
-                                     signature.get("path")) != (operation.method,
-                                                                operation.path):
-                continue
-            if operation.anchor not in signature["ids"]:
-                signature["ids"].insert(0, operation.anchor)
-            desc["classes"].append("guidebook-api-operation")
-            content = next(iter(desc.findall(addnodes.desc_content)), None)
-            if content is not None:
-                if operation.audiences:
-                    content.insert(0, self._audience_note(operation))
-                content += self._more_examples(spec, operation)
-        return rendered
-
-    def _more_examples(self, spec: Spec, operation: Operation) -> list[nodes.Node]:
-        """The named request examples the renderer leaves out (it shows the first only)."""
-        extra = [example for example in iter_examples(spec)
-                 if example.operation == operation.key
-                 and example.place.startswith("request body")]
-        if len(extra) < 2:
-            return []
-        result: list[nodes.Node] = [nodes.rubric("", "Request examples")]
-        for example in extra:
-            summary = spec.get(example.value_pointer.rpartition("/")[0]).get("summary", "")
-            line = nodes.paragraph("", "", nodes.strong(example.name, example.name))
-            if summary:
-                line += nodes.Text(f": {' '.join(str(summary).split())}")
-            text = json.dumps(example.value, indent=2, ensure_ascii=False)
-            block = nodes.literal_block(text, text, language="json")
-            block["classes"].append("guidebook-api-example")
-            result += [line, block]
-        return result
-
-    def _audience_note(self, operation: Operation) -> nodes.paragraph:
+    def _audience_note(self, operation: Operation) -> nodes.paragraph | None:
+        if not operation.audiences:
+            return None
         titles = {part.name: part.title for part in part_specs(self.env)}
         names = ", ".join(
             f"{titles[name]} ({name})" if name in titles else name
@@ -299,174 +247,81 @@ class OpenAPIDirective(SphinxDirective):
             classes=["guidebook-api-audience"],
         )
 
-    def _parse(
-        self, lines: list[str], spec: Spec, pointer: str, operation: Operation | None
-    ) -> list[nodes.Node]:
-        """Parse rendered markup, blamed on the spec's line, with no file insertion."""
-        line = spec.line_of(pointer)
-        content = StringList()
-        for text in lines:
-            content.append(text, str(spec.path), line - 1)
-        holder = nodes.section()
-        holder.document = self.state.document
-        settings = self.state.document.settings
-        saved = getattr(settings, "file_insertion_enabled", True)
-        settings.file_insertion_enabled = False  # spec text must not read local files
+
+def read_spec(domain: ApiDomain, path: Path, encoding: str) -> Spec:
+    """The spec at *path*, parsed once per build (the page generator reads it first)."""
+    key = str(path)
+    spec = domain.specs.get(key)
+    if spec is None:
         try:
-            nested_parse_with_titles(self.state, content, holder)
-        finally:
-            settings.file_insertion_enabled = saved
-        label = f"{operation.key}: " if operation is not None else ""
-        location = f"{spec.path}:{line}"
-
-        def report(_node: nodes.Node, message: str) -> None:
-            warn(WarningCode.OPENAPI_UNSAFE, f"{label}{message}", location=location)
-
-        sanitize([holder], report)
-        children = list(holder.children)
-        holder.children = []
-        for child in children:
-            child.parent = None
-        return children
+            spec = load_spec(path, encoding)
+        except SpecError as exc:
+            raise OpenAPISpecError(f"{exc}; the API reference cannot be built") from None
+        domain.specs[key] = spec
+    return spec
 
 
-def _descs(tree: list[nodes.Node]) -> list[addnodes.desc]:
-    found: list[addnodes.desc] = []
-    for top in tree:
-        if isinstance(top, nodes.Element):
-            found += [desc for desc in top.findall(addnodes.desc) if desc.get("domain") == "http"]
-    return found
+def _configured(env: BuildEnvironment) -> tuple[str, str]:
+    """The configured spec (source-relative, posix) and grouping."""
+    config = GuidebookConfig.from_sphinx(env.config)
+    return config.openapi_spec.strip().strip("/"), config.openapi_pages
 
 
-def directive_for(renderer_class: Any) -> type[OpenAPIDirective]:
-    """guidebook's ``openapi`` directive around one sphinxcontrib-openapi renderer."""
-    options: dict[str, Any] = {**OpenAPIDirective.option_spec, **renderer_class.option_spec}
-    return type("OpenAPIDirective", (OpenAPIDirective,), {
-        "renderer_class": renderer_class,
-        "option_spec": options,
-    })
+def _grouping(env: BuildEnvironment, relpath: str) -> str | None:
+    """How the spec at *relpath* is paged: the configured grouping, or None for another spec."""
+    spec_docpath, grouping = _configured(env)
+    if relpath.strip("/") != spec_docpath:
+        return None
+    return grouping if grouping in GROUPINGS else "tag"
 
 
 # -- event handlers --------------------------------------------------------------------------
 
 
-def default_renderer(app: Sphinx, config: Config) -> None:
-    """Use the newer renderer unless conf.py (or -D) chose one."""
-    chosen = user_config_values(config)
-    if "openapi_default_renderer" not in chosen:
-        config.openapi_default_renderer = DEFAULT_RENDERER
-
-
 def register_directive(app: Sphinx, config: Config) -> None:
-    """Replace sphinxcontrib-openapi's ``openapi`` directive with the checking one."""
-    from sphinxcontrib import openapi as sphinx_openapi
-
-    renderers = {**sphinx_openapi._BUILTIN_RENDERERS, **config.openapi_renderers}
-    renderer_class = renderers[config.openapi_default_renderer]
-    if not hasattr(renderer_class, "render_restructuredtext_markup"):
-        raise OpenAPISpecError(
-            f"openapi_default_renderer {config.openapi_default_renderer!r}: guidebook "
-            "needs a reStructuredText renderer (httpdomain or httpdomain:old)")
-    app.add_directive("openapi", directive_for(renderer_class), override=True)
+    """Replace sphinxcontrib-openapi's ``openapi`` directive with guidebook's."""
+    app.add_directive("openapi", OpenAPIDirective, override=True)
 
 
-def record_links(app: Sphinx, doctree: nodes.document) -> None:
-    """Note each ``:api:`` link of the page with its line and its audience blocks."""
-    links: list[LinkEntry] = []
-    source = _SourceLines(app.env.doc2path(app.env.docname))
-    for node in doctree.findall(addnodes.pending_xref):
-        if node.get("refdomain") != ApiDomain.name:
-            continue
-        shown: set[str] | None = None
-        ancestor = node.parent
-        while ancestor is not None:
-            if isinstance(ancestor, addnodes.only) and AUDIENCES_ATTR in ancestor:
-                names = set(ancestor[AUDIENCES_ATTR])
-                shown = names if shown is None else shown & names
-            ancestor = ancestor.parent
-        links.append((str(node["reftarget"]), source.find(node.rawsource, _line(node)),
-                      tuple(sorted(shown)) if shown is not None else None))
-    if links:
-        get_api_domain(app.env).links[app.env.docname] = links
+def generate_pages(app: Sphinx) -> None:
+    """Write one page per group of the configured spec, before Sphinx looks for documents."""
+    spec_docpath, grouping = _configured(app.env)
+    srcdir = Path(app.srcdir)
+    path = srcdir / spec_docpath
+    if grouping not in GROUPINGS:
+        warn(WarningCode.OPENAPI_INVALID,
+             f"guidebook_openapi_pages must be one of {', '.join(GROUPINGS)}, not "
+             f"{grouping!r}; paging by tag", location=_conf_py(app))
+        grouping = "tag"
+    if grouping == "single" or not path.is_file():
+        remove_pages(srcdir, spec_docpath)
+        return
+    try:
+        spec = read_spec(get_api_domain(app.env), path, app.config.source_encoding)
+    except OpenAPISpecError:
+        return  # reported, with its line, by the directive that renders the spec
+    folder = spec_docpath.split("/", 1)[0] if "/" in spec_docpath else ""
+    part = next((spec_.name for spec_ in part_specs(app.env)
+                 if spec_.kind == "part" and spec_.folder == folder and folder), None)
+    write_pages(srcdir, spec_docpath, group_operations(spec, grouping), part)
 
 
-class _SourceLines:
-    """Finds a role's own line: docutils gives inline nodes the line of their paragraph."""
-
-    def __init__(self, path: str | Path) -> None:
-        try:
-            self.lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            self.lines = []
-        self.used: set[tuple[int, int]] = set()
-
-    def find(self, rawsource: str, start: int) -> int:
-        first = rawsource.strip().splitlines()[0] if rawsource.strip() else ""
-        if not first:
-            return start
-        for number in range(start, min(start + 500, len(self.lines)) + 1):
-            column = self.lines[number - 1].find(first)
-            while column >= 0 and (number, column) in self.used:
-                column = self.lines[number - 1].find(first, column + 1)
-            if column >= 0:
-                self.used.add((number, column))
-                return number
-        return start
-
-
-def _line(node: nodes.Node) -> int:
-    current: nodes.Node | None = node
-    while current is not None:
-        if current.line:
-            return int(current.line)
-        current = current.parent
-    return 1
-
-
-def check_links(app: Sphinx, env: BuildEnvironment) -> None:
-    """Warn about ``:api:`` links to unknown operations or to another audience's."""
-    domain = get_api_domain(env)
-    site = get_site(env)
-    known = domain.operations
-    for docname in sorted(domain.links):
-        guides = [name for name in site.parts_of(docname) if site.parts[name].kind == "guide"]
-        for key, line, shown in domain.links[docname]:
-            entry = known.get(key)
-            if entry is None:
-                warn(WarningCode.OPENAPI_UNKNOWN_OPERATION, _unknown(key, list(known)),
-                     location=(docname, line))
-                continue
-            audiences = entry[2]
-            visible = [name for name in guides if shown is None or name in shown]
-            if audiences and visible and not set(visible) & set(audiences):
-                warn(
-                    WarningCode.OPENAPI_AUDIENCE,
-                    f"{key} is for {', '.join(audiences)} ({AUDIENCE_FIELD}), but this link "
-                    f"is shown in {', '.join(visible)} (put it in an '.. audience:: "
-                    f"{' '.join(audiences)}' block, or link to another operation)",
-                    location=(docname, line),
-                )
-
-
-def _unknown(key: str, known: list[str]) -> str:
-    if not known:
-        return f"unknown API operation {key!r}: no page renders an OpenAPI spec"
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown API operation {key!r}{hint}"
+def _conf_py(app: Sphinx) -> str:
+    return str(Path(app.confdir, "conf.py"))
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.openapi")
     app.add_domain(ApiDomain)
     app.add_role("api", ApiRole(innernodeclass=nodes.literal))
-    app.connect("config-inited", default_renderer, priority=400)
+    # sphinxcontrib-openapi registers its own ``openapi`` at config-inited (priority 500).
     app.connect("config-inited", register_directive, priority=600)
-    app.connect("doctree-read", record_links)
-    app.connect("env-check-consistency", check_links)
+    app.connect("builder-inited", generate_pages)
+    app.connect("doctree-read", links.record_links)
+    app.connect("env-check-consistency", links.check_links)
     return {
         "version": "1",
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 1,
+        "env_version": 2,
     }

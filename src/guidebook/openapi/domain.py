@@ -8,13 +8,14 @@ cache for one build only and live on the domain instance, never in the pickle.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Set
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from guidebook.openapi.markup import MarkupMemory
 from guidebook.openapi.spec import Spec, normalize_key
 
 if TYPE_CHECKING:
@@ -65,6 +66,10 @@ class ApiDomain(Domain):
         self.specs: dict[str, Spec] = {}
         #: Specs whose problems were reported during this build.
         self.checked: set[str] = set()
+        #: Field tables built during this build, by (spec, Markdown or not) then schema pointer.
+        self.tables: dict[tuple[str, bool], dict[str, nodes.Node]] = {}
+        #: Converted and reported descriptions, by (spec, Markdown or not).
+        self.markup: dict[tuple[str, bool], MarkupMemory] = {}
 
     @property
     def operations(self) -> dict[str, OperationEntry]:
@@ -112,3 +117,7 @@ class ApiDomain(Domain):
 
     def known(self) -> Iterable[str]:
         return self.operations.keys()
+
+
+def get_api_domain(env: BuildEnvironment) -> ApiDomain:
+    return cast("ApiDomain", env.domains[ApiDomain.name])

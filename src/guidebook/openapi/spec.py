@@ -1,29 +1,30 @@
-"""Load an OpenAPI spec with the line of every value, validate it and check its examples.
+"""Load an OpenAPI spec with the line of every value, and validate it.
 
 Nothing here knows about Sphinx: the functions return :class:`Problem` records that carry a
 JSON pointer into the spec, and :meth:`Spec.line_of` turns a pointer into the line of the
 YAML (or JSON) file it came from.
+
+(Over 400 lines: reading with lines, the pointers, references and validation all work on
+the one :class:`Spec`; examples and multi-file references are in their own modules.)
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
 
 #: The HTTP methods an OpenAPI path item may hold, in the order they are listed.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: The extension field that names the guides whose pages may link to an operation.
 AUDIENCE_FIELD = "x-audience"
-#: The base URI the spec is registered under while examples are checked.
-_SPEC_URI = "urn:guidebook:openapi-spec"
+#: The extension field under which the files a spec refers to are held once read.
+BUNDLE_KEY = "x-guidebook-files"
 
 
 class SpecError(Exception):
@@ -42,6 +43,10 @@ class Problem:
 
     pointer: str
     message: str
+    #: A limit of the checks rather than a fault of the spec (a warning, never a refusal).
+    limitation: bool = False
+    #: A schema's ``default`` or ``example`` that does not match it (a warning).
+    example: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,49 +99,57 @@ def split_pointer(pointer: str) -> list[str]:
 # -- loading -------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader with JSON's rules: string keys, no duplicates, no aliases.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
 
-    Aliases are refused because spec text is untrusted: a few nested aliases expand into
-    billions of nodes for every consumer that walks the tree.
+
+class _Builder:
+    """Builds the data of a composed YAML (or JSON) tree with JSON's rules, and every line.
+
+    The tree is composed by libyaml when it is there (ten times faster than PyYAML's own
+    composer on a 13 MB spec). Keys must be plain strings and unique. Aliases are refused:
+    spec text is untrusted, and a few nested aliases expand into billions of nodes for every
+    consumer that walks the tree; the composer hands an alias back as the node it names,
+    so a node met twice is one.
     """
 
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.lines: dict[str, int] = {"": 1}
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, pointer: str) -> Any:
+        if id(node) in self.seen:
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in an OpenAPI spec",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain string", key_node.start_mark
-                )
-            key = str(key_node.value)
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
-def _record_lines(node: yaml.Node, pointer: str, lines: dict[str, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = join_pointer(pointer, str(key_node.value))
-            lines[child] = key_node.start_mark.line + 1
-            _record_lines(value_node, child, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = join_pointer(pointer, index)
-            lines[child] = item.start_mark.line + 1
-            _record_lines(item, child, lines)
+                node.start_mark)
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR_TAG:
+                return node.value
+            return self.loader.construct_object(node, deep=True)
+        if isinstance(node, yaml.MappingNode):
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a mapping key must be a plain string", key_node.start_mark)
+                key = str(key_node.value)
+                if key in mapping:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark)
+                child = join_pointer(pointer, key)
+                self.lines[child] = key_node.start_mark.line + 1
+                mapping[key] = self.build(value_node, child)
+            return mapping
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                child = join_pointer(pointer, index)
+                self.lines[child] = item.start_mark.line + 1
+                items.append(self.build(item, child))
+            return items
+        return None
 
 
 @dataclasses.dataclass
@@ -146,6 +159,9 @@ class Spec:
     path: Path
     data: dict[str, Any]
     lines: dict[str, int]
+    #: The other files of a multi-file spec, by the pointer their content sits at.
+    files: dict[str, Path] = dataclasses.field(default_factory=dict)
+    _operations: list[Operation] | None = dataclasses.field(default=None, repr=False)
 
     @property
     def version(self) -> str:
@@ -159,8 +175,15 @@ class Spec:
             pointer = pointer.rpartition("/")[0]
         return 1
 
+    def file_of(self, pointer: str) -> Path:
+        """The file that spells out *pointer* (the spec itself, or one it refers to)."""
+        if self.files and pointer.startswith(f"/{BUNDLE_KEY}/"):
+            prefix = "/".join(pointer.split("/", 3)[:3])
+            return self.files.get(prefix, self.path)
+        return self.path
+
     def location(self, pointer: str) -> str:
-        return f"{self.path}:{self.line_of(pointer)}"
+        return f"{self.file_of(pointer)}:{self.line_of(pointer)}"
 
     def get(self, pointer: str) -> Any:
         value: Any = self.data
@@ -191,7 +214,13 @@ class Spec:
         return value, pointer
 
     def operations(self) -> list[Operation]:
-        result = []
+        """Every operation, in the order of the spec (computed once)."""
+        if self._operations is None:
+            self._operations = self._find_operations()
+        return self._operations
+
+    def _find_operations(self) -> list[Operation]:
+        result: list[Operation] = []
         paths = self.data.get("paths")
         if not isinstance(paths, Mapping):
             return []
@@ -216,59 +245,49 @@ class Spec:
 
 
 def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
-    """Read the YAML or JSON spec at *path*; :class:`SpecError` says where it is broken."""
+    """Read the YAML or JSON spec at *path* and the files it refers to in its folder.
+
+    :class:`SpecError` says where a file is broken.
+    """
+    from guidebook.openapi.bundle import bundle_files
+
+    data, lines = parse_file(path, encoding)
+    spec = Spec(path, data, lines)
+    bundle_files(spec, encoding)
+    return spec
+
+
+def parse_file(
+    path: Path, encoding: str, prefix: str = ""
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The mapping in the YAML or JSON file at *path*, and the line of every pointer.
+
+    Pointers start with *prefix* (where a referred file's content sits in the spec).
+    """
     try:
         text = path.read_text(encoding=encoding)
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(path, 1, f"cannot read the OpenAPI spec: {exc}") from None
-    loader = _Loader(text)
+    loader = _SafeLoader(text)
+    builder = _Builder(loader)
+    builder.lines = {prefix: 1}
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = builder.build(node, prefix) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise SpecError(path, line, f"not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SpecError(path, 1, f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise SpecError(path, 1, "the spec nests too deeply to be read") from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise SpecError(path, 1, "an OpenAPI spec must be a mapping (openapi, info, paths, ...)")
-    lines: dict[str, int] = {"": 1}
-    assert node is not None
-    _record_lines(node, "", lines)
-    return Spec(path, data, lines)
-
-
-def inline_refs(spec: Spec, value: Any, stack: tuple[str, ...] = ()) -> Any:
-    """A copy of *value* with every local ``$ref`` replaced by what it points at.
-
-    Renderers resolve references by walking the tree and loop forever on a recursive schema;
-    here the second visit of a reference on the current path becomes a named stub instead.
-    Siblings of ``$ref`` (allowed in 3.1) override the target's fields.
-    """
-    if isinstance(value, Mapping):
-        ref = value.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#"):
-            name = ref.rpartition("/")[2]
-            siblings = {key: inline_refs(spec, item, stack)
-                        for key, item in value.items() if key != "$ref"}
-            if ref in stack:
-                return {"title": name, "description": f"(recursive: another {name})",
-                        **siblings}
-            try:
-                target = spec.get(ref[1:])
-            except (KeyError, IndexError, ValueError):
-                return siblings
-            resolved = inline_refs(spec, target, (*stack, ref))
-            if isinstance(resolved, dict):
-                return {**resolved, **siblings}
-            return resolved
-        return {key: inline_refs(spec, item, stack) for key, item in value.items()}
-    if isinstance(value, list):
-        return [inline_refs(spec, item, stack) for item in value]
-    return value
+        raise SpecError(path, 1, "an OpenAPI spec must be a mapping (openapi, info, paths, ...)"
+                        if not prefix else "a file a spec refers to must hold a mapping")
+    return data, builder.lines
 
 
 # -- validating the spec -------------------------------------------------------------------
@@ -299,8 +318,7 @@ def check_refs(spec: Spec) -> list[Problem]:
         ref: str = value["$ref"]
         at = join_pointer(pointer, "$ref")
         if not ref.startswith("#"):
-            problems.append(Problem(at, f"$ref {ref!r}: only references inside the spec "
-                                        "('#/...') are supported"))
+            problems.append(Problem(at, _unfollowed(spec, pointer, ref)))
             continue
         chain = [ref]
         while True:
@@ -324,45 +342,19 @@ def check_refs(spec: Spec) -> list[Problem]:
     return problems
 
 
-#: An HTML tag, comment or processing instruction (not an autolink like ``<https://...>``).
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|<!|<\?")
+def _unfollowed(spec: Spec, pointer: str, ref: str) -> str:
+    """Why a reference to another document was not followed (see guidebook.openapi.bundle)."""
+    from guidebook.openapi.bundle import is_url
 
-
-def _operation_label(pointer: str) -> str:
-    tokens = split_pointer(pointer)
-    if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in HTTP_METHODS:
-        return f"{tokens[2].upper()} {tokens[1]}: "
-    return ""
-
-
-def html_in_descriptions(spec: Spec) -> list[Problem]:
-    """Descriptions holding HTML tags: Markdown would pass them through as raw HTML."""
-    from guidebook.openapi.sanitize import show
-
-    problems = []
-    for pointer, value in walk(spec.data):
-        if pointer.endswith("/description") and isinstance(value, str):
-            found = _TAG.search(value)
-            if found:
-                # Blamed on the operation, like the other unsafe-markup warnings.
-                tokens = split_pointer(pointer)
-                if _operation_label(pointer):
-                    pointer = join_pointer("", *tokens[:3])
-                problems.append(Problem(pointer, (
-                    f"{_operation_label(pointer)}raw html markup shown as text: "
-                    f"{show(value[found.start():])}")))
-    return problems
-
-
-def escape_html(value: Any, key: str = "") -> Any:
-    """A copy of *value* whose descriptions show ``<tag`` as text in Markdown (``\\<``)."""
-    if isinstance(value, Mapping):
-        return {name: escape_html(item, name) for name, item in value.items()}
-    if isinstance(value, list):
-        return [escape_html(item) for item in value]
-    if key == "description" and isinstance(value, str):
-        return _TAG.sub(lambda found: "\\" + found.group(0), value)
-    return value
+    if is_url(ref):
+        return f"$ref {ref!r}: URLs are not followed (the build never fetches what a spec " \
+               "points to); copy the document into the spec's folder"
+    name = ref.partition("#")[0]
+    target = (spec.file_of(pointer).parent / name).resolve()
+    if not target.is_relative_to(spec.path.parent.resolve()):
+        return f"$ref {ref!r}: only files inside the spec's folder " \
+               f"({spec.path.parent}) are read"
+    return f"$ref {ref!r}: no file {name!r} in the spec's folder"
 
 
 def validate_spec(spec: Spec) -> list[Problem]:
@@ -381,177 +373,148 @@ def validate_spec(spec: Spec) -> list[Problem]:
         found = repr(spec.data["openapi"]) if "openapi" in spec.data else "no 'openapi' field"
         return [Problem(join_pointer("", "openapi") if "openapi" in spec.data else "",
                         f"unsupported OpenAPI version ({found}); use 3.0.x or 3.1.x")]
-    problems = []
+    problems = python_regex_limits(spec)
     try:
         validator = validator_class(spec.data, base_uri=spec.path.resolve().as_uri())
         errors = list(validator.iter_errors())
     except Exception as exc:  # the validator gives up on some broken documents
         return [Problem("", f"the spec cannot be validated: {type(exc).__name__}: {exc}")]
     for error in errors:
-        pointer = join_pointer("", *getattr(error, "absolute_path", ()))
+        if getattr(error, "validator", None) == "format" and \
+                getattr(error, "validator_value", None) == "regex":
+            continue  # a pattern Python's re cannot compile: python_regex_limits says so
+        path = list(getattr(error, "absolute_path", ()))
+        dialect = _UNKNOWN_DIALECT.search(str(getattr(error, "message", "")))
+        if dialect:
+            at = _value_pointer(spec, dialect.group(1), ("/$schema",)) or ""
+            problems.append(Problem(at, (
+                f"$schema {dialect.group(1)!r}: openapi-spec-validator does not know this "
+                "JSON Schema dialect; the schemas that declare it are not validated"),
+                limitation=True))
+            continue
+        if not path:
+            # openapi-spec-validator checks a schema's default and example values as
+            # documents of their own: the error has no path, only the value.
+            value_pointer = _value_pointer(spec, getattr(error, "instance", None))
+            if value_pointer is not None:
+                problems.append(Problem(value_pointer, (
+                    f"{_operation_label(value_pointer)}the schema's "
+                    f"{split_pointer(value_pointer)[-1]} {short_message(error)}"),
+                    example=True))
+                continue
+        pointer = locate(spec, join_pointer("", *path), getattr(error, "instance", None))
+        declared = _declared_dialect(spec, pointer)
+        if declared is not None:
+            problems.append(Problem(pointer, (
+                f"not validated: the schema declares the dialect {declared!r}, which "
+                f"openapi-spec-validator checks as OpenAPI {version}'s own "
+                f"({short_message(error)})"), limitation=True))
+            continue
         # "... ('40x' was unexpected)": point at the unexpected key rather than its parent.
         unexpected = _UNEXPECTED.search(str(getattr(error, "message", "")))
         if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
             pointer = join_pointer(pointer, unexpected.group(1))
-        problems.append(Problem(pointer, f"invalid OpenAPI {version}: {_short(error)}"))
+        problems.append(Problem(pointer, f"invalid OpenAPI {version}: {short_message(error)}"))
     return sorted(set(problems), key=lambda problem: spec.line_of(problem.pointer))
 
 
 _UNEXPECTED = re.compile(r"\('([^']*)' was unexpected\)")
 
 
-def _short(error: Exception) -> str:
+def _operation_label(pointer: str) -> str:
+    tokens = split_pointer(pointer)
+    if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in HTTP_METHODS:
+        return f"{tokens[2].upper()} {tokens[1]}: "
+    return ""
+
+
+_UNKNOWN_DIALECT = re.compile(r"Unknown JSON Schema dialect: '([^']*)'")
+#: The dialect of OpenAPI 3.1 schemas (and a schema may say so).
+_OAS31_DIALECTS = ("https://spec.openapis.org/oas/3.1/dialect/base",
+                   "https://json-schema.org/draft/2020-12/schema")
+
+
+def _declared_dialect(spec: Spec, pointer: str) -> str | None:
+    """Another JSON Schema dialect a schema around *pointer* declares with ``$schema``."""
+    while pointer:
+        pointer = pointer.rpartition("/")[0]
+        try:
+            value = spec.get(pointer)
+        except (KeyError, IndexError, ValueError):
+            continue
+        declared = value.get("$schema") if isinstance(value, Mapping) else None
+        if isinstance(declared, str):
+            return None if declared.rstrip("#") in _OAS31_DIALECTS else declared
+    return None
+
+
+def _value_pointer(spec: Spec, instance: Any,
+                   endings: tuple[str, ...] = ("/default", "/example")) -> str | None:
+    """The first pointer with one of *endings* whose value is *instance* (a default...)."""
+    for candidate in spec.lines:
+        if candidate.endswith(endings):
+            try:
+                value = spec.get(candidate)
+            except (KeyError, IndexError, ValueError):
+                continue
+            if value == instance and type(value) is type(instance):
+                return candidate
+    return None
+
+
+def locate(spec: Spec, pointer: str, instance: Any) -> str:
+    """*pointer*, or the spec's pointer it is relative to.
+
+    openapi-spec-validator reports problems inside a schema relative to that schema
+    (``/properties/name``); the first spec pointer ending so that holds *instance* is meant.
+    """
+    if pointer in spec.lines or not pointer:
+        return pointer
+    for candidate in spec.lines:
+        if candidate.endswith(pointer):
+            try:
+                if spec.get(candidate) == instance:
+                    return candidate
+            except (KeyError, IndexError, ValueError):
+                continue
+    return pointer
+
+
+def python_regex_limits(spec: Spec) -> list[Problem]:
+    """Patterns Python's ``re`` cannot compile, such as ECMA-262's ``\\p{L}``.
+
+    JSON Schema patterns are ECMA-262 regular expressions; a valid one that Python's dialect
+    lacks is a limit of the checks: examples are checked without it.
+    """
+    problems = []
+    for pointer, value in walk(spec.data):
+        if not pointer.endswith("/pattern") or not isinstance(value, str):
+            continue
+        error = compile_error(value)
+        if error is not None:
+            problems.append(Problem(pointer, (
+                f"pattern {value!r} uses a regular expression feature Python's re lacks "
+                f"({error}); examples are checked without it"), limitation=True))
+    return problems
+
+
+def compile_error(pattern: str) -> str | None:
+    """Why Python's ``re`` cannot compile *pattern*, or None (cached: specs repeat them)."""
+    return _compile_error(pattern)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_error(pattern: str) -> str | None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return str(exc)
+    return None
+
+
+def short_message(error: Exception) -> str:
     message = getattr(error, "message", str(error))
     text = " ".join(str(message).split())
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-# -- checking the examples -----------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Example:
-    """One example in the spec and the schema it must satisfy."""
-
-    operation: str
-    #: Where the example sits, e.g. ``response 200 (application/json)``.
-    place: str
-    #: ``example`` for a single ``example``, else its key in ``examples``.
-    name: str
-    value: Any
-    value_pointer: str
-    schema_pointer: str
-
-
-def iter_examples(spec: Spec) -> Iterator[Example]:
-    """Every example of a parameter, request body, response body or response header."""
-    for operation in spec.operations():
-        item = spec.get(operation.pointer.rpartition("/")[0])
-        data = spec.get(operation.pointer)
-        key = operation.key
-        params = [*_list(item.get("parameters")), *_list(data.get("parameters"))]
-        path_params = join_pointer(operation.pointer.rpartition("/")[0], "parameters")
-        op_params = join_pointer(operation.pointer, "parameters")
-        own = len(_list(item.get("parameters")))
-        for index, raw in enumerate(params):
-            base = join_pointer(path_params, index) if index < own else join_pointer(
-                op_params, index - own)
-            param, pointer = spec.resolve(raw, base)
-            if isinstance(param, Mapping):
-                place = f"{param.get('in', '?')} parameter {param.get('name', '?')!r}"
-                yield from _holder_examples(spec, key, place, param, pointer)
-        body, pointer = spec.resolve(data.get("requestBody"), join_pointer(
-            operation.pointer, "requestBody"))
-        if isinstance(body, Mapping):
-            yield from _content_examples(spec, key, "request body", body, pointer)
-        responses = data.get("responses")
-        if isinstance(responses, Mapping):
-            for status, raw in responses.items():
-                response, pointer = spec.resolve(raw, join_pointer(
-                    operation.pointer, "responses", status))
-                if not isinstance(response, Mapping):
-                    continue
-                yield from _content_examples(spec, key, f"response {status}", response, pointer)
-                headers = response.get("headers")
-                if isinstance(headers, Mapping):
-                    for name, raw_header in headers.items():
-                        header, header_pointer = spec.resolve(
-                            raw_header, join_pointer(pointer, "headers", name))
-                        if isinstance(header, Mapping):
-                            yield from _holder_examples(
-                                spec, key, f"response {status} header {name!r}", header,
-                                header_pointer)
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _content_examples(
-    spec: Spec, key: str, place: str, holder: Mapping[str, Any], pointer: str
-) -> Iterator[Example]:
-    content = holder.get("content")
-    if not isinstance(content, Mapping):
-        return
-    for media_type, media in content.items():
-        media_pointer = join_pointer(pointer, "content", media_type)
-        if isinstance(media, Mapping):
-            yield from _named_examples(spec, key, f"{place} ({media_type})", media,
-                                       media_pointer, join_pointer(media_pointer, "schema"))
-
-
-def _holder_examples(
-    spec: Spec, key: str, place: str, holder: Mapping[str, Any], pointer: str
-) -> Iterator[Example]:
-    """A parameter or header: examples beside its ``schema``, or inside its ``content``."""
-    if "schema" in holder:
-        yield from _named_examples(spec, key, place, holder, pointer,
-                                   join_pointer(pointer, "schema"))
-    yield from _content_examples(spec, key, place, holder, pointer)
-
-
-def _named_examples(
-    spec: Spec, key: str, place: str, holder: Mapping[str, Any], pointer: str,
-    schema_pointer: str,
-) -> Iterator[Example]:
-    if "schema" not in holder:
-        return
-    if "example" in holder:
-        yield Example(key, place, "example", holder["example"],
-                      join_pointer(pointer, "example"), schema_pointer)
-    examples = holder.get("examples")
-    if isinstance(examples, Mapping):
-        for name, raw in examples.items():
-            example, example_pointer = spec.resolve(raw, join_pointer(pointer, "examples", name))
-            if isinstance(example, Mapping) and "value" in example:
-                yield Example(key, place, str(name), example["value"],
-                              join_pointer(example_pointer, "value"), schema_pointer)
-
-
-def check_examples(spec: Spec) -> tuple[list[Problem], int]:
-    """Validate every example against its schema; return the problems and how many were checked.
-
-    ``$ref`` is resolved by jsonschema through a registry holding the whole spec, lazily, so a
-    recursive schema is fine.
-    """
-    validator_class, format_checker, specification = _validator_for(spec.version)
-    resource = Resource.from_contents(spec.data, default_specification=specification)
-    registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
-    problems: list[Problem] = []
-    count = 0
-    for example in iter_examples(spec):
-        count += 1
-        schema = {"$ref": f"{_SPEC_URI}#{example.schema_pointer}"}
-        validator = validator_class(schema, registry=registry, format_checker=format_checker)
-        try:
-            errors = sorted(validator.iter_errors(example.value),
-                            key=lambda error: list(error.absolute_path))
-        except Exception as exc:  # an unresolvable $ref or a broken schema
-            problems.append(Problem(example.value_pointer, (
-                f"{example.operation}: cannot check example {example.name!r} of the "
-                f"{example.place}: {type(exc).__name__}: {_short(exc)}")))
-            continue
-        for error in errors[:3]:
-            where = _instance_path(error)
-            problems.append(Problem(
-                join_pointer(example.value_pointer, *error.absolute_path),
-                f"{example.operation}: example {example.name!r} of the {example.place} "
-                f"does not match its schema: {_short(error)}{where}",
-            ))
-    return problems, count
-
-
-def _instance_path(error: ValidationError) -> str:
-    if not error.absolute_path:
-        return ""
-    text = "".join(f"[{token}]" if isinstance(token, int) else f".{token}"
-                   for token in error.absolute_path)
-    return f" (at {text.lstrip('.')})"
-
-
-def _validator_for(version: str) -> tuple[Any, Any, Any]:
-    import openapi_schema_validator as oas
-
-    if version.startswith("3.0."):
-        return oas.OAS30Validator, oas.oas30_format_checker, DRAFT4
-    return oas.OAS31Validator, oas.oas31_format_checker, DRAFT202012

@@ -30,7 +30,7 @@ from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parsing import nested_parse_to_nodes
 
-from guidebook.audiences import AUDIENCES_ATTR, audience_node
+from guidebook.audiences import AUDIENCES_ATTR, audience_node, page_rules
 from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     AudienceSyntaxError,
@@ -45,6 +45,7 @@ from guidebook.config import (
     PartSpec,
     conf_location,
 )
+from guidebook.generated import toctree_of, write_generated_pages
 from guidebook.releasenotes.domain import ReleaseNotesDomain, get_domain
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
@@ -177,21 +178,7 @@ def write_series_pages(srcdir: Path, part: PartSpec, notes: ReleaseNotes) -> Non
             f":{AUDIENCE_FIELD}: {part.name}\n\n{GENERATED_MARKER}\n\n"
             f".. guidebook-release-series:: {series.slug}\n"
         )
-    if folder.is_dir():
-        for path in folder.glob("*.rst"):
-            if path not in wanted and _generated(path):
-                path.unlink()
-    for path, text in wanted.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-
-
-def _generated(path: Path) -> bool:
-    try:
-        return GENERATED_MARKER in path.read_text(encoding="utf-8")[:500]
-    except OSError:
-        return False
+    write_generated_pages(folder, wanted, GENERATED_MARKER)
 
 
 def outdated_pages(
@@ -242,21 +229,7 @@ class ReleaseIndexDirective(_NotesDirective):
             paragraph += nodes.Text("There are no release notes yet.")
             return [paragraph]
         docnames = [series_docname(part.root, series.slug) for series in notes.series]
-        toctree = addnodes.toctree()
-        toctree["parent"] = self.env.docname
-        toctree["entries"] = [(None, docname) for docname in docnames]
-        toctree["includefiles"] = docnames
-        toctree["maxdepth"] = self.options.get("maxdepth", 1)
-        toctree["caption"] = None
-        toctree["glob"] = False
-        toctree["hidden"] = False
-        toctree["includehidden"] = False
-        toctree["numbered"] = 0
-        toctree["titlesonly"] = False
-        self.set_source_info(toctree)
-        wrapper = nodes.compound(classes=["toctree-wrapper"])
-        wrapper += toctree
-        return [wrapper]
+        return [toctree_of(self, docnames, maxdepth=self.options.get("maxdepth", 1))]
 
 
 class ReleaseSeriesDirective(_NotesDirective):
@@ -427,7 +400,8 @@ def trim_whats_new(app: Sphinx, doctree: nodes.document) -> None:
             declared = parse_audiences(str(field))
         except AudienceSyntaxError:
             declared = None  # reported by the audience extension
-    parts = set(page_parts(env.docname, declared, configured_site(env.config).specs))
+    parts = set(page_parts(env.docname, declared, configured_site(env.config).specs,
+                           page_rules(env)))
     for node in blocks:
         names = [name for name in node[AUDIENCES_ATTR] if name in parts]
         if not names:

@@ -10,48 +10,24 @@ published manifest and a build) are compared page by page:
 * every URL of the old site that the new one neither serves nor redirects: a
   **broken URL**. Each makes ``guidebook diff`` exit with status 1.
 
-JSON output (``--format json``), format 1; keys are sorted, lists are in a fixed order::
+A BASE built with plain Sphinx (no guidebook settings), or a plain site's
+``objects.inv``, is one section, ``site``, holding every page of the old site
+(:mod:`guidebook.reorg._plain`).
 
-    {
-      "format": 1,
-      "base": {"label": "HEAD~1", "commit": "<sha>" | null},
-      "head": {"label": "working tree", "commit": null},
-      "moves": [{"from": "user/a", "to": "user/b", "method": "git" | "similarity" | "title",
-                 "similarity": 0.93}],
-      "guides": [{
-        "name": "user", "kind": "guide" | "part", "title": "End user guide",
-        "status": "added" | "removed" | "changed" | "unchanged",
-        "added": [{"docname", "title", "url", "moved_from": docname | null}],
-        "removed": [{"docname", "title", "url", "moved_to": docname | null,
-                     "now_in": [guide names that still have the page]}],
-        "moved": [{"from", "to", "from_url", "to_url", "title", "method", "similarity"}],
-        "audiences_changed": [{"docname", "before": [names], "after": [names]}],
-        "titles_changed": [{"docname", "before", "after"}]
-      }],
-      "broken_urls": [{"url", "guide", "docname", "title", "now_at": url | null}],
-      "summary": {"moves", "added", "removed", "moved", "audiences_changed",
-                  "titles_changed", "broken_urls"}
-    }
-
-``moves`` counts pages renamed anywhere in the site; ``moved`` counts, over the guides,
-pages that moved within a guide (a page that moved from one guide to another is
-``removed`` from the first, with ``moved_to``, and ``added`` to the second, with
-``moved_from``).
-
-Sections (guides then parts) follow HEAD's order, then those only BASE has. ``now_at``
-is where the page lives in HEAD, the natural target of the redirect to add.
+The reports (text, JSON, HTML) are in :mod:`guidebook.reorg.diff_report` and
+:mod:`guidebook.reorg.diff_html`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import json
 from pathlib import Path
 from typing import Any
 
-from guidebook.reorg._manifest import Manifest, Page, ReorgError, Section
-from guidebook.reorg._snapshot import (
+from guidebook.reorg import ReorgError
+from guidebook.reorg.manifest import Manifest, Page, Section
+from guidebook.reorg.snapshot import (
     Repository,
     Snapshot,
     find_repository,
@@ -310,7 +286,7 @@ def _unique_titles(pages: dict[str, Page]) -> dict[str, str]:
 def compare(
     base: Snapshot, head: Snapshot, renames: list[tuple[str, str, float]] | None = None
 ) -> SiteDiff:
-    """Compare two sides; *renames* come from :func:`guidebook.reorg._snapshot.git_renames`."""
+    """Compare two sides; *renames* come from :func:`guidebook.reorg.snapshot.git_renames`."""
     moves = find_moves(base, head, renames or [])
     forward = {move.source: move for move in moves}
     backward = {move.target: move for move in moves}
@@ -372,10 +348,14 @@ def _note_changes(diff: SectionDiff, before: Page, after: Page) -> None:
         diff.titles_changed.append(Changed(after.docname, before.title, after.title))
 
 
+#: The portal every guidebook site serves at its root (a plain site's root page too).
+PORTAL_URL = "index.html"
+
+
 def broken_urls(base: Manifest, head: Manifest, moves: dict[str, Move]) -> list[BrokenUrl]:
     """Every URL of *base* (pages of every section, and its redirects) that *head*
     neither serves as a page nor redirects."""
-    served = head.page_urls() | head.redirected_urls()
+    served = head.page_urls() | head.redirected_urls() | {PORTAL_URL}
     broken: dict[str, BrokenUrl] = {}
     for section, page in base.pages():
         if page.url in served or page.url in broken:
@@ -394,119 +374,3 @@ def broken_urls(base: Manifest, head: Manifest, moves: dict[str, Move]) -> list[
         now_at = redirect.target if redirect.target in head_urls else None
         broken[redirect.source] = BrokenUrl(redirect.source, redirect.guide, None, None, now_at)
     return [broken[url] for url in sorted(broken)]
-
-
-# -- output ----------------------------------------------------------------------------
-
-
-def to_json(diff: SiteDiff) -> dict[str, Any]:
-    """The documented JSON form (see the module docstring)."""
-
-    def page_ref(page: Page) -> dict[str, Any]:
-        return {"docname": page.docname, "title": page.title, "url": page.url}
-
-    def side(snapshot: Snapshot) -> dict[str, Any]:
-        return {"label": snapshot.label, "commit": snapshot.commit}
-
-    return {
-        "format": FORMAT_VERSION,
-        "base": side(diff.base),
-        "head": side(diff.head),
-        "moves": [
-            {"from": m.source, "to": m.target, "method": m.method, "similarity": m.similarity}
-            for m in diff.moves
-        ],
-        "guides": [
-            {
-                "name": section.name,
-                "kind": section.kind,
-                "title": section.title,
-                "status": section.status,
-                "added": [{**page_ref(a.page), "moved_from": a.moved_from}
-                          for a in section.added],
-                "removed": [{**page_ref(r.page), "moved_to": r.moved_to,
-                             "now_in": list(r.now_in)} for r in section.removed],
-                "moved": [
-                    {"from": m.before.docname, "to": m.after.docname,
-                     "from_url": m.before.url, "to_url": m.after.url,
-                     "title": m.after.title, "method": m.move.method,
-                     "similarity": m.move.similarity}
-                    for m in section.moved
-                ],
-                "audiences_changed": [
-                    {"docname": c.docname, "before": c.before, "after": c.after}
-                    for c in section.audiences_changed
-                ],
-                "titles_changed": [
-                    {"docname": c.docname, "before": c.before, "after": c.after}
-                    for c in section.titles_changed
-                ],
-            }
-            for section in diff.sections
-        ],
-        "broken_urls": [dataclasses.asdict(broken) for broken in diff.broken],
-        "summary": diff.summary(),
-    }
-
-
-def render_json(diff: SiteDiff) -> str:
-    return json.dumps(to_json(diff), indent=2, sort_keys=True) + "\n"
-
-
-def render_html(diff: SiteDiff) -> str:
-    """The side-by-side navigation page (see :mod:`guidebook.reorg._diff_html`)."""
-    from guidebook.reorg._diff_html import render
-
-    return render(diff)
-
-
-def _describe(snapshot: Snapshot) -> str:
-    if snapshot.commit:
-        return f"{snapshot.label} ({snapshot.commit[:10]})"
-    return snapshot.label
-
-
-def render_text(diff: SiteDiff) -> str:
-    """A report for a reviewer reading a terminal or a CI log."""
-    lines = [f"guidebook diff: {_describe(diff.base)} -> {_describe(diff.head)}", ""]
-    for section in diff.sections:
-        heading = f"{section.name} ({section.kind}: {section.title})"
-        if section.status == "unchanged":
-            lines.append(f"{heading}: no changes")
-            continue
-        if section.status in ("added", "removed"):
-            heading += f" [{section.kind} {section.status}]"
-        lines.append(heading)
-        for m in section.moved:
-            how = ("git rename" if m.move.method == "git"
-                   else f"{m.move.method} {m.move.similarity:.0%}")
-            lines.append(f"  moved     {m.before.docname} -> {m.after.docname}  ({how})")
-        for a in section.added:
-            note = f"  (moved from {a.moved_from})" if a.moved_from else ""
-            lines.append(f"  added     {a.page.docname}  \"{a.page.title}\"{note}")
-        for r in section.removed:
-            notes = []
-            if r.moved_to:
-                notes.append(f"moved to {r.moved_to}")
-            if r.now_in:
-                notes.append(f"still in {', '.join(r.now_in)}")
-            note = f"  ({'; '.join(notes)})" if notes else ""
-            lines.append(f"  removed   {r.page.docname}  \"{r.page.title}\"{note}")
-        for c in section.audiences_changed:
-            lines.append(f"  audiences {c.docname}: {', '.join(c.before) or '-'} -> "
-                         f"{', '.join(c.after) or '-'}")
-        for c in section.titles_changed:
-            lines.append(f"  title     {c.docname}: \"{c.before}\" -> \"{c.after}\"")
-    lines.append("")
-    if not diff.broken:
-        lines.append("No URL breaks: every old URL is still served or redirected.")
-        return "\n".join(lines) + "\n"
-    lines.append(f"{len(diff.broken)} URL(s) break: {_describe(diff.base)} served them, "
-                 f"{_describe(diff.head)} neither serves nor redirects them:")
-    for broken in diff.broken:
-        what = f"page {broken.docname}" if broken.docname else "old redirect"
-        where = f"; now at {broken.now_at}" if broken.now_at else "; no page to send it to"
-        lines.append(f"  {broken.url}  ({what}{where})")
-    lines.append("Add a redirect for each (see \"Reviewing a reorganisation patch\" in the "
-                 "contributor guide).")
-    return "\n".join(lines) + "\n"

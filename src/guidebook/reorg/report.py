@@ -33,8 +33,8 @@ from typing import Any
 
 from guidebook.config import PAGE_TYPES
 from guidebook.reorg._html import esc, page
-from guidebook.reorg._manifest import Manifest, Section, load_manifest
-from guidebook.reorg._snapshot import snapshot_of_tree
+from guidebook.reorg.manifest import Manifest, Section, load_manifest
+from guidebook.reorg.snapshot import snapshot_of_tree
 
 FORMAT_VERSION = 1
 UNTYPED = "untyped"

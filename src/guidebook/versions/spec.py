@@ -17,7 +17,7 @@ from sphinx.errors import ConfigError
 from sphinx.util.tags import Tags
 
 from guidebook.config import conf_location
-from guidebook.reorg._snapshot import Repository
+from guidebook.reorg.snapshot import Repository
 
 #: A version name is one URL path segment: it becomes the folder ``OUT/<name>/``.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")

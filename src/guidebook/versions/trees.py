@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import guidebook
-from guidebook.reorg._manifest import ReorgError
-from guidebook.reorg._snapshot import Repository
+from guidebook.reorg import ReorgError
+from guidebook.reorg.snapshot import Repository
 from guidebook.versions.spec import VersionSpec
 
 STATE_NAME = "state.json"
@@ -152,7 +152,7 @@ def _is_worktree(tree: Path) -> bool:
 
 
 def _git_in(tree: Path, *args: str) -> str:
-    from guidebook.reorg._snapshot import git
+    from guidebook.reorg.snapshot import git
 
     return git(tree, *args)
 

@@ -1,5 +1,10 @@
-"""One side of a comparison: the site built from a git revision, the working tree or a
-previously published manifest.
+"""One side of a comparison: the site built from a git revision, the working tree, a
+previously published manifest, or a plain Sphinx site's ``objects.inv``.
+
+A tree without guidebook settings (a plain Sphinx project, before it adopted guidebook)
+is built with Sphinx's own ``html`` builder, and read back from the ``objects.inv`` that
+build writes: every page's URL and title, as the published plain site had them. The
+navigation of a guidebook build comes from its own manifest.
 
 A revision is checked out into a temporary ``git worktree`` (removed afterwards), so the
 reviewer's checkout is never touched; the working tree is built as it is. Each build goes
@@ -12,25 +17,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import pickle
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from guidebook.driver.publish import doctree_dir
 from guidebook.driver.run import BuildOptions, run_build
-from guidebook.reorg._manifest import (
-    Manifest,
-    NavEntry,
-    ReorgError,
-    Section,
-    load_manifest,
-)
+from guidebook.reorg import ReorgError
+from guidebook.reorg._plain import build_plain, is_plain_project, manifest_of_inventory
+from guidebook.reorg.manifest import Manifest, NavEntry, Section, load_manifest
 from guidebook.sites import MANIFEST_NAME
-
-_ENVIRONMENT_PICKLE = "environment.pickle"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +87,9 @@ def resolve_revision(repo: Repository, revision: str) -> str | None:
 
 
 def snapshot_of_manifest(path: Path) -> Snapshot:
+    """A published site: its ``guidebook.json``, or a plain site's ``objects.inv``."""
+    if path.suffix == ".inv":
+        return Snapshot(label=str(path), commit=None, manifest=manifest_of_inventory(path))
     return Snapshot(label=str(path), commit=None, manifest=load_manifest(path))
 
 
@@ -131,31 +130,20 @@ def _worktree(repo: Repository, path: Path, commit: str) -> Iterator[None]:
 
 
 def build_manifest(source: Path, out: Path, label: str) -> Manifest:
-    """Build the site in *source* into *out* and read its manifest and navigation."""
+    """Build the site in *source* into *out* and read its manifest and navigation.
+
+    A plain Sphinx project is built with Sphinx's ``html`` builder instead.
+    """
+    if is_plain_project(source):
+        manifest, includes = build_plain(source, out, label)
+        return manifest.with_nav(
+            {section.name: section_nav(section, includes) for section in manifest.sections})
     stream = io.StringIO()
     status = run_build(BuildOptions(source=source, out=out, quiet=True), stderr=stream)
     if status != 0:
         tail = "\n".join(stream.getvalue().strip().splitlines()[-8:])
         raise ReorgError(f"{label}: the site does not build (exit status {status}):\n{tail}")
-    manifest = load_manifest(out / MANIFEST_NAME)
-    return manifest.with_nav(_navigation(doctree_dir(out) / _ENVIRONMENT_PICKLE, manifest))
-
-
-def _navigation(pickled_env: Path, manifest: Manifest) -> dict[str, tuple[NavEntry, ...]]:
-    """Each section's pages in toctree order, from the environment the build just saved.
-
-    The manifest lists pages by name; a reviewer wants to see the navigation readers get.
-    The toctrees are in the environment the build pickled beside its output (written by
-    this very process a moment ago). Without it, the sections keep no navigation and the
-    report falls back to the manifest's page order.
-    """
-    try:
-        with open(pickled_env, "rb") as stream:
-            env: Any = pickle.load(stream)
-        includes: dict[str, list[str]] = dict(env.toctree_includes)
-    except Exception:  # an unreadable environment only costs the navigation order
-        return {}
-    return {section.name: section_nav(section, includes) for section in manifest.sections}
+    return load_manifest(out / MANIFEST_NAME)
 
 
 def section_nav(section: Section, includes: dict[str, list[str]]) -> tuple[NavEntry, ...]:

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from guidebook.reorg import ReorgError
 
-class ReorgError(Exception):
-    """A problem with the input of a review command (exit status 2, no traceback)."""
+__all__ = ["Manifest", "NavEntry", "Page", "Redirect", "ReorgError", "Section",
+           "load_manifest", "parse_manifest"]
 
 
 @dataclasses.dataclass(frozen=True)

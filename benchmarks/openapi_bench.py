@@ -1,0 +1,173 @@
+"""Benchmark guidebook's API reference against sphinxcontrib-openapi alone (issue 17).
+
+For every size (operations), on one generated spec (see ``openapi_spec.py``), side by side
+in the same run:
+
+sphinxcontrib-openapi
+    ``sphinx-build -b html`` of a plain Sphinx site whose one page holds
+    sphinxcontrib-openapi's own ``openapi`` directive (``httpdomain`` renderer).
+guidebook
+    ``guidebook build --fresh`` of a site with one user guide page and the ``api-ref``
+    part rendering the same spec: validated, examples checked, paged by tag, field tables.
+
+Each build runs in its own child process (``-j 1``); wall time is measured around it, CPU
+time and peak memory come from ``os.wait4``. The goals: at 1,200 operations guidebook
+takes at most 30 s and 1 GB, and no more time than sphinxcontrib-openapi.
+
+Run by ``python benchmarks/run.py --openapi 300,1200`` (or this file directly); the report
+replaces the API reference section of ``benchmarks/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from openapi_spec import generate  # noqa: E402
+from run import Run, commit, count_warnings, machine, measure, say  # noqa: E402
+
+DEFAULT_OPERATIONS = (300, 1200)
+GOAL_OPERATIONS = 1200
+GOAL_SECONDS = 30.0
+GOAL_MB = 1024.0
+#: The marks around this benchmark's section of RESULTS.md.
+BEGIN = "<!-- openapi-benchmark: begin -->"
+END = "<!-- openapi-benchmark: end -->"
+
+
+@dataclasses.dataclass
+class OpenAPIRow:
+    operations: int
+    facts: dict[str, object]
+    baseline: Run
+    guidebook: Run
+    warnings: dict[str, int]
+
+
+def bench_row(operations: int, work: Path, python: str, theme: str) -> OpenAPIRow:
+    tree = work / f"spec-{operations}"
+    facts = generate(operations, tree, theme)
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    bin_dir = Path(python).parent
+    say(f"{operations} operations: sphinxcontrib-openapi alone ...")
+    base_log = work / f"sphinx-{operations}.log"
+    baseline = measure([str(bin_dir / "sphinx-build"), "-b", "html", "-j", "1", "-q",
+                        str(tree / "sphinx"), str(tree / "out-sphinx")],
+                       env=env, log=base_log, cwd=tree)
+    say(f"{operations} operations: guidebook ...")
+    guide_log = work / f"guidebook-{operations}.log"
+    guidebook = measure([str(bin_dir / "guidebook"), "build", "--fresh", "-q", "--source",
+                         str(tree / "guidebook"), "--out", str(tree / "out-guidebook")],
+                        env=env, log=guide_log, cwd=tree)
+    for run, log in ((baseline, base_log), (guidebook, guide_log)):
+        if run.status != 0:
+            raise SystemExit(f"build failed ({run.status}), see {log}")
+    return OpenAPIRow(operations, facts, baseline, guidebook, {
+        "sphinxcontrib-openapi": count_warnings(base_log),
+        "guidebook": count_warnings(guide_log)})
+
+
+def report(rows: list[OpenAPIRow], context: dict[str, str]) -> str:
+    lines = [
+        BEGIN,
+        "## API reference: guidebook against sphinxcontrib-openapi alone (issue 17)",
+        "",
+        f"Command: `{context['command']}`; commit {context['commit']}; "
+        f"{context['cpus']} CPUs ({context['cpu']}), {context['memory']}, load "
+        f"{context['load']} at the start (the machine is shared: wall times vary, CPU "
+        "times less).",
+        "",
+        "| operations | spec | tags | sphinxcontrib-openapi s (CPU s, MB) "
+        "| guidebook s (CPU s, MB) | guidebook / sphinxcontrib-openapi wall (CPU) "
+        "| warnings (sphinxcontrib-openapi / guidebook) |",
+        "|---:|---:|---:|---|---|---|---|",
+    ]
+    for row in rows:
+        base, guide = row.baseline, row.guidebook
+        size = int(str(row.facts["bytes"])) / 1024 / 1024
+        lines.append(
+            f"| {row.operations} | {size:.1f} MB | {row.facts['tags']} "
+            f"| {base.seconds:.1f} ({base.cpu:.1f}, {base.mb:.0f}) "
+            f"| {guide.seconds:.1f} ({guide.cpu:.1f}, {guide.mb:.0f}) "
+            f"| {guide.seconds / base.seconds:.2f}x ({guide.cpu / base.cpu:.2f}x) "
+            f"| {row.warnings['sphinxcontrib-openapi']} / {row.warnings['guidebook']} |")
+    lines += ["", "Goals at 1,200 operations:", ""]
+    goal_row = next((row for row in rows if row.operations == GOAL_OPERATIONS), None)
+    if goal_row is None:
+        lines.append(f"- not measured (no {GOAL_OPERATIONS}-operation row)")
+    else:
+        guide, base = goal_row.guidebook, goal_row.baseline
+        for text, ok in (
+            (f"guidebook at most {GOAL_SECONDS:.0f} s: {guide.seconds:.1f} s wall, "
+             f"{guide.cpu:.1f} s CPU", guide.seconds <= GOAL_SECONDS),
+            (f"peak memory at most {GOAL_MB:.0f} MB: {guide.mb:.0f} MB", guide.mb <= GOAL_MB),
+            (f"no slower than sphinxcontrib-openapi: {guide.seconds:.1f} s against "
+             f"{base.seconds:.1f} s", guide.seconds <= base.seconds),
+        ):
+            lines.append(f"- {'met' if ok else 'NOT met'}: {text}")
+    lines += [
+        "",
+        "sphinxcontrib-openapi renders every operation on one page; guidebook also "
+        "validates the spec, checks every example against its schema, pages the reference "
+        "by tag and renders field tables. sphinxcontrib-openapi's warnings are its "
+        "duplicate link targets (`Duplicate explicit target name`) on the one page.",
+        END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(results: Path, section: str) -> None:
+    """Replace this benchmark's section of *results* (appended when it has none)."""
+    text = results.read_text(encoding="utf-8") if results.is_file() else ""
+    if BEGIN in text and END in text:
+        before, _, rest = text.partition(BEGIN)
+        _, _, after = rest.partition(END)
+        text = before + section.rstrip("\n") + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    results.write_text(text, encoding="utf-8")
+
+
+def keep_section(results: Path, report_text: str) -> str:
+    """*report_text* with the API reference section of *results* kept at its end."""
+    text = results.read_text(encoding="utf-8") if results.is_file() else ""
+    if BEGIN not in text or END not in text:
+        return report_text
+    section = BEGIN + text.partition(BEGIN)[2].partition(END)[0] + END + "\n"
+    return report_text.rstrip("\n") + "\n\n" + section
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="API reference benchmark (issue 17)")
+    parser.add_argument("--operations", default=",".join(map(str, DEFAULT_OPERATIONS)),
+                        help="comma-separated operation counts (default: %(default)s)")
+    parser.add_argument("--theme", default="alabaster")
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md",
+                        help="the report's section is written here (default: %(default)s)")
+    parser.add_argument("--no-results", action="store_true", help="only print the report")
+    args = parser.parse_args(argv)
+    sizes = sorted({int(value) for value in args.operations.split(",") if value.strip()})
+    context = {**machine(), "commit": commit(), "command": shlex.join(
+        ["python", "benchmarks/run.py", "--openapi", ",".join(map(str, sizes))])}
+    with tempfile.TemporaryDirectory(prefix="guidebook-openapi-bench-") as temporary:
+        work = args.work or Path(temporary)
+        work.mkdir(parents=True, exist_ok=True)
+        rows = [bench_row(size, work, sys.executable, args.theme) for size in sizes]
+    section = report(rows, context)
+    print(section)
+    if not args.no_results:
+        write_section(args.results, section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,267 @@
+"""The adoption plan: which guides a plain Sphinx tree becomes and where its folders go.
+
+:func:`read_tree` reads what the tree already says (its folders, its pages, the toctrees
+and the top-level index); :func:`propose` turns that into guides and a folder map, from
+the folder names first (``user/`` is the user guide, ``install/`` and ``configuration/``
+are the operator's, ``cli/`` is the admin's and the operator's) and then from the
+toctrees (a folder that only one guide's toctree reaches goes to that guide). Options
+given on the command line replace any part of the proposal. Nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from sphinx.config import eval_config_file
+from sphinx.util.matching import get_matching_files
+from sphinx.util.tags import Tags
+
+from guidebook.audiences.folders import folder_rules
+from guidebook.audiences.model import page_parts
+from guidebook.config import ALL_GUIDES, GuidebookConfig, PartSpec
+from guidebook.lint.project import toctree_targets
+from guidebook.lint.source import read_source
+
+
+class InitError(Exception):
+    """The tree cannot be adopted as it is (the message says why; exit status 2)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Role:
+    """A guide guidebook knows how to propose, and the folder names that are its home."""
+
+    name: str
+    title: str
+    description: str
+    homes: tuple[str, ...]  # folder names that can hold the guide's root, best first
+    also: tuple[str, ...] = ()  # folder names whose pages the guide holds too
+
+
+ROLES = (
+    Role("user", "User guide", "For people who use the service.",
+         ("user", "users", "user-guide", "userguide", "end-user", "usage")),
+    Role("operator", "Operator guide", "For people who install, configure and run it.",
+         ("operator", "operators", "ops", "operations", "install", "installation",
+          "deploy", "deployment"),
+         ("configuration", "config", "configuring", "install", "installation", "deploy",
+          "deployment", "upgrade", "upgrades")),
+    Role("admin", "Administrator guide", "For administrators of a running deployment.",
+         ("admin", "admins", "administrator", "admin-guide", "adminguide", "administration")),
+    Role("contributor", "Contributor guide", "For people who work on the project itself.",
+         ("contributor", "contributors", "contributing", "contrib", "devref", "developer",
+          "developers", "dev")),
+)
+#: Folders of command references: the admin's and the operator's.
+CLI_FOLDERS = ("cli", "man", "commands")
+#: Folders of material for every guide.
+SHARED_FOLDERS = ("reference", "ref", "common", "shared", "glossary", "faq")
+
+
+@dataclasses.dataclass
+class Tree:
+    """What a plain Sphinx source tree holds."""
+
+    source: Path
+    conf: Path
+    root_doc: str
+    docnames: list[str]
+    #: docname -> the docnames its toctrees list, in order.
+    toctrees: dict[str, list[str]]
+    #: conf.py could not be executed here (its extensions import the project): the
+    #: defaults were used for exclude_patterns and the suffixes.
+    conf_note: str = ""
+
+    @property
+    def folders(self) -> list[str]:
+        """The top folders holding pages, in the order the top-level index lists them."""
+        found = sorted({doc.split("/", 1)[0] for doc in self.docnames if "/" in doc})
+        listed = [doc.split("/", 1)[0] for doc in self.toctrees.get(self.root_doc, [])
+                  if "/" in doc]
+        order = list(dict.fromkeys(name for name in listed if name in found))
+        return order + [name for name in found if name not in order]
+
+    def has(self, docname: str) -> bool:
+        return docname in set(self.docnames)
+
+    def reached_from(self, start: str) -> set[str]:
+        """The pages the toctrees reach from *start* (*start* included)."""
+        seen = {start}
+        queue = [start]
+        while queue:
+            for child in self.toctrees.get(queue.pop(), []):
+                if child not in seen:
+                    seen.add(child)
+                    queue.append(child)
+        return seen
+
+
+def read_tree(source: Path) -> Tree:
+    """Read the pages and toctrees of the Sphinx project in *source*."""
+    conf = source / "conf.py"
+    exclude: list[str] = ["_build"]
+    suffixes: list[str] = [".rst"]
+    root_doc = "index"
+    note = ""
+    if re.search(r"^guidebook_guides\s*[=:]", conf.read_text(encoding="utf-8"), re.MULTILINE):
+        raise InitError(f"{conf}: guidebook is already set up here (guidebook_guides "
+                        "is set); edit conf.py instead")
+    try:
+        namespace = eval_config_file(conf, Tags())
+    except (Exception, SystemExit) as exc:  # conf.py may raise anything, even exit()
+        note = f"conf.py could not be run here ({type(exc).__name__}: {exc}); defaults used"
+    else:
+        if "guidebook_guides" in namespace:
+            raise InitError(f"{conf}: guidebook is already set up here (guidebook_guides "
+                            "is set); edit conf.py instead")
+        exclude += [str(p) for p in namespace.get("exclude_patterns", [])]
+        found = namespace.get("source_suffix", [".rst"])
+        if isinstance(found, str):
+            found = [found]
+        suffixes = [s for s in found if s == ".rst" or s.endswith(".rst")] or [".rst"]
+        root_doc = str(namespace.get("root_doc") or namespace.get("master_doc") or "index")
+    docnames: list[str] = []
+    for relative in sorted(get_matching_files(source, exclude_patterns=[*exclude, "**/.*"])):
+        suffix = next((s for s in suffixes if relative.endswith(s)), None)
+        if suffix is not None:
+            docnames.append(relative[: -len(suffix)])
+    if not docnames:
+        raise InitError(f"{source}: no reST pages here")
+    pages = set(docnames)
+    toctrees: dict[str, list[str]] = {}
+    for docname, relative in _paths(docnames, source, suffixes):
+        text = read_source(source / relative, lambda name: name != "toctree")
+        entries: list[str] = []
+        for directive in text.directives_named("toctree"):
+            entries.extend(toctree_targets(docname, directive.options, directive.content,
+                                           pages, suffixes))
+        toctrees[docname] = [entry for entry in entries if entry in pages]
+    return Tree(source, conf, root_doc, docnames, toctrees, note)
+
+
+def _paths(docnames: Iterable[str], source: Path, suffixes: Sequence[str]
+           ) -> Iterable[tuple[str, str]]:
+    for docname in docnames:
+        for suffix in suffixes:
+            if (source / f"{docname}{suffix}").is_file():
+                yield docname, f"{docname}{suffix}"
+                break
+
+
+# -- the proposal ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Plan:
+    """The guides and folder map guidebook init proposes, and why."""
+
+    tree: Tree
+    guides: dict[str, dict[str, str]]
+    folders: dict[str, str]
+    #: One line per decision, for the person reading ``--dry-run``.
+    reasons: list[str]
+
+    def specs(self) -> list[PartSpec]:
+        return GuidebookConfig(guides=self.guides).part_specs()
+
+    def membership(self) -> dict[str, tuple[str, ...]]:
+        """Each page's guides under this plan (as the build will compute them)."""
+        specs = self.specs()
+        rules = folder_rules(self.folders, specs)
+        return {doc: page_parts(doc, None, specs, rules) for doc in self.tree.docnames}
+
+    def homeless(self) -> list[str]:
+        """Pages no guide holds under this plan."""
+        return [doc for doc, parts in self.membership().items() if not parts]
+
+
+def propose(tree: Tree, guides: Mapping[str, str] | None = None,
+            folders: Mapping[str, str] | None = None, *, folder_roots: bool = False) -> Plan:
+    """The plan for *tree*; *guides* (name -> root) and *folders* (pattern -> audiences)
+    given on the command line replace the proposal's own choices.
+
+    When the top-level index's toctrees reach the index of every guide's home folder,
+    every guide is rooted at the top-level index (unless *folder_roots*): each guide's
+    navigation is then the navigation readers know, pruned to the guide's pages, and
+    the home folders are mapped to their guides. Otherwise each guide is rooted at its
+    home folder's index.
+    """
+    reasons: list[str] = []
+    proposed: dict[str, dict[str, str]] = {}
+    homes: dict[str, str] = {}
+    folder_names = tree.folders
+    for role in ROLES:
+        home = next((name for name in role.homes if name in folder_names
+                     and tree.has(f"{name}/index")), None)
+        if home is not None and home not in homes.values():
+            homes[role.name] = home
+    reached = tree.reached_from(tree.root_doc) if tree.has(tree.root_doc) else set()
+    top_rooted = bool(homes) and not folder_roots and all(
+        f"{home}/index" in reached for home in homes.values())
+    mapped_homes: dict[str, str] = {}
+    for role in ROLES:
+        if role.name not in homes:
+            continue
+        home = homes[role.name]
+        root = tree.root_doc if top_rooted else f"{home}/index"
+        proposed[role.name] = {"title": role.title, "root": root,
+                               "description": role.description}
+        if top_rooted:
+            mapped_homes[f"{home}/"] = role.name
+            reasons.append(f"guide {role.name}: its pages in {home}/, rooted at the "
+                           f"top-level {root} (its toctree reaches {home}/index; each "
+                           "guide shows it pruned to the guide's pages)")
+        else:
+            reasons.append(f"guide {role.name}: rooted at {root} (folder {home}/)")
+    if top_rooted:
+        homes = {name: "" for name in homes}
+    if guides:
+        for name, root in guides.items():
+            known = next((r for r in ROLES if r.name == name), None)
+            title = known.title if known else f"{name.replace('-', ' ').capitalize()} guide"
+            proposed[name] = {"title": title, "root": root,
+                              "description": known.description if known else ""}
+            homes[name] = root.split("/", 1)[0] if "/" in root else ""
+            reasons.append(f"guide {name}: rooted at {root} (--guide)")
+    if not proposed:
+        proposed["user"] = {"title": "User guide", "root": tree.root_doc,
+                            "description": ROLES[0].description}
+        homes["user"] = ""
+        reasons.append(f"guide user: rooted at {tree.root_doc} (no folder names a guide)")
+    mapped: dict[str, str] = {"*": ALL_GUIDES, **mapped_homes}
+    reasons.append("pages at the top (index, glossary, ...): every guide")
+    home_folders = set(homes.values())
+    for folder in folder_names:
+        if folder in home_folders or f"{folder}/" in mapped:
+            continue
+        audiences, why = _folder_audiences(tree, folder, proposed)
+        mapped[f"{folder}/"] = audiences
+        reasons.append(f"folder {folder}/: {audiences.replace(ALL_GUIDES, 'every guide')}"
+                       f" ({why})")
+    for pattern, audiences in (folders or {}).items():
+        mapped[pattern] = audiences
+        reasons.append(f"folder {pattern}: {audiences} (--folder)")
+    return Plan(tree, proposed, mapped, reasons)
+
+
+def _folder_audiences(tree: Tree, folder: str, guides: Mapping[str, dict[str, str]]
+                      ) -> tuple[str, str]:
+    names = list(guides)
+    for role in ROLES:
+        if folder in role.also and role.name in names:
+            return role.name, "its name"
+    if folder in CLI_FOLDERS:
+        chosen = [name for name in ("admin", "operator") if name in names]
+        if chosen:
+            return ", ".join(chosen), "a command reference"
+    if folder in SHARED_FOLDERS:
+        return ALL_GUIDES, "shared reference material"
+    pages = {doc for doc in tree.docnames if doc.startswith(f"{folder}/")}
+    reaching = [name for name, spec in guides.items()
+                if pages & tree.reached_from(spec["root"])]
+    if reaching and len(reaching) < len(names):
+        return ", ".join(reaching), "the toctrees of those guides reach it"
+    return ALL_GUIDES, "no guide claims it: check this one"

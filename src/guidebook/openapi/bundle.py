@@ -1,0 +1,75 @@
+"""Multi-file specs: the files a spec's ``$ref``s name, read into the spec itself.
+
+A reference such as ``schemas/image.yaml#/Image`` or ``../common/errors.yaml`` is followed
+when the file lies inside the spec's folder (the folder of the file that names the spec):
+the file is read once, its content is held under ``x-guidebook-files`` in the spec, and the
+reference becomes a local one (``#/x-guidebook-files/schemas~1image.yaml/Image``), so the
+validators, the example checks and the renderer all see one document, and every problem is
+still reported at the line of the file it is in. URLs and files outside the folder are left
+as they are, and :func:`~guidebook.openapi.spec.check_refs` refuses them: spec text is
+untrusted, and the build never reads a file the author did not put beside the spec or
+fetches a URL.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from guidebook.openapi.spec import BUNDLE_KEY, Spec, join_pointer, parse_file
+
+
+def is_url(ref: str) -> bool:
+    scheme, colon, _rest = ref.partition(":")
+    return bool(colon) and scheme.isalpha() and len(scheme) > 1
+
+
+def bundle_files(spec: Spec, encoding: str) -> None:
+    """Read every file the spec refers to inside its folder; rewrite those references."""
+    root = spec.path.parent.resolve()
+    pending: list[tuple[str, Path]] = [("", spec.path.resolve())]
+    done: set[str] = set()
+    while pending:
+        prefix, file_path = pending.pop()
+        if prefix in done:
+            continue
+        done.add(prefix)
+        value = spec.get(prefix) if prefix else spec.data
+        for holder in _ref_holders(value):
+            ref = holder["$ref"]
+            if ref.startswith("#") or is_url(ref):
+                continue
+            target_name, _, fragment = ref.partition("#")
+            target = (file_path.parent / target_name).resolve()
+            if not target.is_relative_to(root) or not target.is_file():
+                continue  # refused, with its line, by check_refs
+            relname = posixpath.normpath(target.relative_to(root).as_posix())
+            target_prefix = join_pointer("", BUNDLE_KEY, relname)
+            if target == spec.path.resolve():
+                holder["$ref"] = "#" + fragment
+                continue
+            if target_prefix not in spec.files:
+                data, lines = parse_file(target, encoding, target_prefix)
+                spec.data.setdefault(BUNDLE_KEY, {})[relname] = data
+                spec.lines.update(lines)
+                spec.files[target_prefix] = target
+                pending.append((target_prefix, target))
+            holder["$ref"] = f"#{target_prefix}{fragment}"
+
+
+def _ref_holders(value: Any) -> list[dict[str, Any]]:
+    """Every mapping with a string ``$ref`` under *value*."""
+    found: list[dict[str, Any]] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            if isinstance(item.get("$ref"), str) and isinstance(item, dict):
+                found.append(item)
+            stack.extend(child for key, child in item.items() if key != BUNDLE_KEY)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+

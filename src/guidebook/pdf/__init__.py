@@ -1,0 +1,321 @@
+"""A PDF of every guide and part (``guidebook build --pdf``), holding what its readers see.
+
+The guidebook builder calls :class:`PdfWriter` while a part is in scope (its tag set, the
+environment's toctree views limited to it), before the part's HTML pages are written:
+
+1. Sphinx's LaTeX builder (:class:`~guidebook.pdf.latex.PartLaTeXBuilder`) writes the
+   part's ``.tex`` file from the environment the HTML build read: no page is read twice.
+2. latexmk turns it into a PDF in a work directory beside the doctrees, kept between
+   builds so that an unchanged guide costs one latexmk check.
+3. The PDF is copied into the staging site as ``<part folder>/<project>-<part>.pdf``; the
+   driver publishes it with the rest of the site, or not at all.
+
+The part's pages then link to the PDF, and only when it was made: a page never links to a
+PDF that is not there. When TeX is missing, or LaTeX stops at an error, the build warns
+(``guidebook.pdf-tex-missing``, ``guidebook.pdf-latex``: ``--strict`` fails) and the HTML is
+written without the link; LaTeX's log is kept in the work directory and copied where the
+PDF would have been.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import posixpath
+import re
+import time
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+from sphinx.util.i18n import format_date
+from sphinx.util.osutil import relative_uri
+
+from guidebook.audiences import part_specs
+from guidebook.pdf.latex import (
+    SOURCE_MARKER,
+    PartLaTeXBuilder,
+    extra_context,
+    part_indices,
+    relative_url,
+    writing_as,
+)
+from guidebook.pdf.tex import copy_file, install_hint, missing_tex, run_latexmk
+from guidebook.sphinx_internals import builder_application
+from guidebook.warnings_ import WarningCode, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+    from guidebook.engine.builder import GuidebookBuilder
+    from guidebook.sites import Part
+
+logger = logging.getLogger(__name__)
+
+#: The LaTeX settings conf.py made, per application (see :func:`keep_conf_latex_settings`).
+_CONF_LATEX: weakref.WeakKeyDictionary[Sphinx, dict[str, Any]] = weakref.WeakKeyDictionary()
+_LATEX_SETTINGS = ("latex_engine", "latex_elements")
+
+
+@dataclasses.dataclass
+class PdfRecord:
+    """One part's PDF as this build left it."""
+
+    part: str
+    title: str
+    #: The PDF's URL from the site root (``operator/image-service-operator.pdf``).
+    url: str
+    pages: int
+    size: int
+
+
+def file_stem(project: str, part: str) -> str:
+    """``<project>-<part>`` with the project name made safe for a file name."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", project).strip("-").lower() or "docs"
+    return f"{slug}-{part}"
+
+
+class PdfWriter:
+    """The PDFs of one guidebook build: which to make, making them, linking to them."""
+
+    def __init__(self, builder: GuidebookBuilder, previous: dict[str, dict[str, Any]]) -> None:
+        self.builder = builder
+        self.enabled = bool(builder.config.guidebook_pdf)
+        #: part name -> the previous build's PDF entry (from its manifest).
+        self.previous = previous
+        self.records: dict[str, PdfRecord] = {}
+        self._tex_checked = False
+        self._tex_ok = False
+        self._page_urls: dict[str, str] | None = None
+        if self.enabled:
+            # The PDFs of the previous build stand until their part is written again.
+            for name, entry in previous.items():
+                staged = self._staged_path(name)
+                if staged.is_file() and entry.get("url"):
+                    self.records[name] = PdfRecord(
+                        name, str(entry.get("title", name)), str(entry["url"]),
+                        int(entry.get("pages", 0)), staged.stat().st_size,
+                    )
+
+    # -- what the builder asks ------------------------------------------------------------
+
+    def outdated_roots(self) -> Iterator[str]:
+        """Root pages of the parts whose PDF has to be made or removed in this build.
+
+        Sphinx writes nothing when no page is out of date; a guide whose PDF comes or goes
+        (``--pdf`` given or dropped, a failed PDF tried again) needs its pages rewritten.
+        """
+        found = self.builder.env.found_docs
+        for spec in part_specs(self.builder.env):
+            if spec.root not in found:
+                continue
+            had = spec.name in self.previous and self._staged_path(spec.name).is_file()
+            if had != self.enabled:
+                yield spec.root
+
+    def due(self, part: Part, to_write: set[str]) -> bool:
+        """Whether *part*'s PDF has to be made (or removed) in this build."""
+        if not self.enabled:
+            return part.name in self.previous or self._staged(part).exists()
+        if to_write or part.name not in self.previous:
+            return True
+        # Nothing of the part changed: keep its PDF if it is there.
+        return part.name not in self.records
+
+    def write(self, part: Part) -> bool:
+        """Make *part*'s PDF (or remove a stale one); True when its link came or went."""
+        staged = self._staged(part)
+        staged.unlink(missing_ok=True)
+        staged.with_suffix(".log").unlink(missing_ok=True)
+        self.records.pop(part.name, None)
+        if self.enabled and self._tex_available():
+            self._make(part, staged)
+        had = part.name in self.previous
+        return had != (part.name in self.records)
+
+    def page_link(self, pagename: str) -> str | None:
+        """The URL of the current part's PDF as seen from *pagename* (None: no PDF)."""
+        part = self.builder.current
+        if part is None or part.name not in self.records:
+            return None
+        filename = posixpath.basename(self.records[part.name].url)
+        return relative_uri(self.builder.get_target_uri(pagename), filename)
+
+    def url_of(self, part: str) -> str | None:
+        """The site-root URL of *part*'s PDF, if this build has one (portal and manifest)."""
+        record = self.records.get(part)
+        return record.url if record else None
+
+    def manifest_entries(self) -> list[dict[str, Any]]:
+        return [dataclasses.asdict(self.records[name]) for name in sorted(self.records)]
+
+    # -- making one PDF ----------------------------------------------------------------------
+
+    def _staged(self, part: Part) -> Path:
+        return self._staged_path(part.name)
+
+    def _staged_path(self, name: str) -> Path:
+        """Where part *name*'s PDF goes in the staging site: its folder, then
+        ``<project>-<name>.pdf``."""
+        stem = file_stem(self.builder.config.project, name)
+        return Path(self.builder.site_root, name, f"{stem}.pdf")
+
+    def _record(self, part: Part, staged: Path, pages: int) -> PdfRecord:
+        url = posixpath.join(*staged.relative_to(self.builder.site_root).parts)
+        return PdfRecord(part.name, part.title, url, pages, staged.stat().st_size)
+
+    def _tex_available(self) -> bool:
+        if not self._tex_checked:
+            self._tex_checked = True
+            engine = _CONF_LATEX.get(builder_application(self.builder), {}).get(
+                "latex_engine", self.builder.config.latex_engine)
+            missing = missing_tex(engine)
+            self._tex_ok = not missing
+            if missing:
+                warn(
+                    WarningCode.PDF_TEX_MISSING,
+                    "--pdf: TeX is not installed, so no PDF is written (the HTML is); "
+                    f"missing Debian packages: {', '.join(missing)} "
+                    f"(install them with: {install_hint(missing)})",
+                )
+        return self._tex_ok
+
+    def _make(self, part: Part, staged: Path) -> None:
+        builder = self.builder
+        stem = file_stem(builder.config.project, part.name)
+        workdir = Path(builder.doctreedir, "pdf", part.name)
+        workdir.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        try:
+            self._write_tex(part, workdir, f"{stem}.tex", staged)
+        except Exception as exc:  # a node or setting the LaTeX writer cannot handle
+            warn(
+                WarningCode.PDF_LATEX,
+                f"{part.kind} {part.name!r}: the LaTeX writer failed, no PDF: "
+                f"{type(exc).__name__}: {exc}",
+            )
+            return
+        sphinx_seconds = time.perf_counter() - started
+        result = run_latexmk(workdir, f"{stem}.tex")
+        tex_seconds = time.perf_counter() - started - sphinx_seconds
+        if result.pdf is None:
+            log_copy = staged.with_suffix(".log")
+            if result.log.is_file():
+                copy_file(result.log, log_copy)
+            where = _source_of(workdir / f"{stem}.tex", result.tex_line)
+            warn(
+                WarningCode.PDF_LATEX,
+                f"{part.kind} {part.name!r}: LaTeX stopped, no PDF: {result.error} "
+                f"(TeX log: {result.log}, copied into the site beside the PDF's place "
+                f"as {log_copy.name})",
+                location=where,
+            )
+            return
+        copy_file(result.pdf, staged)
+        record = self._record(part, staged, result.pages)
+        self.records[part.name] = record
+        logger.info(
+            "guidebook: PDF %s: %d pages (LaTeX writer %.2f s, latexmk %.2f s)",
+            record.url, result.pages, sphinx_seconds, tex_seconds,
+        )
+
+    def _write_tex(self, part: Part, workdir: Path, texname: str, staged: Path) -> None:
+        """Sphinx's LaTeX builder: *part*'s pages as one ``.tex`` file in *workdir*."""
+        builder = self.builder
+        app = builder_application(builder)
+        config = builder.config
+        with conf_latex_settings(app):
+            latex = PartLaTeXBuilder(app, builder.env, part, self._urls_from(staged))
+            latex.outdir = type(builder.outdir)(workdir)
+            latex.init()
+            latex.context.update(extra_context(latex))
+            latex.document_entry = (
+                part.root, texname, part.title, config.author or config.project, "manual",
+                False,
+            )
+            if "maketitle" not in config.latex_elements:
+                date = config.today or format_date(config.today_fmt or "%b %d, %Y",
+                                                   language=config.language)
+                latex.context["maketitle"] = latex.title_page(
+                    config.project, part.title, config.version or config.release, date
+                )
+            own_tags = {builder.format, builder.name, f"format_{builder.format}",
+                        f"builder_{builder.name}"}
+            with writing_as(app, latex, own_tags), part_indices(builder.env):
+                latex.prepare_writing(set())
+                latex.copy_assets()
+                latex.write_documents(set())
+                latex.finish()
+
+    def _urls_from(self, staged: Path) -> dict[str, str]:
+        """docname -> its HTML page's URL as seen from the PDF (or absolute)."""
+        if self._page_urls is None:
+            manifest = self.builder.manifest()
+            self._page_urls = {}
+            for entry in [*manifest["guides"], *manifest["parts"]]:
+                for page in entry["pages"]:
+                    self._page_urls.setdefault(page["docname"], page["url"])
+        base = str(self.builder.config.html_baseurl or "")
+        if base:
+            base = base.rstrip("/") + "/"
+            return {doc: base + url for doc, url in self._page_urls.items()}
+        folder = posixpath.join(*staged.parent.relative_to(self.builder.site_root).parts)
+        return {doc: relative_url(url, folder) for doc, url in self._page_urls.items()}
+
+
+def keep_conf_latex_settings(app: Sphinx, config: Config) -> None:
+    """Remember the LaTeX engine and elements as conf.py set them.
+
+    An HTML theme may change them when its builder starts (openstackdocstheme switches to
+    xelatex and adds a preamble of its own that stops LaTeX with ``-halt-on-error``);
+    guidebook's PDFs are written with the settings of conf.py, Sphinx's defaults if none.
+    """
+    _CONF_LATEX[app] = {name: getattr(config, name) for name in _LATEX_SETTINGS}
+
+
+@contextlib.contextmanager
+def conf_latex_settings(app: Sphinx) -> Iterator[None]:
+    """While the PDF is written, the LaTeX settings are conf.py's."""
+    wanted = _CONF_LATEX.get(app, {})
+    saved = {name: getattr(app.config, name) for name in wanted}
+    for name, value in wanted.items():
+        setattr(app.config, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(app.config, name, value)
+
+
+def _source_of(tex: Path, line: int) -> str | None:
+    """``path:line`` of the source block the .tex file's *line* came from (None: unknown).
+
+    The block is the last one whose source marker precedes the line.
+    """
+    if line <= 0:
+        return None
+    try:
+        lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()[:line]
+    except OSError:
+        return None
+    for text in reversed(lines):
+        if text.startswith(SOURCE_MARKER):
+            return text[len(SOURCE_MARKER):].strip()
+    return f"{tex}:{line}"
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    # Before any theme's builder-inited handler can change them.
+    app.connect("config-inited", keep_conf_latex_settings)
+    return {
+        "version": "1",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+__all__ = ["PdfRecord", "PdfWriter", "file_stem", "setup"]
