@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from guidebook.config import GuidebookConfig
-from guidebook.sphinx_internals import user_config_values
 from guidebook.urls import part_url
 
 if TYPE_CHECKING:
@@ -30,8 +29,10 @@ NOT_FOUND_PAGE = "404"
 
 
 def default_settings(app: Sphinx, config: Config) -> None:
-    """``config-inited``: the not-found page's URL prefix is the site's redirect base."""
-    if "notfound_urls_prefix" not in user_config_values(config):
+    """``config-inited``: the not-found page's URL prefix is the site's redirect base,
+    unless conf.py sets one (the extension's own default is Read the Docs' ``/en/latest/``).
+    """
+    if config.notfound_urls_prefix == config.values["notfound_urls_prefix"].default:
         config.notfound_urls_prefix = GuidebookConfig.from_sphinx(config).redirect_base
 
 
