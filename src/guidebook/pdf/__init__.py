@@ -142,8 +142,7 @@ class PdfWriter:
         part = self.builder.current
         if part is None or part.name not in self.records:
             return None
-        filename = posixpath.basename(self.records[part.name].url)
-        return relative_uri(self.builder.get_target_uri(pagename), filename)
+        return relative_uri(self.builder.get_target_uri(pagename), self.records[part.name].url)
 
     def url_of(self, part: str) -> str | None:
         """The site-root URL of *part*'s PDF, if this build has one (portal and manifest)."""
