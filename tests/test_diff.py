@@ -153,8 +153,8 @@ def test_committed_reorganisation_gives_the_exact_diff(
     old_urls = {entry["url"]: entry for entry in data.pop("old_urls")}
     assert {url for url, entry in old_urls.items() if entry["status"] == "broken"} == {
         broken["url"] for broken in EXPECTED_BROKEN}
-    assert old_urls["user/user/share.html"]["now_at"] == "user/user/sharing.html"
-    assert old_urls["user/user/index.html"]["status"] == "served"
+    assert old_urls["user/share.html"]["now_at"] == "user/sharing.html"
+    assert old_urls["user/index.html"]["status"] == "served"
     assert data == {
         "format": 1,
         "base": {"label": "HEAD~1", "commit": base},
@@ -436,17 +436,17 @@ def test_suggested_redirects_mend_every_url_with_a_page_to_go_to(
     assert status == 1
     assert "guidebook diff: 3 redirect(s) appended to " in err
     for line in ("  admin/common/glossary.html common/glossary  (same page)",
-                 "  user/user/quotas.html admin/quotas  (similarity)",
-                 "  user/user/share.html user/sharing  (git)",
+                 "  user/quotas.html admin/quotas  (similarity)",
+                 "  user/share.html user/sharing  (git)",
                  "1 old URL(s) with no page to go to (decide each: a redirect line by hand, "
                  "or let it go):",
-                 "  contributor/contributor/tests.html  (contributor/tests \"Running the "
+                 "  contributor/tests.html  (contributor/tests \"Running the "
                  "tests\")"):
         assert line in err.splitlines()
     status, out, _err = run_diff(repo, capsys, "HEAD")
     assert status == 1
     assert "1 URL(s) break" in out
-    assert "contributor/contributor/tests.html" in out
+    assert "contributor/tests.html" in out
     # Suggesting again adds nothing: the map has those URLs already.
     status, _out, err = run_diff(repo, capsys, "HEAD", "--suggest-redirects")
     assert "guidebook diff: 0 redirect(s) appended" in err

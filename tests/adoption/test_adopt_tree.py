@@ -137,7 +137,7 @@ def test_new_site_in_an_empty_folder_builds_strictly(
     result = build_source(site / "doc" / "source", tmp_path / "out", strict=True)
     assert result.status == 0, result.output
     assert [part["name"] for part in result.manifest["guides"]] == list(GUIDES)
-    assert "/v1/items" in result.html("api-ref", "api-ref/index")
+    assert "/v1/items" in result.html("api-ref", "api-ref/operations/items")
     assert "The first documentation of New Site" in (
         result.html("user", "user/whats-new"))
     # A folder that is not empty and has no conf.py: refused, nothing written.
