@@ -137,7 +137,13 @@ def test_new_site_in_an_empty_folder_builds_strictly(
     result = build_source(site / "doc" / "source", tmp_path / "out", strict=True)
     assert result.status == 0, result.output
     assert [part["name"] for part in result.manifest["guides"]] == list(GUIDES)
+    # The starter spec's operations are paged by tag, below the API reference's folder.
+    api_ref = next(part for part in result.manifest["parts"] if part["name"] == "api-ref")
+    assert "api-ref/operations/items" in [page["docname"] for page in api_ref["pages"]]
     assert "/v1/items" in result.html("api-ref", "api-ref/operations/items")
+    assert (site / ".gitignore").read_text(encoding="utf-8").splitlines() == [
+        "doc/build/", "doc/source/api-ref/operations/", "doc/source/releasenotes/series/",
+    ]
     assert "The first documentation of New Site" in (
         result.html("user", "user/whats-new"))
     # A folder that is not empty and has no conf.py: refused, nothing written.
