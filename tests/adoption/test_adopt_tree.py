@@ -123,6 +123,26 @@ def test_options_replace_the_proposal(
     assert "guidebook_folder_audiences['cli/']: unknown audience 'wizards'" in err
 
 
+def test_folder_roots_build_strictly_with_the_portal_for_the_top_index(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each guide rooted in its folder publishes its root at <guide>/index.html: the
+    # top-level index cannot join the guides there (it would take that URL), and the
+    # portal stands in for it.
+    status, out, err = run(capsys, "init", str(project), "--folder-roots")
+    assert status == 0, err
+    assert "index itself: no guide (the portal replaces it)" in out
+    conf = (project / "doc" / "source" / "conf.py").read_text(encoding="utf-8")
+    assert '    "glossary": "*",' in conf
+    assert '    "*": "*",' not in conf
+    result = build_source(project / "doc" / "source", tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    published = {page["docname"] for part in result.manifest["guides"]
+                 for page in part["pages"]}
+    assert published == plain_docnames() - {"index"}
+    assert "glossary" in {page["docname"] for page in result.manifest["guides"][0]["pages"]}
+
+
 def test_new_site_in_an_empty_folder_builds_strictly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

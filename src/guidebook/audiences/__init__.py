@@ -183,7 +183,9 @@ def read_page_fields(app: Sphinx, doctree: nodes.document) -> None:
             )
     parts = page_parts(docname, declared, specs, page_rules(env))
     if not parts:
-        if declared is None:
+        # The project's top-level root page in no guide: the portal replaces it.
+        replaced_by_portal = docname == env.config.root_doc and "/" not in docname
+        if declared is None and not replaced_by_portal:
             warn(
                 WarningCode.PAGE_NO_AUDIENCE,
                 "page is outside every guide's folder and has no ':audience:' field "

@@ -174,8 +174,11 @@ class Plan:
         return {doc: page_parts(doc, None, specs, rules) for doc in self.tree.docnames}
 
     def homeless(self) -> list[str]:
-        """Pages no guide holds under this plan."""
-        return [doc for doc, parts in self.membership().items() if not parts]
+        """Pages no guide holds under this plan (the top-level root page, which the
+        portal replaces when it is no guide's root, is not one of them)."""
+        roots = {spec["root"] for spec in self.guides.values()}
+        return [doc for doc, parts in self.membership().items() if not parts
+                and not (doc == self.tree.root_doc and "/" not in doc and doc not in roots)]
 
 
 def propose(tree: Tree, guides: Mapping[str, str] | None = None,
@@ -231,8 +234,17 @@ def propose(tree: Tree, guides: Mapping[str, str] | None = None,
                             "description": ROLES[0].description}
         homes["user"] = ""
         reasons.append(f"guide user: rooted at {tree.root_doc} (no folder names a guide)")
-    mapped: dict[str, str] = {"*": ALL_GUIDES, **mapped_homes}
-    reasons.append("pages at the top (index, glossary, ...): every guide")
+    top_pages = sorted(doc for doc in tree.docnames if "/" not in doc)
+    if top_rooted or tree.root_doc not in top_pages or tree.root_doc in (
+            spec["root"] for spec in proposed.values()):
+        mapped: dict[str, str] = {"*": ALL_GUIDES, **mapped_homes}
+        reasons.append("pages at the top (index, glossary, ...): every guide")
+    else:
+        # Each guide has a root of its own: the top-level root page would be published at
+        # every guide's index.html, its root's URL. The portal stands in for it.
+        mapped = {doc: ALL_GUIDES for doc in top_pages if doc != tree.root_doc}
+        reasons.append(f"pages at the top but {tree.root_doc}: every guide; "
+                       f"{tree.root_doc} itself: no guide (the portal replaces it)")
     home_folders = set(homes.values())
     for folder in folder_names:
         if folder in home_folders or f"{folder}/" in mapped:
