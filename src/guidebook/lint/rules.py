@@ -5,6 +5,9 @@ source file; a tree rule is a function ``check_*(project, context)`` yielding
 ``(path, line, message)`` for files that are not reST pages (release notes, the OpenAPI
 spec). The docstring of each rule is its documentation: a summary line, then a Bad and
 a Good example (``guidebook lint --list-rules`` prints them).
+
+Longer than 400 lines because it is the registry itself: every rule with its Bad and Good
+example, read top to bottom as the rules' reference, as sphinx-lint keeps its checkers.
 """
 
 from __future__ import annotations

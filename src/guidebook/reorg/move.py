@@ -18,6 +18,10 @@ allowed). The plan:
 Nothing is changed when the plan cannot be carried out: a missing SRC, an existing
 DEST, a path outside the source tree, a file git does not track. Each is a
 :class:`MoveError` whose message is ``path: reason``.
+
+One module, past 400 lines, because a move is one transaction: the whole plan (git move,
+every rewrite, the map line) is computed and checked before anything is changed, and
+splitting the rewrites from the plan would spread the refusal rules over several files.
 """
 
 from __future__ import annotations
