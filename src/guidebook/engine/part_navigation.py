@@ -7,7 +7,7 @@ renders the resolved :class:`~guidebook.engine.navigation.Navigation` in linear 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,14 +105,25 @@ def navigation_order(part: Part, includes: Mapping[str, list[str]]) -> list[dict
     resolving the navigation again: resolving copies every page's table of contents, and
     this order needs only the pages. Pages no toctree reaches are not in it.
     """
-    order: list[dict[str, Any]] = []
+    return [{"docname": docname, "depth": depth}
+            for docname, depth in toctree_order(part.root, part.docnames, includes)]
+
+
+def toctree_order(root: str, members: Set[str], includes: Mapping[str, list[str]]
+                  ) -> list[tuple[str, int]]:
+    """The pages of *members* that *root*'s toctrees reach, depth first, with their depth.
+
+    A page reached twice stands where it is reached first. This is the one walk of the
+    toctrees: the manifest's ``nav`` and the review of a plain Sphinx site both use it.
+    """
+    order: list[tuple[str, int]] = []
     seen: set[str] = set()
-    stack = [(part.root, 0)]
+    stack = [(root, 0)]
     while stack:
         docname, depth = stack.pop()
-        if docname in seen or docname not in part.docnames:
+        if docname in seen or docname not in members:
             continue
         seen.add(docname)
-        order.append({"docname": docname, "depth": depth})
+        order.append((docname, depth))
         stack.extend((child, depth + 1) for child in reversed(includes.get(docname, [])))
     return order

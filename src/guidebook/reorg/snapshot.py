@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from guidebook.driver.run import BuildOptions, run_build
+from guidebook.engine.part_navigation import toctree_order
 from guidebook.reorg import ReorgError
 from guidebook.reorg._plain import build_plain, is_plain_project, manifest_of_inventory
 from guidebook.reorg.manifest import Manifest, NavEntry, Section, load_manifest
@@ -147,27 +148,16 @@ def build_manifest(source: Path, out: Path, label: str) -> Manifest:
 
 
 def section_nav(section: Section, includes: dict[str, list[str]]) -> tuple[NavEntry, ...]:
-    """Depth-first walk of the toctrees from the section's root, within its pages.
+    """The section's pages in toctree order; those no toctree reaches follow at depth 0.
 
-    Pages of the section that no toctree reaches follow at depth 0, in name order.
+    A plain Sphinx site publishes every page, reached or not, so each gets an entry here,
+    where a guidebook manifest's ``nav`` lists only the reached ones.
     """
     members = section.docnames
-    seen: set[str] = set()
-    entries: list[NavEntry] = []
-
-    def visit(docname: str, depth: int) -> None:
-        for child in includes.get(docname, []):
-            if child in members and child not in seen:
-                seen.add(child)
-                entries.append(NavEntry(child, depth))
-                visit(child, depth + 1)
-
-    if section.root in members:
-        seen.add(section.root)
-        entries.append(NavEntry(section.root, 0))
-        visit(section.root, 1)
-    for docname in sorted(members - seen):
-        entries.append(NavEntry(docname, 0))
+    reached = toctree_order(section.root, members, includes)
+    entries = [NavEntry(docname, depth) for docname, depth in reached]
+    unreached = members - {docname for docname, _depth in reached}
+    entries.extend(NavEntry(docname, 0) for docname in sorted(unreached))
     return tuple(entries)
 
 
