@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -361,3 +361,23 @@ def test_diff_names_an_unknown_version(site: Path, capsys: pytest.CaptureFixture
     assert capsys.readouterr().err.strip() == (
         f"guidebook diff: error: {source}/conf.py: no version '2025.9' in "
         "guidebook_versions (the versions: 2026.1, 2026.2, 2026.3)")
+
+
+def test_head_stands_for_the_checkouts_branch_in_a_clone(tmp_path: Path) -> None:
+    # A clone has refs/remotes/origin/HEAD: "HEAD" must still give reno the branch.
+    from guidebook.reorg.snapshot import Repository
+    from guidebook.reorg.snapshot import git as run_git
+    from guidebook.versions.spec import branch_of
+
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    run_git(origin, "init", "-q", "-b", "main")
+    (origin / "a.txt").write_text("a\n", encoding="utf-8")
+    run_git(origin, "add", "a.txt")
+    run_git(origin, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "a")
+    run_git(tmp_path, "clone", "-q", str(origin), "clone")
+    clone = Repository(tmp_path / "clone", PurePosixPath("doc/source"))
+    assert branch_of(clone, "HEAD") == "main"
+    assert branch_of(clone, "main") == "main"
+    run_git(clone.root, "checkout", "-q", "--detach")
+    assert branch_of(clone, "HEAD") == ""

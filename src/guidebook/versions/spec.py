@@ -235,7 +235,15 @@ def _commit_of(repo: Repository, ref: str) -> str | None:
 
 
 def branch_of(repo: Repository, ref: str) -> str:
-    """*ref* when it names a branch (reno scans it as such), else "" (a tag or a commit)."""
+    """*ref* when it names a branch (reno scans it as such), else "" (a tag or a commit).
+
+    ``HEAD`` stands for the checkout's branch: in a clone ``refs/remotes/origin/HEAD``
+    exists too, and reno given ``HEAD`` as a branch finds no notes at all.
+    """
+    if ref == "HEAD":
+        ref = repo.git("symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip()
+        if not ref:
+            return ""  # a detached checkout: no branch to scan
     for full in (f"refs/heads/{ref}", f"refs/remotes/origin/{ref}"):
         if repo.git("rev-parse", "--verify", "--quiet", full, check=False).strip():
             return ref
