@@ -126,7 +126,9 @@ class GuidebookConfig:
     switcher: bool = dataclasses.field(
         default=True,
         metadata={"rebuild": "html",
-                  "doc": "Show the audience switcher (the same page in other guides)."},
+                  "doc": "Show the guide bar and the audience switcher (the same page in "
+                  "the other guides that have it, every other guide's closest page or "
+                  "home)."},
     )
     pdf: bool = dataclasses.field(
         default=False,

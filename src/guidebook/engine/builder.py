@@ -31,6 +31,8 @@ from sphinx.util.display import status_iterator
 from guidebook.audiences import get_domain
 from guidebook.config import conf_location
 from guidebook.engine import not_found
+from guidebook.engine.captions import with_caption_levels
+from guidebook.engine.closest import ClosestPages
 from guidebook.engine.inventory import dump_part_inventory, part_index_entries
 from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.navigation import filter_toctree_entries
@@ -41,10 +43,12 @@ from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
     load_previous_manifest,
     portal_parts,
+    site_description,
     site_manifest,
     write_manifest,
 )
 from guidebook.pdf import PdfWriter
+from guidebook.redirects import redirect_targets
 from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
 from guidebook.sphinx_internals import HTML_OUTPUT_FOLDERS, PrivateBuilderHooks, html_sources_dir
 from guidebook.urls import GENERATED_PAGES, collisions
@@ -71,6 +75,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         #: The parts to write (``guidebook build --only``); empty: every part.
         self.only_parts: frozenset[str] = frozenset()
         self._site: Site | None = None
+        self._closest: ClosestPages | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         self.pdfs = PdfWriter(self, self._previous_manifest.get("pdfs", {}))
         self.navigation = PartNavigation(self)
@@ -97,6 +102,14 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         if self._site is None:
             self._site = get_site(self.env)
         return self._site
+
+    @property
+    def closest_pages(self) -> ClosestPages:
+        """Each page's closest page in the guides that lack it (the switcher's links)."""
+        if self._closest is None:
+            titles = {doc: self.title_of(doc) for doc in self.env.found_docs}
+            self._closest = ClosestPages(titles, redirect_targets(self.env), self.link_suffix)
+        return self._closest
 
     # -- reading ------------------------------------------------------------------------
 
@@ -160,6 +173,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         self._site = get_site(self.env)
+        self._closest = None
         self.navigation.fingerprints = self._toc_fingerprints()
         docnames = set(docnames) - self._unchanged_parents(docnames)
         published = {part.name for part in self._published_parts()}
@@ -301,13 +315,15 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def handle_page(self, pagename: str, addctx: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         if self.current is not None:
             addctx = {**addctx, **part_context(self.site, self.current, pagename,
-                                               self.link_suffix),
+                                               self.link_suffix, self.closest_pages),
                       "guidebook_pdf_url": self.pdfs.page_link(pagename)}
-            if "body" in addctx and self.config.guidebook_switcher:
-                addctx["body"] = (render_guide_bar(self, self.current, pagename, addctx)
-                                  + addctx["body"])
+            bar = (render_guide_bar(self, self.current, pagename, addctx)
+                   if self.config.guidebook_switcher else "")
             if "body" in addctx:
-                addctx["body"] = page_marker(self.config) + addctx["body"]
+                addctx["body"] = (page_marker(self.config) + bar
+                                  + with_caption_levels(addctx["body"]))
+            else:  # search, genindex: the package's templates place it
+                addctx["guidebook_bar"] = bar
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     def update_page_context(self, pagename: str, templatename: str, ctx: dict[str, Any],
@@ -366,7 +382,9 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                 if pagename == name:
                     body = not_found.body(self.config, self._published_parts(),
                                           self.link_suffix)
-                    self.handle_page(pagename, {**context, "body": body}, template)
+                    self.handle_page(pagename, {**context, "body": body,
+                                                "guidebook_description": self._description()},
+                                     template)
 
     def _write_portal(self) -> None:
         self.write_buildinfo()
@@ -378,8 +396,12 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             "body": "",
             "display_toc": False,
             "guidebook_versions_marker": portal_marker(self.config),
+            "guidebook_description": self._description(),
         }
         self.handle_page("index", ctx, "guidebook/portal.html")
+
+    def _description(self) -> str:
+        return site_description(self.config.project, self._published_parts())
 
     def manifest(self) -> dict[str, Any]:
         """The site manifest: every guide and part with its pages and their URLs."""
