@@ -67,7 +67,7 @@ def test_openstack_microversions_of_fields_and_branches(wild: BuildResult) -> No
     assert create["with_count"][-1] == "Whether to count. New in 2.45."
     assert create["server.hostname"][-1] == "The hostname. New in 2.90."
     assert create["server.personality"][-1] == "Files to inject. Until 2.56."
-    assert create["server.name"][-1] == "The server’s name."
+    assert create["server.name"][-1] == "The name."
     action = rows(section(html, "api-post-servers-server-id-action"))
     assert action["lock"][-1] == "In lock (new in 2.73)."
     assert action["pause"][-1] == "Pause the server. In pause."
