@@ -8,18 +8,29 @@ compares guidebook's per-guide navigation with Sphinx's own toctree rendering.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 import sphinx
 from sphinx.cmd.build import build_main
+from sphinx.errors import ConfigError
 from sphinx.util.tags import Tags
 
+from guidebook.config import (
+    GuidebookConfig,
+    at_least,
+    describe_type,
+    setting_problem,
+    setting_types,
+    url_path,
+)
 from guidebook.engine.navigation import Navigation, NavItem, NavSection, filter_toctree_entries
 from guidebook.engine.part_navigation import navigation_order
 from guidebook.engine.site_outputs import load_previous_manifest, write_manifest
@@ -161,6 +172,75 @@ def test_mistyped_setting_names_it_and_its_line(tmp_path: Path, copy_root: Any) 
     assert result.status == 2
     assert (f"guidebook: error: {conf}:{line}: guidebook_switcher must be True or False, "
             "not str ('no')") in result.output
+
+
+def test_unknown_setting_value_is_an_error_at_its_line(tmp_path: Path, copy_root: Any) -> None:
+    """guidebook_openapi_markup is checked: a typo no longer means CommonMark silently."""
+    source = copy_root("engine")
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + '\nguidebook_openapi_markup = "markdown"\n')
+    result = build_source(source, tmp_path / "out")
+    line = len(conf.read_text().splitlines())
+    assert result.status == 2
+    assert (f"guidebook: error: {conf}:{line}: guidebook_openapi_markup must be one of "
+            "'commonmark', 'restructuredtext', not 'markdown'") in result.output
+
+
+@dataclasses.dataclass
+class _NewSettings(GuidebookConfig):
+    """The settings with fields of the kinds a new setting may have."""
+
+    logo: str | None = dataclasses.field(default=None, metadata={"rebuild": "html"})
+    languages: tuple[str, ...] = dataclasses.field(default=("en",),
+                                                   metadata={"rebuild": "env"})
+    width: int = dataclasses.field(default=3, metadata={"rebuild": "", "validate": at_least(1)})
+
+
+class _Registry:
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.types: dict[str, frozenset[type]] = {}
+
+    def add_config_value(self, name: str, default: Any, rebuild: str,
+                         types: frozenset[type]) -> None:
+        self.types[name] = types
+        self.values.setdefault(name, default)
+
+
+def test_optional_and_tuple_settings_register_and_check(tmp_path: Path) -> None:
+    registry = _Registry({})
+    _NewSettings.register(cast("Any", registry))
+    assert registry.types["guidebook_logo"] == {str, type(None)}
+    assert registry.types["guidebook_languages"] == {tuple}
+    assert registry.types["guidebook_guides"] == {dict}
+    conf = tmp_path / "conf.py"
+    conf.write_text("project = 'x'\nguidebook_languages = ('en', 2)\n")
+    config = SimpleNamespace(**registry.values)
+    _NewSettings.check(cast("Any", config), conf)  # the defaults are right
+    config.guidebook_logo = "logo.png"
+    _NewSettings.check(cast("Any", config), conf)
+    config.guidebook_languages = ["en", 2]
+    with pytest.raises(ConfigError, match=r"^conf.py:2: guidebook_languages must be a tuple of "
+                       r"strings, not list \(\['en', 2\]\)$"):
+        _NewSettings.check(cast("Any", config), conf)
+    config.guidebook_languages = ("en", "fr")
+    config.guidebook_width = 0
+    with pytest.raises(ConfigError, match=r"^conf.py:1: guidebook_width must be at least 1"):
+        _NewSettings.check(cast("Any", config), conf)
+    config.guidebook_width = True
+    with pytest.raises(ConfigError, match="guidebook_width must be a whole number, not bool"):
+        _NewSettings.check(cast("Any", config), conf)
+
+
+def test_setting_types_in_words() -> None:
+    hints = setting_types(GuidebookConfig)
+    assert describe_type(hints["folder_audiences"]) == (
+        "a dict of strings to strings or lists of strings")
+    assert describe_type(hints["releasenotes_routing"]) == "a dict of strings to lists of strings"
+    assert setting_problem({"a/": ["user", 1]}, hints["folder_audiences"]) == (
+        "must be a dict of strings to strings or lists of strings, not dict ({'a/': ['user', 1]})")
+    assert setting_problem("/docs", hints["redirect_base"], url_path) is not None
+    assert setting_problem("/docs/", hints["redirect_base"], url_path) is None
 
 
 # -- the modules on their own ------------------------------------------------------------

@@ -16,11 +16,12 @@ from sphinx import addnodes
 from sphinx.directives.other import Only
 
 from guidebook.audiences.domain import AudienceDomain
-from guidebook.audiences.folders import SETTING, FolderRule, folder_rules, pattern_line, unmatched
+from guidebook.audiences.folders import SETTING, folder_rules, pattern_line, unmatched
 from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     PAGE_TYPE_FIELD,
     AudienceSyntaxError,
+    FolderRule,
     audience_expression,
     page_parts,
     parse_audiences,

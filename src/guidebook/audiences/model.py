@@ -6,14 +6,13 @@ linter and the reviewer tools share one definition.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+
+from sphinx.util.matching import patmatch
 
 from guidebook.config import PartSpec
-
-if TYPE_CHECKING:
-    from guidebook.audiences.folders import FolderRule
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -26,6 +25,19 @@ PAGE_TYPE_FIELD = "page-type"
 
 class AudienceSyntaxError(ValueError):
     """An audience list that cannot be parsed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class FolderRule:
+    """One entry of ``guidebook_folder_audiences``: a pattern and the audiences it gives."""
+
+    pattern: str
+    audiences: tuple[str, ...]
+
+    def matches(self, docname: str) -> bool:
+        if self.pattern.endswith("/"):
+            return docname.startswith(self.pattern)
+        return patmatch(docname, self.pattern) is not None
 
 
 def parse_audiences(text: str) -> tuple[str, ...]:

@@ -46,7 +46,12 @@ from guidebook.engine.site_outputs import (
 )
 from guidebook.pdf import PdfWriter
 from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
-from guidebook.sphinx_internals import HTML_OUTPUT_FOLDERS, PrivateBuilderHooks, html_sources_dir
+from guidebook.sphinx_internals import (
+    HTML_OUTPUT_FOLDERS,
+    PrivateBuilderHooks,
+    builder_application,
+    html_sources_dir,
+)
 from guidebook.urls import GENERATED_PAGES, collisions
 from guidebook.versions.marker import page_marker, portal_marker
 from guidebook.warnings_ import WarningCode, warn
@@ -91,6 +96,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             directory = Path(self.doctreedir) / "templates"
             directory.mkdir(parents=True, exist_ok=True)
             environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
+
+    @property
+    def application(self) -> Sphinx:
+        """The application this builder writes for."""
+        return builder_application(self)
 
     @property
     def site(self) -> Site:
@@ -241,6 +251,15 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         urls = self._previous_manifest.get("urls", {}).get(part.name)
         return bool(titles != {doc: self.title_of(doc) for doc in sorted(part.docnames)}
                     or urls != self._page_urls(part))
+
+    def page_urls(self) -> dict[str, str]:
+        """Every published page's URL from the site root, in the first part that has it
+        (as the manifest lists them: guides, then the other parts)."""
+        urls: dict[str, str] = {}
+        for part in self._published_parts():
+            for docname, url in self._page_urls(part).items():
+                urls.setdefault(docname, url)
+        return urls
 
     def _page_urls(self, part: Part) -> dict[str, str]:
         return {doc: part.path(doc) + self.link_suffix for doc in sorted(part.docnames)}

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from sphinx.builders.html import StandaloneHTMLBuilder
 
@@ -22,12 +23,27 @@ from guidebook.engine.navigation import filtered_tocs
 from guidebook.sphinx_internals import forget_evaluated_conditions
 
 if TYPE_CHECKING:
-    from guidebook.engine.builder import GuidebookBuilder
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.tags import Tags
+
+    from guidebook.engine.part_navigation import PartNavigation
     from guidebook.sites import Part
 
 
+class ScopedBuilder(Protocol):
+    """The builder state a part's writing scopes (the guidebook builder has it)."""
+
+    env: BuildEnvironment
+    tags: Tags
+    site_root: Path
+    current: Part | None
+    searchindex_filename: str
+    images: dict[str, str]
+    navigation: PartNavigation
+
+
 @contextlib.contextmanager
-def part_scope(builder: GuidebookBuilder, part: Part) -> Iterator[None]:
+def part_scope(builder: ScopedBuilder, part: Part) -> Iterator[None]:
     """Scope *builder* to *part* for the ``with`` block: tags, env views, search index."""
     env = builder.env
     saved_tocs, saved_includes = env.tocs, env.toctree_includes

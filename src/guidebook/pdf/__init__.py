@@ -27,7 +27,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
@@ -43,15 +43,14 @@ from guidebook.pdf.latex import (
     writing_as,
 )
 from guidebook.pdf.tex import copy_file, install_hint, missing_tex, run_latexmk
-from guidebook.sphinx_internals import builder_application
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
-    from guidebook.engine.builder import GuidebookBuilder
     from guidebook.sites import Part
 
 logger = logging.getLogger(__name__)
@@ -59,6 +58,33 @@ logger = logging.getLogger(__name__)
 #: The LaTeX settings conf.py made, per application (see :func:`keep_conf_latex_settings`).
 _CONF_LATEX: weakref.WeakKeyDictionary[Sphinx, dict[str, Any]] = weakref.WeakKeyDictionary()
 _LATEX_SETTINGS = ("latex_engine", "latex_elements")
+
+
+class PdfSite(Protocol):
+    """The build as the PDF writer sees it (the guidebook builder is one)."""
+
+    @property
+    def config(self) -> Config: ...
+    @property
+    def env(self) -> BuildEnvironment: ...
+    @property
+    def application(self) -> Sphinx: ...
+    @property
+    def site_root(self) -> Path: ...
+    @property
+    def doctreedir(self) -> Path: ...
+    #: The HTML builder's format and name, whose tags the LaTeX builder drops.
+    @property
+    def format(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    #: The part being written (None between parts).
+    @property
+    def current(self) -> Part | None: ...
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str: ...
+    def page_urls(self) -> dict[str, str]:
+        """Every published page's URL from the site root, in the first part that has it."""
+        ...
 
 
 @dataclasses.dataclass
@@ -82,7 +108,7 @@ def file_stem(project: str, part: str) -> str:
 class PdfWriter:
     """The PDFs of one guidebook build: which to make, making them, linking to them."""
 
-    def __init__(self, builder: GuidebookBuilder, previous: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, builder: PdfSite, previous: dict[str, dict[str, Any]]) -> None:
         self.builder = builder
         self.enabled = bool(builder.config.guidebook_pdf)
         #: part name -> the previous build's PDF entry (from its manifest).
@@ -170,7 +196,7 @@ class PdfWriter:
     def _tex_available(self) -> bool:
         if not self._tex_checked:
             self._tex_checked = True
-            engine = _CONF_LATEX.get(builder_application(self.builder), {}).get(
+            engine = _CONF_LATEX.get(self.builder.application, {}).get(
                 "latex_engine", self.builder.config.latex_engine)
             missing = missing_tex(engine)
             self._tex_ok = not missing
@@ -225,11 +251,11 @@ class PdfWriter:
     def _write_tex(self, part: Part, workdir: Path, texname: str, staged: Path) -> None:
         """Sphinx's LaTeX builder: *part*'s pages as one ``.tex`` file in *workdir*."""
         builder = self.builder
-        app = builder_application(builder)
+        app = builder.application
         config = builder.config
         with conf_latex_settings(app):
             latex = PartLaTeXBuilder(app, builder.env, part, self._urls_from(staged))
-            latex.outdir = type(builder.outdir)(workdir)
+            latex.outdir = type(latex.outdir)(workdir)
             latex.init()
             latex.context.update(extra_context(latex))
             latex.document_entry = (
@@ -253,11 +279,7 @@ class PdfWriter:
     def _urls_from(self, staged: Path) -> dict[str, str]:
         """docname -> its HTML page's URL as seen from the PDF (or absolute)."""
         if self._page_urls is None:
-            manifest = self.builder.manifest()
-            self._page_urls = {}
-            for entry in [*manifest["guides"], *manifest["parts"]]:
-                for page in entry["pages"]:
-                    self._page_urls.setdefault(page["docname"], page["url"])
+            self._page_urls = self.builder.page_urls()
         base = str(self.builder.config.html_baseurl or "")
         if base:
             base = base.rstrip("/") + "/"

@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from guidebook.config import GuidebookConfig
 from guidebook.engine import not_found
-from guidebook.redirects.mapfile import URL_SUFFIX, RedirectMap, RedirectSyntaxError, parse_map
+from guidebook.redirects.mapfile import URL_SUFFIX, RedirectMap, parse_map
 from guidebook.redirects.output import (
     HTACCESS_HEADER,
     HTACCESS_NAME,
     STUB_MARKER,
-    check_base,
     htaccess,
     stub_page,
 )
@@ -77,11 +76,7 @@ def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) ->
     resolution = resolve(redirect_map, parts)
     for error in resolution.errors:
         warn(WarningCode.REDIRECTS, error.message, location=f"{path}:{error.lineno}")
-    try:
-        base = check_base(GuidebookConfig.from_sphinx(app.config).redirect_base)
-    except RedirectSyntaxError as exc:
-        warn(WarningCode.REDIRECTS, str(exc), location=str(Path(app.confdir, "conf.py")))
-        base = "/"
+    base = GuidebookConfig.from_sphinx(app.config).redirect_base
     redirects = list(resolution.redirects)
     _remove_stale_stubs(staging_dir, {redirect.source for redirect in redirects})
     docname_at = {part.url(doc): doc for part in parts for doc in part.docnames}

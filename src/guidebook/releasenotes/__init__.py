@@ -20,7 +20,7 @@ together, past 400 lines; reading the notes is in ``loading.py``, the model in `
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -42,8 +42,6 @@ from guidebook.audiences.model import (
     parse_audiences,
 )
 from guidebook.config import (
-    ALL_GUIDES,
-    RELEASENOTES_ROUTING,
     GuidebookConfig,
     PartSpec,
     conf_location,
@@ -52,7 +50,7 @@ from guidebook.generated import toctree_of, write_generated_pages
 from guidebook.releasenotes.domain import ReleaseNotesDomain, get_domain
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
-from guidebook.sites import Site, configured_site
+from guidebook.sites import configured_site
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -96,8 +94,8 @@ def load_notes(app: Sphinx) -> None:
             reporoot=reporoot,
             relnotesdir=site.config.releasenotes_dir,
             guides=site.guide_names,
-            routing=_routing(site, conf_py),
-            series_parts=_series_parts(site.config, conf_py),
+            routing=site.config.releasenotes_routing,
+            series_parts=site.config.releasenotes_series_parts,
             unreleased_title=f"{release} (unreleased)" if release else "Unreleased",
             branch=site.config.releasenotes_branch,
         ))
@@ -131,45 +129,6 @@ def _repository(app: Sphinx, config: GuidebookConfig, conf_py: str) -> Path | No
         return Path(repo.path).resolve()
     finally:
         repo.close()
-
-
-def _routing(site: Site, conf_py: str) -> dict[str, list[str]]:
-    default = {name: list(names) for name, names in RELEASENOTES_ROUTING}
-    routing: object = site.config.releasenotes_routing
-    if not isinstance(routing, Mapping) or not all(
-        isinstance(key, str)
-        and isinstance(value, Sequence)
-        and not isinstance(value, str)
-        and all(isinstance(name, str) for name in value)
-        for key, value in routing.items()
-    ):
-        warn(WarningCode.RELEASENOTES,
-             "guidebook_releasenotes_routing must map reno section names to lists of guide "
-             "names; using the default routing",
-             location=conf_py)
-        return default
-    result = {key: list(value) for key, value in routing.items()}
-    if result != default:
-        known = {*site.guide_names, ALL_GUIDES}
-        for section, names in result.items():
-            for name in names:
-                if name not in known:
-                    warn(WarningCode.RELEASENOTES,
-                         f"guidebook_releasenotes_routing[{section!r}]: unknown guide {name!r} "
-                         f"(known: {', '.join(site.guide_names)}, or '*' for all)",
-                         location=conf_py)
-    return result
-
-
-def _series_parts(config: GuidebookConfig, conf_py: str) -> int:
-    value: object = config.releasenotes_series_parts
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    warn(WarningCode.RELEASENOTES,
-         f"guidebook_releasenotes_series_parts must be a whole number of at least 1, "
-         f"not {value!r}; using 2",
-         location=conf_py)
-    return 2
 
 
 def write_series_pages(srcdir: Path, part: PartSpec, notes: ReleaseNotes) -> None:
