@@ -108,6 +108,7 @@ class GuidebookConfig:
         default_factory=dict,
         metadata={
             "rebuild": "env",
+            "table": True,
             "doc": "Ordered mapping of guide name to ``{title, root, description}``; "
             "each guide is an audience and gets its own site under ``OUT/<name>/``.",
         },
@@ -116,6 +117,7 @@ class GuidebookConfig:
         default_factory=dict,
         metadata={
             "rebuild": "env",
+            "table": True,
             "doc": "Further parts of the site that are not audiences (API reference, "
             "release notes), same shape as ``guides``; written to ``OUT/<name>/``.",
         },
@@ -123,6 +125,7 @@ class GuidebookConfig:
     folder_audiences: dict[str, str | list[str]] = dataclasses.field(
         default_factory=dict,
         metadata={
+            "table": True,
             # Which guides a page is in is decided, and warned about, while it is read.
             "rebuild": "env",
             "doc": "Audiences of the pages that declare none, by folder or glob: "
@@ -280,10 +283,12 @@ class GuidebookConfig:
         the line of conf.py that sets it. Settings whose value is a table (the guides and
         parts, the folder audiences) are checked entry by entry by the code that reads them
         (:meth:`part_specs`, :func:`guidebook.audiences.folders.folder_rules`), also as
-        ConfigError at their conf.py line.
+        ConfigError at their conf.py line; their fields say ``metadata["table"]``.
         """
         hints = setting_types(cls)
         for field in dataclasses.fields(cls):
+            if field.metadata.get("table"):
+                continue  # checked entry by entry where it is read
             name = f"guidebook_{field.name}"
             value = getattr(config, name)
             problem = setting_problem(value, hints[field.name], field.metadata.get("validate"))
