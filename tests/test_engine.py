@@ -33,8 +33,19 @@ from guidebook.config import (
 )
 from guidebook.engine.navigation import Navigation, NavItem, NavSection, filter_toctree_entries
 from guidebook.engine.part_navigation import navigation_order
-from guidebook.engine.site_outputs import load_previous_manifest, write_manifest
-from guidebook.sites import MANIFEST_NAME
+from guidebook.engine.site_outputs import load_previous_manifest
+from guidebook.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    ManifestError,
+    NavEntry,
+    Page,
+    PdfEntry,
+    Redirect,
+    Section,
+    load_manifest,
+    write_manifest,
+)
 from guidebook.sphinx_internals import forget_evaluated_conditions
 from tests.conftest import BuildResult, build_source
 
@@ -282,22 +293,36 @@ def test_navigation_order_walks_the_toctrees_of_the_part() -> None:
     part = Part(PartSpec("user", "User", "user/index", "", "guide"),
                 {"user/index", "user/a", "user/b", "common/c", "user/unreached"})
     includes = {"user/index": ["user/a", "common/c", "other/x"], "user/a": ["user/b"]}
-    assert navigation_order(part, includes) == [
-        {"docname": "user/index", "depth": 0}, {"docname": "user/a", "depth": 1},
-        {"docname": "user/b", "depth": 2}, {"docname": "common/c", "depth": 1},
-    ]
+    assert navigation_order(part, includes) == (
+        NavEntry("user/index", 0), NavEntry("user/a", 1), NavEntry("user/b", 2),
+        NavEntry("common/c", 1),
+    )
 
 
 def test_previous_manifest_round_trip(tmp_path: Path) -> None:
-    manifest = {"guides": [{"name": "user", "nav": [{"docname": "u", "depth": 0}],
-                            "pages": [{"docname": "u", "title": "U", "url": "user/u.html"}]}],
-                "parts": []}
+    page = Page("u", "u.rst", "", "user/u.html", ("user", "api"), "how-to")
+    manifest = Manifest(
+        sections=(Section("user", "User", "guide", "u", "user/u.html", (page,),
+                          (NavEntry("u", 0),)),
+                  Section("api", "API", "part", "a", "api/a.html",
+                          (dataclasses.replace(page, url="api/u.html"),))),
+        redirects=(Redirect("old.html", "user/u.html", None),),
+        pdfs=(PdfEntry("user", "User", "user/x-user.pdf", 3, 1000),),
+    )
     write_manifest(tmp_path / MANIFEST_NAME, manifest)
     previous = load_previous_manifest(tmp_path / MANIFEST_NAME)
-    assert previous["urls_by_doc"] == {"u": "user/u.html"}
-    assert previous["urls"] == {"user": {"u": "user/u.html"}}
-    assert previous["titles"] == {"user": {"u": "U"}}
-    assert load_previous_manifest(tmp_path / "missing.json") == {}
+    assert previous == manifest
+    assert previous.first_urls() == {"u": "user/u.html"}
+    assert previous.section("api") is not None
+    assert previous.section("api").titles() == {"u": ""}  # an empty title stands
+    data = json.loads((tmp_path / MANIFEST_NAME).read_text())
+    assert [list(data), [entry["name"] for entry in data["parts"]]] == [
+        ["guides", "parts", "redirects", "pdfs"], ["api"]]
+    assert load_previous_manifest(tmp_path / "missing.json") == Manifest()
+    (tmp_path / "broken.json").write_text('{"guides": [{"name": "u", "pages": 3}]}')
+    assert load_previous_manifest(tmp_path / "broken.json") == Manifest()
+    with pytest.raises(ManifestError, match=r'broken.json: guides\[0\]: "pages" must be a list'):
+        load_manifest(tmp_path / "broken.json")
 
 
 def test_forget_evaluated_conditions_lets_tags_change() -> None:

@@ -13,6 +13,7 @@ and :mod:`.site_outputs` (portal and manifest).
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator, Set
 from pathlib import Path
@@ -42,10 +43,10 @@ from guidebook.engine.site_outputs import (
     load_previous_manifest,
     portal_parts,
     site_manifest,
-    write_manifest,
 )
+from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
-from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
+from guidebook.sites import Part, Site, get_site
 from guidebook.sphinx_internals import (
     HTML_OUTPUT_FOLDERS,
     PrivateBuilderHooks,
@@ -77,9 +78,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.only_parts: frozenset[str] = frozenset()
         self._site: Site | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
-        self.pdfs = PdfWriter(self, self._previous_manifest.get("pdfs", {}))
+        #: docname -> where the previous build wrote it (in the first part that had it).
+        self._previous_urls = self._previous_manifest.first_urls()
+        self.pdfs = PdfWriter(self, {pdf.part: pdf for pdf in self._previous_manifest.pdfs})
         self.navigation = PartNavigation(self)
-        self._nav_orders: dict[str, list[dict[str, Any]]] = {}
+        self._nav_orders: dict[str, tuple[NavEntry, ...]] = {}
         self.stem_cache: dict[str, str] = {}
         self.reread: set[str] = set()
         self._cache_compiled_templates()
@@ -133,7 +136,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             return int(self.app.verbosity)
 
     def get_outdated_docs(self) -> Iterator[str]:
-        if not self._previous_manifest.get("parts"):
+        if not self._previous_manifest.sections:
             yield from self.env.found_docs
             return
         yield from super().get_outdated_docs()
@@ -144,7 +147,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def get_output_path(self, page_name: str, /) -> Path:
         if self.current is not None:
             return Path(self.site_root, self.current.path(page_name) + self.out_suffix)
-        previous = self._previous_manifest.get("urls_by_doc", {}).get(page_name)
+        previous = self._previous_urls.get(page_name)
         if previous:
             return Path(self.site_root, previous)
         # The portal, or a page no previous build wrote (so it is out of date anyway).
@@ -247,10 +250,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def _navigation_changed(self, part: Part) -> bool:
         """A page joined, left, was renamed or got another URL since the last build."""
-        titles = self._previous_manifest.get("titles", {}).get(part.name)
-        urls = self._previous_manifest.get("urls", {}).get(part.name)
-        return bool(titles != {doc: self.title_of(doc) for doc in sorted(part.docnames)}
-                    or urls != self._page_urls(part))
+        previous = self._previous_manifest.section(part.name)
+        if previous is None:
+            return True
+        return bool(previous.titles() != {doc: self.title_of(doc) for doc in part.docnames}
+                    or previous.urls() != self._page_urls(part))
 
     def page_urls(self) -> dict[str, str]:
         """Every published page's URL from the site root, in the first part that has it
@@ -295,7 +299,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def _remove_departed_pages(self, part: Part) -> None:
         """Remove the pages the previous build wrote at URLs the part no longer has, and the
         asset folders of builds that gave each part its own."""
-        before = self._previous_manifest.get("urls", {}).get(part.name, {})
+        previous = self._previous_manifest.section(part.name)
+        before = previous.urls() if previous is not None else {}
         now = set(self._page_urls(part).values())
         for url in set(before.values()) - now:
             path = self.site_root / url
@@ -400,23 +405,31 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         }
         self.handle_page("index", ctx, "guidebook/portal.html")
 
-    def manifest(self) -> dict[str, Any]:
+    def manifest(self) -> Manifest:
         """The site manifest: every guide and part with its pages and their URLs."""
-        previous_nav = self._previous_manifest.get("nav", {})
 
-        def nav(part: Part) -> list[dict[str, Any]]:
+        def nav(part: Part) -> tuple[NavEntry, ...]:
             order = self._nav_orders.get(part.name)
-            return order if order is not None else previous_nav.get(part.name, [])
+            if order is not None:
+                return order
+            previous = self._previous_manifest.section(part.name)
+            return previous.nav if previous is not None else ()
 
         manifest = site_manifest(self.env, self.site, self._published_parts(), nav,
                                  self.title_of, get_domain(self.env).page_types,
                                  self.link_suffix)
-        manifest["pdfs"] = self.pdfs.manifest_entries()
-        return manifest
+        return dataclasses.replace(manifest, pdfs=self.pdfs.manifest_entries())
 
     def _write_manifest(self) -> None:
         manifest = self.manifest()
-        self.events.emit("guidebook-site-finished", self.site_root, manifest)
+        # Handlers return what they add to the manifest: the redirects return theirs.
+        redirects = [
+            redirect
+            for added in self.events.emit("guidebook-site-finished", self.site_root, manifest)
+            if added
+            for redirect in added
+        ]
+        manifest = dataclasses.replace(manifest, redirects=tuple(redirects))
         write_manifest(self.site_root / MANIFEST_NAME, manifest)
 
 

@@ -34,6 +34,7 @@ from sphinx.util.i18n import format_date
 from sphinx.util.osutil import relative_uri
 
 from guidebook.audiences import part_specs
+from guidebook.manifest import PdfEntry
 from guidebook.pdf.latex import (
     SOURCE_MARKER,
     PartLaTeXBuilder,
@@ -87,18 +88,6 @@ class PdfSite(Protocol):
         ...
 
 
-@dataclasses.dataclass
-class PdfRecord:
-    """One part's PDF as this build left it."""
-
-    part: str
-    title: str
-    #: The PDF's URL from the site root (``operator/image-service-operator.pdf``).
-    url: str
-    pages: int
-    size: int
-
-
 def file_stem(project: str, part: str) -> str:
     """``<project>-<part>`` with the project name made safe for a file name."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", project).strip("-").lower() or "docs"
@@ -108,12 +97,12 @@ def file_stem(project: str, part: str) -> str:
 class PdfWriter:
     """The PDFs of one guidebook build: which to make, making them, linking to them."""
 
-    def __init__(self, builder: PdfSite, previous: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, builder: PdfSite, previous: dict[str, PdfEntry]) -> None:
         self.builder = builder
         self.enabled = bool(builder.config.guidebook_pdf)
         #: part name -> the previous build's PDF entry (from its manifest).
         self.previous = previous
-        self.records: dict[str, PdfRecord] = {}
+        self.records: dict[str, PdfEntry] = {}
         self._tex_checked = False
         self._tex_ok = False
         self._page_urls: dict[str, str] | None = None
@@ -121,11 +110,9 @@ class PdfWriter:
             # The PDFs of the previous build stand until their part is written again.
             for name, entry in previous.items():
                 staged = self._staged_path(name)
-                if staged.is_file() and entry.get("url"):
-                    self.records[name] = PdfRecord(
-                        name, str(entry.get("title", name)), str(entry["url"]),
-                        int(entry.get("pages", 0)), staged.stat().st_size,
-                    )
+                if staged.is_file():
+                    self.records[name] = dataclasses.replace(entry,
+                                                             size=staged.stat().st_size)
 
     # -- what the builder asks ------------------------------------------------------------
 
@@ -175,8 +162,8 @@ class PdfWriter:
         record = self.records.get(part)
         return record.url if record else None
 
-    def manifest_entries(self) -> list[dict[str, Any]]:
-        return [dataclasses.asdict(self.records[name]) for name in sorted(self.records)]
+    def manifest_entries(self) -> tuple[PdfEntry, ...]:
+        return tuple(self.records[name] for name in sorted(self.records))
 
     # -- making one PDF ----------------------------------------------------------------------
 
@@ -189,9 +176,9 @@ class PdfWriter:
         stem = file_stem(self.builder.config.project, name)
         return Path(self.builder.site_root, name, f"{stem}.pdf")
 
-    def _record(self, part: Part, staged: Path, pages: int) -> PdfRecord:
+    def _record(self, part: Part, staged: Path, pages: int) -> PdfEntry:
         url = posixpath.join(*staged.relative_to(self.builder.site_root).parts)
-        return PdfRecord(part.name, part.title, url, pages, staged.stat().st_size)
+        return PdfEntry(part.name, part.title, url, pages, staged.stat().st_size)
 
     def _tex_available(self) -> bool:
         if not self._tex_checked:
@@ -339,4 +326,4 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     }
 
 
-__all__ = ["PdfRecord", "PdfWriter", "file_stem", "setup"]
+__all__ = ["PdfSite", "PdfWriter", "file_stem", "setup"]

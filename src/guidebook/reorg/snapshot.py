@@ -24,10 +24,9 @@ from pathlib import Path, PurePosixPath
 
 from guidebook.driver.run import BuildOptions, run_build
 from guidebook.engine.part_navigation import toctree_order
+from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, Section, load_manifest
 from guidebook.reorg import ReorgError
 from guidebook.reorg._plain import build_plain, is_plain_project, manifest_of_inventory
-from guidebook.reorg.manifest import Manifest, NavEntry, Section, load_manifest
-from guidebook.sites import MANIFEST_NAME
 
 
 @dataclasses.dataclass(frozen=True)
