@@ -46,7 +46,6 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from guidebook import audiences
     from guidebook.engine import not_found
     from guidebook.engine.builder import (
         GuidebookBuilder,
@@ -72,7 +71,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", filter_foreign_toctree_entries)
     app.connect("env-before-read-docs", note_reread)
     app.add_css_file("guidebook.css")
-    _ = audiences
     return {
         "version": __version__,
         "parallel_read_safe": True,

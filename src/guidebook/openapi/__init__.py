@@ -294,10 +294,6 @@ def generate_pages(app: Sphinx) -> None:
     write_pages(srcdir, spec_docpath, group_operations(spec, grouping), part)
 
 
-def _conf_py(app: Sphinx) -> str:
-    return str(Path(app.confdir, "conf.py"))
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
     # httpdomain directly: guidebook's own ``openapi`` directive renders the spec, so
     # sphinxcontrib-openapi (whose import warns about jsonschema's RefResolver) is not needed.
