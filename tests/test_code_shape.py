@@ -132,3 +132,27 @@ def test_a_deprecation_in_guidebook_fails_the_test() -> None:
         warnings.warn_explicit("old API", DeprecationWarning, "doc8/parser.py", 1,
                                module="doc8.parser")
     assert len(caught) == 1
+
+
+def _runs_git(node: ast.AST) -> bool:
+    """A call such as ``subprocess.run(["git", ...])`` or an import of dulwich."""
+    if isinstance(node, ast.ImportFrom | ast.Import):
+        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
+            alias.name for alias in node.names]
+        return any(name.split(".")[0] == "dulwich" for name in names)
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.List | ast.Tuple):
+        first = node.args[0].elts[:1]
+        return bool(first) and isinstance(first[0], ast.Constant) and first[0].value == "git"
+    return False
+
+
+def test_every_git_call_goes_through_the_seam() -> None:
+    found = [
+        f"{path.relative_to(SRC)}:{node.lineno}"
+        for path in sorted(SRC.rglob("*.py")) if path.name != "git.py" or path.parent != SRC
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if _runs_git(node)
+    ]
+    assert found == [], f"git run outside guidebook/git.py: {found}"
+    assert _runs_git(ast.parse('subprocess.run(["git", "mv"], cwd=x)').body[0].value)
+    assert _runs_git(ast.parse("from dulwich.repo import Repo").body[0])

@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from dulwich.errors import NotGitRepository
-from dulwich.repo import Repo
 from sphinx import addnodes
 from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
@@ -47,6 +45,7 @@ from guidebook.config import (
     conf_location,
 )
 from guidebook.generated import toctree_of, write_generated_pages
+from guidebook.git import repository_holding
 from guidebook.releasenotes.domain import ReleaseNotesDomain, get_domain
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
@@ -117,18 +116,13 @@ def _repository(app: Sphinx, config: GuidebookConfig, conf_py: str) -> Path | No
                  location=conf_py)
             return None
         return root
-    try:
-        repo = Repo.discover(str(app.srcdir))
-    except NotGitRepository:
+    holding = repository_holding(Path(app.srcdir))
+    if holding is None:
         warn(WarningCode.RELEASENOTES,
              f"release notes: no git repository holds {app.srcdir} (reno reads the notes "
              "from git; set guidebook_releasenotes_repo)",
              location=conf_py)
-        return None
-    try:
-        return Path(repo.path).resolve()
-    finally:
-        repo.close()
+    return holding
 
 
 def write_series_pages(srcdir: Path, part: PartSpec, notes: ReleaseNotes) -> None:

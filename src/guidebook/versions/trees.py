@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import guidebook
+from guidebook.git import git
 from guidebook.reorg import ReorgError
 from guidebook.reorg.snapshot import Repository
 from guidebook.versions.spec import VersionSpec
@@ -152,6 +153,4 @@ def _is_worktree(tree: Path) -> bool:
 
 
 def _git_in(tree: Path, *args: str) -> str:
-    from guidebook.reorg.snapshot import git
-
     return git(tree, *args)
