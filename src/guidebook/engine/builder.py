@@ -5,8 +5,9 @@ environment. This module routes pages to their URL in their part's folder (the l
 :mod:`guidebook.urls`; the output folder stays the site root, whose one ``_static/``,
 ``_images/`` and ``_downloads/`` serve every part), decides what an incremental build
 rewrites, and drives the per-part writing; each concern it delegates has a module of
-its own: :mod:`.part_scope` (tags, env views and output folder while a part is written),
-:mod:`.search` (the part's search index), :mod:`.inventory` (``objects.inv`` and general
+its own: :mod:`.part_writer` (every swap of shared state while a part is written: tags,
+env views, search index, general index, and the LaTeX builder of its PDF),
+:mod:`.search` (the part's search index), :mod:`.inventory` (``objects.inv`` and the general
 index), :mod:`.part_navigation` (the sidebar), :mod:`.page_bar` (guide bar and switcher)
 and :mod:`.site_outputs` (portal and manifest).
 """
@@ -32,12 +33,12 @@ from sphinx.util.display import status_iterator
 from guidebook.audiences import get_domain
 from guidebook.config import conf_location
 from guidebook.engine import not_found
-from guidebook.engine.inventory import dump_part_inventory, part_index_entries
+from guidebook.engine.inventory import dump_part_inventory
 from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.navigation import filter_toctree_entries
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
-from guidebook.engine.part_scope import part_scope
+from guidebook.engine.part_writer import part_index_entries, writing
 from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
     load_previous_manifest,
@@ -196,7 +197,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             pdf_due = self.pdfs.due(part, to_write)
             if not to_write and not pdf_due:
                 continue
-            with part_scope(self, part):
+            with writing(self, part):
                 # The PDF first: the pages link to it only if it was made.
                 if pdf_due and self.pdfs.write(part):
                     to_write = set(part.docnames)
@@ -276,7 +277,9 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def load_indexer(self, docnames: Set[str]) -> None:
         if self.current is None:
             return  # the site root has no search index of its own
-        self.indexer = load_part_indexer(self, self.current, docnames, self.stem_cache)
+        self.indexer = load_part_indexer(self.env, self.current, docnames, self.stem_cache,
+                                         self.site_root / self.searchindex_filename,
+                                         self.indexer_format)
 
     def copy_assets(self) -> None:
         """Sphinx's assets, once for the whole site, into the site root (Sphinx calls this
@@ -312,7 +315,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def dump_inventory(self) -> None:
         assert self.current is not None
-        dump_part_inventory(self, self.current)
+        dump_part_inventory(self.env, self.current, self.site_root / self.current.name,
+                            self.link_suffix)
 
     def local_navigation(self, docname: str, collapse: bool, **kwargs: Any) -> str:
         """The sidebar navigation of *docname* (Sphinx's ``toctree()`` in templates)."""

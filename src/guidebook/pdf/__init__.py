@@ -19,29 +19,32 @@ PDF would have been.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import posixpath
 import re
 import time
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 from sphinx.util.osutil import relative_uri
 
 from guidebook.audiences import part_specs
+from guidebook.engine.part_writer import (
+    conf_latex_setting,
+    conf_latex_settings,
+    keep_conf_latex_settings,
+    part_indices,
+    writing_as,
+)
 from guidebook.manifest import PdfEntry
 from guidebook.pdf.latex import (
     SOURCE_MARKER,
     PartLaTeXBuilder,
     extra_context,
-    part_indices,
     relative_url,
-    writing_as,
 )
 from guidebook.pdf.tex import copy_file, install_hint, missing_tex, run_latexmk
 from guidebook.warnings_ import WarningCode, warn
@@ -56,9 +59,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The LaTeX settings conf.py made, per application (see :func:`keep_conf_latex_settings`).
-_CONF_LATEX: weakref.WeakKeyDictionary[Sphinx, dict[str, Any]] = weakref.WeakKeyDictionary()
-_LATEX_SETTINGS = ("latex_engine", "latex_elements")
 
 
 class PdfSite(Protocol):
@@ -183,8 +183,7 @@ class PdfWriter:
     def _tex_available(self) -> bool:
         if not self._tex_checked:
             self._tex_checked = True
-            engine = _CONF_LATEX.get(self.builder.application, {}).get(
-                "latex_engine", self.builder.config.latex_engine)
+            engine = conf_latex_setting(self.builder.application, "latex_engine")
             missing = missing_tex(engine)
             self._tex_ok = not missing
             if missing:
@@ -257,7 +256,7 @@ class PdfWriter:
                 )
             own_tags = {builder.format, builder.name, f"format_{builder.format}",
                         f"builder_{builder.name}"}
-            with writing_as(app, latex, own_tags), part_indices(builder.env):
+            with writing_as(app, latex, latex.own_tags, own_tags), part_indices(builder.env):
                 latex.prepare_writing(set())
                 latex.copy_assets()
                 latex.write_documents(set())
@@ -273,30 +272,6 @@ class PdfWriter:
             return {doc: base + url for doc, url in self._page_urls.items()}
         folder = posixpath.join(*staged.parent.relative_to(self.builder.site_root).parts)
         return {doc: relative_url(url, folder) for doc, url in self._page_urls.items()}
-
-
-def keep_conf_latex_settings(app: Sphinx, config: Config) -> None:
-    """Remember the LaTeX engine and elements as conf.py set them.
-
-    An HTML theme may change them when its builder starts (openstackdocstheme switches to
-    xelatex and adds a preamble of its own that stops LaTeX with ``-halt-on-error``);
-    guidebook's PDFs are written with the settings of conf.py, Sphinx's defaults if none.
-    """
-    _CONF_LATEX[app] = {name: getattr(config, name) for name in _LATEX_SETTINGS}
-
-
-@contextlib.contextmanager
-def conf_latex_settings(app: Sphinx) -> Iterator[None]:
-    """While the PDF is written, the LaTeX settings are conf.py's."""
-    wanted = _CONF_LATEX.get(app, {})
-    saved = {name: getattr(app.config, name) for name in wanted}
-    for name, value in wanted.items():
-        setattr(app.config, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(app.config, name, value)
 
 
 def _source_of(tex: Path, line: int) -> str | None:
