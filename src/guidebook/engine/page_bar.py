@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from guidebook.engine.part_scope import part_search_index
+from guidebook.engine.part_writer import part_search_index
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
