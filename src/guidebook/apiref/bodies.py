@@ -44,13 +44,21 @@ class BodyBuilder:
     def __init__(self, samples: list[Any], describe: Callable[[Parameter], str]) -> None:
         self.describe = describe
         self.kinds: dict[KeyPath, str | None] = {}
+        self.nulls: set[KeyPath] = set()
         for sample in samples:
             for path, value in sample_paths(sample):
                 kind = _json_type(value)
                 if self.kinds.get(path) is None:
                     self.kinds[path] = kind
+                if value is None:
+                    self.nulls.add(path)
         self.has_samples = bool(samples)
         self.root: dict[str, Any] = {"type": "object", "properties": {}}
+        if samples and all(isinstance(sample, list) for sample in samples):
+            # A list at the top (a JSON Patch, Glance's locations): its items hold the fields.
+            self.root = {"type": "array", "items": {"type": "object", "properties": {}}}
+            self.kinds = {(ITEMS, *path): kind for path, kind in self.kinds.items()}
+            self.nulls = {(ITEMS, *path) for path in self.nulls}
         self._last: KeyPath = ()
         self.placed: dict[KeyPath, dict[str, Any]] = {}
 
@@ -108,7 +116,9 @@ class BodyBuilder:
         properties = parent.setdefault("properties", {})
         schema = properties.setdefault(path[-1], {})
         if parameter.type:
-            schema["type"] = parameter.type
+            # A sample showing null says the field may be null, whatever the type says.
+            schema["type"] = ([parameter.type, "null"] if path in self.nulls
+                              and parameter.type != "null" else parameter.type)
         elif "type" in schema and not found:
             del schema["type"]
         description = self.describe(parameter)
@@ -119,7 +129,9 @@ class BodyBuilder:
             schema["x-openstack"] = bounds
         if parameter.type == "array" and self.kinds.get((*path, ITEMS)) == "object":
             schema.setdefault("items", {"type": "object"})
-        if parameter.required:
+        if parameter.required and not bounds:
+            # Required only in its microversions: JSON Schema cannot say so, and an example
+            # of an earlier microversion rightly lacks it.
             required = parent.setdefault("required", [])
             if path[-1] not in required:
                 required.append(path[-1])

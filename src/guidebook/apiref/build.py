@@ -137,9 +137,14 @@ class SpecBuilder:
                 continue
             name, version = self._example_name(ref, examples, prefix)
             example: dict[str, Any] = {"value": value}
+            summary = ref.caption.strip("* ")
             if version:
-                example["summary"] = f"Microversion {version}"
                 example["x-openstack"] = {"min-ver": version}
+                if f"{version})" not in summary:
+                    summary = f"{summary} (microversion {version})" if summary else (
+                        f"Microversion {version}")
+            if summary:
+                example["summary"] = summary
             examples[name] = example
             values.append(value)
             self.stats["samples_carried"] += 1
@@ -350,6 +355,7 @@ class SpecBuilder:
         all_request: list[tuple[ParameterLine, Parameter]] = []
         all_response: list[tuple[ParameterLine, Parameter]] = []
         names: list[str] = []
+        notes: list[str] = []
         for call in calls:
             request = self._resolved(call.request)
             response = self._resolved(call.response)
@@ -362,10 +368,17 @@ class SpecBuilder:
             examples, request_values = self._examples(call.request.samples, prefix=name)
             request_examples.update(examples)
             schema = self._body(call.request, request, request_values) or {"type": "object"}
+            # The action's key is the body's only one, in every microversion the action has.
+            schema["required"] = [name]
+            schema["additionalProperties"] = False
             schema["title"] = call.title
-            description = self.prose(call.description)
+            description = "\n\n".join(text for text in (
+                self.prose(call.description), self.prose(call.request.notes)) if text)
             if description:
                 schema["description"] = description
+            response_notes = self.prose(call.response.notes)
+            if response_notes:
+                notes.append(f"`{name}`: {response_notes}")
             extension: dict[str, Any] = {"action-name": name}
             if call.min_version:
                 extension["min-ver"] = call.min_version
@@ -397,7 +410,7 @@ class SpecBuilder:
                       {"oneOf": response_variants, "x-openstack": {"discriminator": "action"}})
             response_body = self._media(schema, response_examples)
         operation["responses"] = self._responses(calls, self._response_headers(all_response),
-                                                 response_body, "")
+                                                 response_body, "\n\n".join(notes))
         return operation
 
     def _peek(self, ref: SampleRef) -> Any:

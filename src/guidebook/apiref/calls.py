@@ -45,6 +45,7 @@ class SampleRef:
     file: Path
     source: Path
     line: int
+    caption: str = ""
 
 
 @dataclasses.dataclass
@@ -147,7 +148,7 @@ class CallCollector:
         for child in document.children:
             if isinstance(child, nodes.section):
                 self._section(child, None)
-            else:
+            elif not isinstance(child, nodes.field_list):  # file-wide metadata (:tocdepth:)
                 self._loose(child, None)
 
     def _loose(self, node: nodes.Node, tag: Tag | None) -> None:
@@ -174,7 +175,12 @@ class CallCollector:
             self._call_section(section, tag)
             return
         if not _has_call(section, direct=False):
-            self._loose(section, tag)
+            if tag is None and title == self.tree.title:
+                # The page title of the reference: the spec's title; its text, the spec's.
+                for child in section.children[1:]:
+                    self._loose(child, None)
+            else:
+                self._loose(section, tag)
             return
         own = Tag(title)
         self.tree.tags.append(own)
@@ -245,9 +251,11 @@ class CallCollector:
                 self._contents(child.children[1:], calls, state, top=False)
                 continue
             bold = _bold_heading(child)
-            if bold is not None and _heading_phase(bold):
-                state["phase"] = _heading_phase(bold)
+            if bold is not None and (_heading_phase(bold) or bold.lower().startswith("example")):
+                # "**Example Create Server: JSON response**": a sample's caption.
+                state["phase"] = _heading_phase(bold) or phase
                 state["started"] = True
+                state["caption"] = bold
                 continue
             if isinstance(child, nodes.paragraph) and self._codes(child, calls):
                 continue
@@ -258,7 +266,7 @@ class CallCollector:
                     getattr(call, phase).parameters.extend(lines)
             elif isinstance(child, rst.sample):
                 state["started"] = True
-                self._sample(child, calls, phase)
+                self._sample(child, calls, phase, str(state.pop("caption", "")))
             elif isinstance(child, rst.rest_status_code):
                 self._status_block(child, calls)
             elif isinstance(child, rst.version_mark) and child["directive"] == "versionadded":
@@ -311,7 +319,7 @@ class CallCollector:
                                        source, number))
         return lines
 
-    def _sample(self, node: rst.sample, calls: list[Call], phase: str) -> None:
+    def _sample(self, node: rst.sample, calls: list[Call], phase: str, caption: str) -> None:
         source, line = _where(node)
         name = node["arguments"][0] if node["arguments"] else ""
         file = _resolve(node, name, self.root)
@@ -321,7 +329,7 @@ class CallCollector:
         elif re.search(r"(^|[-_.])(req|request)s?([-_.]|$)", stem):
             phase = "request"
         for call in calls:
-            getattr(call, phase).samples.append(SampleRef(file, source, line))
+            getattr(call, phase).samples.append(SampleRef(file, source, line, caption))
 
     def _status_block(self, node: rst.rest_status_code, calls: list[Call]) -> None:
         source, line = _where(node)

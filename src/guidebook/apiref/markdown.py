@@ -59,6 +59,12 @@ class MarkdownWriter:
             if isinstance(node, rst.version_mark):
                 word = _VERSION_WORDS.get(node["directive"], node["directive"])
                 return f"*{word} {' '.join(node['arguments'])}.*"
+            if isinstance(node, rst.marker):
+                source, line = _location(node)
+                what = (f"'{node['directive']}'" if isinstance(node, rst.dropped)
+                        else f"{node.tagname} outside a call's section")
+                self.findings.add(Path(source), line, Kind.UNPLACED,
+                                  f"{what} is not carried over")
             return ""
         if isinstance(node, nodes.paragraph):
             return self.inline(node)
@@ -77,7 +83,7 @@ class MarkdownWriter:
                 f"**{self.inline(field[0])}**: {self.blocks(list(field[1].children))}"
                 for field in node.children)
         if isinstance(node, nodes.line_block):
-            return "\\\n".join(self.inline(line) for line in node.findall(nodes.line))
+            return "\n\n".join(self.inline(line) for line in node.findall(nodes.line))
         if isinstance(node, nodes.table):
             return self._table(node)
         if isinstance(node, nodes.section):
@@ -182,7 +188,7 @@ class MarkdownWriter:
                             self._report(node, "a table with spanning cells is not carried "
                                                "over as Markdown: kept as text")
                             return "```\n" + str(node.astext()) + "\n```"
-                        text = "<br>".join(self.blocks(list(entry.children)).split("\n\n"))
+                        text = " ".join(self.blocks(list(entry.children)).split("\n\n"))
                         cells.append(text.replace("\n", " "))
                     rows.append(cells)
                     if isinstance(part, nodes.thead):

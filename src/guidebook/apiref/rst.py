@@ -71,6 +71,7 @@ class _Marker(Directive):  # type: ignore[misc]
         source, line = self.state_machine.get_source_and_line(self.lineno)
         node = self.node_class(self.block_text, arguments=list(self.arguments),
                                options=dict(self.options), source=source, line=line)
+        node.source, node.line = source, line
         node["content"] = [
             (text, self.content.info(index)[1] + 1) for index, text in enumerate(self.content)
         ]

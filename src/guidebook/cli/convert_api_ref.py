@@ -35,8 +35,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
+def _no_alias_dumper() -> type:
+    import yaml
+
+    class NoAliasDumper(yaml.SafeDumper):
+        """A spec may not hold YAML aliases: a value used twice is written twice."""
+
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    return NoAliasDumper
+
+
 def run(args: argparse.Namespace) -> int:
     import yaml
+
+    _NoAliasDumper = _no_alias_dumper()
     from openapi_spec_validator import validate
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
@@ -62,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix == ".json":
         text = json.dumps(conversion.spec, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = yaml.safe_dump(conversion.spec, sort_keys=False, allow_unicode=True, width=100)
+        text = yaml.dump(conversion.spec, Dumper=_NoAliasDumper, sort_keys=False,
+                         allow_unicode=True, width=100)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     stats = conversion.stats
