@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -196,8 +197,31 @@ def test_converted_spec_builds_strict_with_actions_shown(converted_build: BuildR
     assert "Reboot Server (reboot Action)" in page
     assert "os-getRDPConsole" in page
     listing = converted_build.html("api-ref", "api-ref/operations/servers")
-    assert "OpenStack-API-Version" in listing
     assert "Example List Servers (v2.10)" in listing
+
+
+def test_each_action_body_is_listed_under_its_name(converted_build: BuildResult) -> None:
+    page = converted_build.html("api-ref", "api-ref/operations/servers-run-an-action-servers")
+    headings = re.findall(r'<p class="guidebook-api-action"><strong>Action </strong>'
+                          r'<code[^>]*><span class="pre">([^<]+)</span></code>: ([^<]+)</p>',
+                          page)
+    assert headings == [("reboot", "Reboot Server (reboot Action)"),
+                        ("os-getRDPConsole", "Get RDP Console (os-getRDPConsole Action)")]
+    reboot, rdp = page.split('class="guidebook-api-action"')[1:3]
+    assert "<span class=\"pre\">reboot.type</span>" in reboot.split("<table")[1]
+    assert "os-getRDPConsole.type" in rdp.split("<table")[1]
+    assert "os-getRDPConsole" not in reboot.split("<table")[1]
+
+
+def test_microversion_header_is_explained_once_per_page(converted_build: BuildResult) -> None:
+    listing = converted_build.html("api-ref", "api-ref/operations/servers")
+    explained = "The microversion the call is made at"
+    assert listing.count(explained) == 1
+    assert listing.count("Selects the microversion, as explained under") == 2
+    assert '<a class="reference internal" href="#api-microversion-header">List Servers</a>' in (
+        listing)
+    actions = converted_build.html("api-ref", "api-ref/operations/servers-run-an-action-servers")
+    assert actions.count(explained) == 1
 
 
 def test_os_api_ref_part_builds_with_its_css_and_js(os_api_ref_build: BuildResult) -> None:
