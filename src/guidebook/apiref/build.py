@@ -474,7 +474,7 @@ class SpecBuilder:
             components["parameters"] = {MICROVERSION_HEADER: {
                 "name": MICROVERSION_HEADER, "in": "header", "required": False,
                 "description": (
-                    "The microversion the call is made at, as `<service type> <version>` "
+                    "The microversion the call is made at: the service type and the version "
                     "(such as `compute 2.79`). Without it the server uses its minimum "
                     "version. Parameters, fields and calls marked *New in* or *Until* "
                     "exist only from or up to that microversion."),

@@ -17,6 +17,8 @@ from docutils import nodes
 from guidebook.apiref import rst
 from guidebook.apiref.findings import Findings, Kind
 
+#: Raw HTML that only lays text out (``<p>``, ``</p>``, ``<br />``).
+_LAYOUT_HTML = re.compile(r"\s*</?(p|br)\s*/?>\s*", re.IGNORECASE)
 _ESCAPE = re.compile(r"([\\`*\[\]<>|])")
 _ADMONITIONS = {"note": "Note", "warning": "Warning", "important": "Important", "tip": "Tip",
                 "caution": "Caution", "attention": "Attention", "hint": "Hint",
@@ -105,7 +107,9 @@ class MarkdownWriter:
 
     def _inline_one(self, node: nodes.Node) -> str:
         if isinstance(node, nodes.Text):
-            return escape(str(node))
+            return escape(node.astext())  # astext: without docutils' escape marks
+        if isinstance(node, nodes.raw) and _LAYOUT_HTML.fullmatch(node.astext()):
+            return " "  # Glance's |p-start| and |html-br|: paragraphs run on as text
         if isinstance(node, nodes.literal):
             text = node.astext().replace("\n", " ")
             fence = "``" if "`" in text else "`"
