@@ -28,7 +28,7 @@ def test_method_badges_are_styled_and_detail_opens(reader: Reader,
     page = reader.open(os_api_ref_site.page_url("api-ref", "api-ref/index"))
     badge = page.locator("span.badge.label-GET").first
     # api-site.css gives GET badges their colour (.label-GET); without it they had none.
-    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(91, 192, 222)"  # #5bc0de
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(91, 192, 222)"
     detail = page.locator("#list-servers-detail")
     assert not detail.is_visible()
     page.locator("#list-servers-detail-btn").click()
