@@ -129,9 +129,11 @@ class BodyBuilder:
             schema["x-openstack"] = bounds
         if parameter.type == "array" and self.kinds.get((*path, ITEMS)) == "object":
             schema.setdefault("items", {"type": "object"})
-        if parameter.required and not bounds:
-            # Required only in its microversions: JSON Schema cannot say so, and an example
-            # of an earlier microversion rightly lacks it.
+        if parameter.required and not bounds and (path in self.kinds or not self.has_samples):
+            # Not for a field with a microversion bound (required only in its microversions:
+            # JSON Schema cannot say so, and an earlier microversion's sample rightly lacks
+            # it), nor for one the samples lack (placed by a guess, or a name standing for
+            # any key, as nova's ``network_label``).
             required = parent.setdefault("required", [])
             if path[-1] not in required:
                 required.append(path[-1])
