@@ -4,7 +4,8 @@ os-api-ref lists body parameters flat (``- type: reboot_type``) in document orde
 parameter sits (``reboot.type``, ``servers[].id``) only the samples tell. Each name is
 placed at the path of the samples that continues the parameter placed before it most
 closely (``type`` after ``reboot`` goes under ``reboot``), else at the shortest; a name
-the samples lack goes to the top level, reported when there were samples to look in.
+the samples lack goes beside the field before it (or to the top level), reported when
+that is a guess.
 """
 
 from __future__ import annotations
@@ -104,12 +105,23 @@ class BodyBuilder:
             return schema["items"]  # type: ignore[no-any-return]
         return schema
 
-    def add(self, name: str, parameter: Parameter) -> bool:
-        """Place *parameter*; False when the samples do not show it (placed at the top)."""
+    def add(self, name: str, parameter: Parameter) -> str:
+        """Place *parameter*; "" when the samples show where, else where it was put."""
         path = self._choose(name)
         found = path is not None or len(self._last) < 2
+        guess = ""
+        holder = self._last[:-1]
+        while holder and holder[-1] == ITEMS:
+            holder = holder[:-1]
+        if path is None and "." not in name and holder in self.placed:
+            # os-api-ref lists fields in order: one the samples lack is most likely a sibling
+            # of the documented field's child before it (``project_id`` after
+            # ``bgp_peer.name``).
+            path = (*self._last[:-1], name)
+            guess = "beside the field before it"
         if path is None:
             path = tuple(name.split("."))
+            guess = "at the top level"
         parent = self._container(path[:-1])
         if parent.get("type") == "array":
             parent = self._container((*path[:-1], ITEMS))
@@ -139,4 +151,4 @@ class BodyBuilder:
                 required.append(path[-1])
         self._last = path
         self.placed[path] = schema
-        return found or not self.has_samples
+        return "" if found or not self.has_samples else guess

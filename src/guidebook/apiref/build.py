@@ -157,9 +157,10 @@ class SpecBuilder:
             return None
         builder = BodyBuilder(values, self.describe)
         for line, parameter in body:
-            if not builder.add(line.name, parameter):
+            guess = builder.add(line.name, parameter)
+            if guess:
                 self.findings.add(line.source, line.line, Kind.BODY_NESTING,
-                                  f"{line.name}: not in the samples, placed at the top level")
+                                  f"{line.name}: not in the samples, placed {guess}")
             self._carried(parameter)
         return builder.root
 

@@ -32,8 +32,10 @@ class Kind(enum.Enum):
                       "as a string), or a path parameter the path lacks (dropped).")
     SAMPLE = ("sample", "A ``literalinclude`` sample that is missing, not JSON, or not "
                         "placed in a request or a response.")
-    BODY_NESTING = ("body-nesting", "A body parameter the samples do not show: placed at the "
-                                    "top level of its body.")
+    BODY_NESTING = ("body-nesting", "A body parameter the samples do not show, after a nested "
+                                    "one: placed beside the field before it "
+                                    "(when that is a documented object's), else at the top "
+                                    "level.")
     STATUS = ("status", "Response codes that could not be read, or a call with none "
                         "(``200`` is assumed).")
     DUPLICATE = ("duplicate", "A method and path documented more than once (not an action): "
