@@ -139,7 +139,7 @@ def test_what_is_not_carried_over_is_reported_at_its_line(tmp_path: Path) -> Non
         f'servers.inc:{prose}: markup: Undefined substitution referenced: "undefined".',
         f"servers.inc:{sample}: sample: sample server-topology-resp.json is not JSON "
         "(Expecting property name enclosed in double quotes: line 1 column 2 (char 1)): "
-        "not carried over",
+        "carried as a text/plain example",
         "toc.rst:4: unplaced: 'toctree' is not carried over",
     ])
 

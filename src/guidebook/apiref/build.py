@@ -11,6 +11,7 @@ has ``x-openstack: {discriminator: action}`` and each action's schema (under
 
 from __future__ import annotations
 
+import dataclasses
 import http
 import json
 import re
@@ -37,6 +38,18 @@ Prose = Callable[[list[nodes.Node]], str]
 def _camel(text: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text)
                    if part)
+
+
+@dataclasses.dataclass(frozen=True)
+class TextSample:
+    """A sample that is not JSON (an XML document, an HTTP transcript, a PEM file)."""
+
+    text: str
+    media_type: str
+
+
+#: The media type of a sample that is not JSON, by its file's suffix.
+_TEXT_TYPES = {".xml": "application/xml", ".yaml": "application/yaml", ".html": "text/html"}
 
 
 def _is_action(call: Call) -> bool:
@@ -110,9 +123,11 @@ class SpecBuilder:
                               f"sample {ref.file} cannot be read: not carried over")
             return None
         if isinstance(value, ValueError):
+            media_type = _TEXT_TYPES.get(ref.file.suffix.lower(), "text/plain")
             self.findings.add(ref.source, ref.line, Kind.SAMPLE,
-                              f"sample {ref.file.name} is not JSON ({value}): not carried over")
-            return None
+                              f"sample {ref.file.name} is not JSON ({value}): carried as a "
+                              f"{media_type} example")
+            return TextSample(ref.file.read_text(encoding="utf-8"), media_type)
         return value
 
     @staticmethod
@@ -127,16 +142,23 @@ class SpecBuilder:
             candidate, number = f"{name} {number}", number + 1
         return candidate, version
 
-    def _examples(self, samples: list[SampleRef], prefix: str = "") -> tuple[
+    def _examples(self, samples: list[SampleRef], prefix: str = "",
+                  texts: dict[str, dict[str, Any]] | None = None) -> tuple[
             dict[str, Any], list[Any]]:
+        """The JSON samples as named examples, and their values; samples that are not JSON
+        go to *texts* (media type -> examples)."""
         examples: dict[str, Any] = {}
         values: list[Any] = []
         for ref in samples:
             value = self._load_sample(ref)
             if value is None:
                 continue
-            name, version = self._example_name(ref, examples, prefix)
-            example: dict[str, Any] = {"value": value}
+            holder = examples
+            if isinstance(value, TextSample):
+                holder = (texts if texts is not None else {}).setdefault(value.media_type, {})
+            name, version = self._example_name(ref, holder, prefix)
+            example: dict[str, Any] = {
+                "value": value.text if isinstance(value, TextSample) else value}
             summary = ref.caption.strip("* ")
             if version:
                 example["x-openstack"] = {"min-ver": version}
@@ -145,8 +167,9 @@ class SpecBuilder:
                         f"Microversion {version}")
             if summary:
                 example["summary"] = summary
-            examples[name] = example
-            values.append(value)
+            holder[name] = example
+            if not isinstance(value, TextSample):
+                values.append(value)
             self.stats["samples_carried"] += 1
         return examples, values
 
@@ -267,7 +290,7 @@ class SpecBuilder:
                 if notes:
                     response["description"] = f"{text}\n\n{notes}"
                 if body is not None:
-                    response["content"] = {"application/json": body}
+                    response["content"] = body
             responses[code] = response
         return responses
 
@@ -276,6 +299,17 @@ class SpecBuilder:
         if examples:
             media["examples"] = examples
         return media
+
+    @staticmethod
+    def _content(json_media: dict[str, Any] | None,
+                 texts: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+        """``content`` of a body: JSON, and a text media type per kind of non-JSON sample."""
+        content: dict[str, Any] = {}
+        if json_media is not None:
+            content["application/json"] = json_media
+        for media_type, examples in texts.items():
+            content[media_type] = {"schema": {"type": "string"}, "examples": examples}
+        return content or None
 
     def _plain(self, calls: list[Call]) -> dict[str, Any]:
         first = calls[0]
@@ -286,24 +320,28 @@ class SpecBuilder:
                                   f"{first.source.name}:{first.line}: merged into one operation")
         request = [entry for call in calls for entry in self._resolved(call.request)]
         response = [entry for call in calls for entry in self._resolved(call.response)]
+        request_texts: dict[str, dict[str, Any]] = {}
+        response_texts: dict[str, dict[str, Any]] = {}
         request_examples, request_values = self._examples(
-            [ref for call in calls for ref in call.request.samples])
+            [ref for call in calls for ref in call.request.samples], texts=request_texts)
         response_examples, response_values = self._examples(
-            [ref for call in calls for ref in call.response.samples])
+            [ref for call in calls for ref in call.response.samples], texts=response_texts)
         operation = self._operation_head(calls, " / ".join(dict.fromkeys(c.title for c in calls)))
         operation["parameters"] = self._parameters(calls, first.path, request, response)
         request_schema = self._body(first.request, request, request_values)
-        if request_schema is not None:
-            operation["requestBody"] = {"content": {"application/json": self._media(
-                request_schema, request_examples)}}
+        request_content = self._content(
+            self._media(request_schema, request_examples) if request_schema is not None
+            else None, request_texts)
+        if request_content is not None:
+            operation["requestBody"] = {"content": request_content}
             notes = self.prose([n for call in calls for n in call.request.notes])
             if notes:
                 operation["requestBody"]["description"] = notes
         response_schema = self._body(first.response, response, response_values)
         operation["responses"] = self._responses(
             calls, self._response_headers(response),
-            self._media(response_schema, response_examples)
-            if response_schema is not None else None,
+            self._content(self._media(response_schema, response_examples)
+                          if response_schema is not None else None, response_texts),
             self.prose([n for call in calls for n in call.response.notes]))
         return operation
 
@@ -357,6 +395,8 @@ class SpecBuilder:
         all_response: list[tuple[ParameterLine, Parameter]] = []
         names: list[str] = []
         notes: list[str] = []
+        request_texts: dict[str, dict[str, Any]] = {}
+        response_texts: dict[str, dict[str, Any]] = {}
         for call in calls:
             request = self._resolved(call.request)
             response = self._resolved(call.response)
@@ -366,7 +406,8 @@ class SpecBuilder:
                       if value is not None]
             name = self._action_name(call, values, request)
             names.append(name)
-            examples, request_values = self._examples(call.request.samples, prefix=name)
+            examples, request_values = self._examples(call.request.samples, prefix=name,
+                                                      texts=request_texts)
             request_examples.update(examples)
             schema = self._body(call.request, request, request_values) or {"type": "object"}
             # The action's key is the body's only one, in every microversion the action has.
@@ -391,7 +432,8 @@ class SpecBuilder:
                 component += "_"
             self.schemas[component] = schema
             variants.append({"$ref": f"#/components/schemas/{component}"})
-            examples, response_values = self._examples(call.response.samples, prefix=name)
+            examples, response_values = self._examples(call.response.samples, prefix=name,
+                                                       texts=response_texts)
             response_examples.update(examples)
             response_schema = self._body(call.response, response, response_values)
             if response_schema is not None:
@@ -403,13 +445,15 @@ class SpecBuilder:
                                                                               strict=True))
         operation["description"] = ("The request body names one action:\n\n" + listing)
         operation["parameters"] = self._parameters(calls, first.path, all_request, all_response)
-        operation["requestBody"] = {"required": True, "content": {"application/json": self._media(
-            {"oneOf": variants, "x-openstack": {"discriminator": "action"}}, request_examples)}}
-        response_body: dict[str, Any] | None = None
+        operation["requestBody"] = {"required": True, "content": self._content(self._media(
+            {"oneOf": variants, "x-openstack": {"discriminator": "action"}}, request_examples),
+            request_texts)}
+        response_json: dict[str, Any] | None = None
         if response_variants:
             schema = (response_variants[0] if len(response_variants) == 1 else
                       {"oneOf": response_variants, "x-openstack": {"discriminator": "action"}})
-            response_body = self._media(schema, response_examples)
+            response_json = self._media(schema, response_examples)
+        response_body = self._content(response_json, response_texts)
         operation["responses"] = self._responses(calls, self._response_headers(all_response),
                                                  response_body, "\n\n".join(notes))
         return operation

@@ -201,8 +201,8 @@ class CallCollector:
         if not calls:
             return
         state = {"phase": "request", "started": False}
-        self._contents(section.children[1:], calls, state, top=True)
         self.tree.calls.extend(calls)
+        self._contents(section.children[1:], calls, state, top=True, tag=tag)
 
     def _call(self, node: rst.rest_method, title: str, tag: Tag | None) -> Call | None:
         source, line = _where(node)
@@ -238,17 +238,22 @@ class CallCollector:
         return call
 
     def _contents(self, children: list[nodes.Node], calls: list[Call], state: dict[str, object],
-                  *, top: bool) -> None:
+                  *, top: bool, tag: Tag | None) -> None:
         for child in children:
             phase = str(state["phase"])
             if isinstance(child, rst.rest_method):
+                continue
+            if isinstance(child, nodes.section) and _has_call(child, direct=True):
+                # A call whose title is underlined like the subsections of the call before
+                # it (cinder's "List snapshots" after "Request"): a call of its own.
+                self._call_section(child, tag)
                 continue
             if isinstance(child, nodes.section):
                 heading = _heading_phase(child[0].astext()) if child.children else None
                 if heading:
                     state["phase"] = heading
                 state["started"] = True
-                self._contents(child.children[1:], calls, state, top=False)
+                self._contents(child.children[1:], calls, state, top=False, tag=tag)
                 continue
             bold = _bold_heading(child)
             if bold is not None and (_heading_phase(bold) or bold.lower().startswith("example")):

@@ -30,8 +30,8 @@ class Kind(enum.Enum):
     PATH_PARAMETER = ("path-parameter",
                       "A ``{name}`` in a path with no ``in: path`` parameter (one is added "
                       "as a string), or a path parameter the path lacks (dropped).")
-    SAMPLE = ("sample", "A ``literalinclude`` sample that is missing, not JSON, or not "
-                        "placed in a request or a response.")
+    SAMPLE = ("sample", "A ``literalinclude`` sample that cannot be read (not carried over) "
+                        "or is not JSON (carried as an example of a text media type).")
     BODY_NESTING = ("body-nesting", "A body parameter the samples do not show, after a nested "
                                     "one: placed beside the field before it "
                                     "(when that is a documented object's), else at the top "
