@@ -17,10 +17,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from guidebook.openapi.openstack import OPENSTACK_FIELD
 from guidebook.openapi.spec import Spec, join_pointer
 
-#: The extension field codegenerator writes.
-OPENSTACK_FIELD = "x-openstack"
 #: Header names that select a microversion (nova's older one too).
 MICROVERSION_HEADERS = frozenset({"openstack-api-version", "x-openstack-nova-api-version"})
 

@@ -29,7 +29,7 @@ from sphinx import addnodes
 from guidebook.openapi.actions import ActionBranch, action_branches, is_microversion_header
 from guidebook.openapi.fields import Field, schema_fields, type_label
 from guidebook.openapi.markup import Markup, as_text
-from guidebook.openapi.openstack import operation_versions, version_notes
+from guidebook.openapi.openstack import operation_versions, version_label, version_notes
 from guidebook.openapi.sanitize import is_safe_uri
 from guidebook.openapi.spec import Operation, Spec, join_pointer
 
@@ -279,6 +279,9 @@ class OperationRenderer:
             title = action.target.get("title")
             if isinstance(title, str) and title:
                 heading += nodes.Text(f": {title}")
+            versions = version_label(action.target)
+            if versions:
+                heading += nodes.Text(f" ({versions})")
             result.append(heading)
             description = action.target.get("description")
             if isinstance(description, str):
