@@ -206,6 +206,29 @@ class GuidebookConfig:
                   "rebuild": "html"},
     )
 
+    languages: list[str] = dataclasses.field(
+        default_factory=list,
+        metadata={"doc": "The languages the site is translated into, such as ``['de', 'ja']``: "
+                  "``guidebook build`` publishes each under ``OUT/<lang>/`` from the catalogs "
+                  "in ``locale_dirs`` (Sphinx's layout, or OpenStack's ``doc.po`` and "
+                  "``doc-<folder>.po``) and reno's ``releasenotes/source/locale``.",
+                  # The source's pages only link to the other languages.
+                  "rebuild": "html"},
+    )
+    languages_threshold: float = dataclasses.field(
+        default=0.0,
+        metadata={"doc": "The share of a guide's messages (0 to 1) that must be translated for "
+                  "the guide to be published in a language; a guide below it is published in "
+                  "the original only, and that language's portal says so.",
+                  "rebuild": ""},
+    )
+    translation_of: str = dataclasses.field(
+        default="",
+        metadata={"doc": "Set by ``guidebook build`` for each language's build: the language "
+                  "the sources are written in. Leave it off in conf.py.",
+                  "rebuild": ""},
+    )
+
     @classmethod
     def register(cls, app: Sphinx) -> None:
         """Register every field as a conf.py value ``guidebook_<name>``.
@@ -215,8 +238,10 @@ class GuidebookConfig:
         affects on every build) and its type.
         """
         for field in dataclasses.fields(cls):
+            kind = field_type(field)
+            types = frozenset({kind, int}) if kind is float else frozenset({kind})
             app.add_config_value(f"guidebook_{field.name}", field_default(field),
-                                 field.metadata["rebuild"], types=frozenset({field_type(field)}))
+                                 field.metadata["rebuild"], types=types)
 
     @classmethod
     def validate(cls, config: Config, conf_py: Path) -> None:
@@ -274,7 +299,8 @@ def field_type(field: dataclasses.Field[Any]) -> type:
     """The Python type a setting's value must have (its annotation's outer type)."""
     annotation = str(field.type)
     outer = annotation.split("[", 1)[0].strip()
-    return {"dict": dict, "list": list, "str": str, "bool": bool, "int": int}[outer]
+    return {"dict": dict, "list": list, "str": str, "bool": bool, "int": int,
+            "float": float}[outer]
 
 
 def field_default(field: dataclasses.Field[Any]) -> Any:

@@ -166,6 +166,18 @@ def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder] |
         env._builder_cls = cls
 
 
+def forget_loaded_catalogs() -> None:
+    """Empty Sphinx's process-wide table of loaded message catalogs.
+
+    ``sphinx.locale.init`` adds each catalog it loads to the one already in the table for
+    that domain: a second build in the same process, in another language, would take the
+    first language's words where its own catalog has none.
+    """
+    import sphinx.locale
+
+    sphinx.locale.translators.clear()
+
+
 def private_names() -> Iterable[str]:
     """Every private name this module uses (for the guard tests' coverage check)."""
     yield from (name for _owner, name in OVERRIDDEN_METHODS)

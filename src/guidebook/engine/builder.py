@@ -70,6 +70,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.current: Part | None = None
         #: The parts to write (``guidebook build --only``); empty: every part.
         self.only_parts: frozenset[str] = frozenset()
+        #: The parts a language's build leaves out (translated below the threshold).
+        self.withheld_parts: frozenset[str] = frozenset()
         self._site: Site | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         self.pdfs = PdfWriter(self, self._previous_manifest.get("pdfs", {}))
@@ -347,6 +349,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             part
             for part in self.site.parts.values()
             if part.root in self.env.found_docs and (not only or part.name in only)
+            and part.name not in self.withheld_parts
         ]
 
     def gen_pages_from_extensions(self) -> None:

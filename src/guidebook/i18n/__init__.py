@@ -1,0 +1,262 @@
+"""Translated guides: one build per language, fallbacks marked, language links on every page.
+
+``guidebook_languages`` lists the translations; ``guidebook build`` (see
+:mod:`guidebook.i18n.build`) runs the guidebook builder once more per language, with Sphinx's
+``language`` set, into ``OUT/<lang>/``. In such a build this extension:
+
+* compiles the language's catalogs (:mod:`.catalogs`) into a folder beside the doctrees and
+  points ``locale_dirs`` at it, reporting broken catalog lines and translations at
+  ``catalog:line``;
+* records how much of each page was translated (:mod:`.coverage`), withholds the guides
+  below ``guidebook_languages_threshold`` (a page at each of their URLs leads to the
+  original) and lists the shares in the manifest;
+* marks a page shown in the original with a notice in the reader's language.
+
+In every build (the original's too) each page links to itself in the other languages and
+names them in ``<link rel="alternate" hreflang>``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.errors import ConfigError
+
+from guidebook.config import GuidebookConfig, conf_location
+from guidebook.i18n import coverage, page
+from guidebook.i18n.catalogs import compile_catalogs, find_catalogs
+from guidebook.i18n.languages import LANGUAGE_CODE, MESSAGE_CATALOG, compile_ui_messages
+from guidebook.warnings_ import WarningCode, warn
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+#: The folders beside the doctrees that hold the compiled catalogs.
+CATALOGS_FOLDER = "catalogs"
+UI_CATALOGS_FOLDER = "guidebook-locale"
+
+
+def language_site(config: Config) -> page.LanguageSite | None:
+    """The site's languages as this build sees them; None when the site has no translation."""
+    settings = GuidebookConfig.from_sphinx(config)
+    if not settings.languages:
+        return None
+    source = settings.translation_of or str(config.language or "en")
+    translations = tuple(code for code in settings.languages if code != source)
+    return page.LanguageSite(source, translations, str(config.language or source))
+
+
+def check_languages(app: Sphinx, config: Config) -> None:
+    """``config-inited``: validate the language settings; in a language's build, compile
+    its catalogs and read them from the build's own folder."""
+    settings = GuidebookConfig.from_sphinx(config)
+    conf_py = Path(app.confdir, "conf.py")
+    languages: object = settings.languages
+    if not isinstance(languages, list) or not all(
+        isinstance(code, str) and LANGUAGE_CODE.match(code) for code in languages
+    ):
+        line = conf_location(conf_py, "guidebook_languages").rpartition(":")[2]
+        raise ConfigError(f"conf.py:{line}: guidebook_languages must be a list of language "
+                          f"codes such as ['de', 'ja', 'pt_BR'], not {languages!r}")
+    threshold: object = settings.languages_threshold
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
+            or not 0 <= threshold <= 1:
+        line = conf_location(conf_py, "guidebook_languages_threshold").rpartition(":")[2]
+        raise ConfigError(f"conf.py:{line}: guidebook_languages_threshold must be a number "
+                          f"from 0 to 1 (a share of the messages), not {threshold!r}")
+    if settings.translation_of:
+        _prepare_translation(app, config)
+
+
+def _prepare_translation(app: Sphinx, config: Config) -> None:
+    language = str(config.language)
+    srcdir = Path(app.srcdir)
+    locale_dirs = [srcdir / directory for directory in config.locale_dirs]
+    files = find_catalogs(locale_dirs, language, releasenotes_locale(app, config))
+    target = Path(app.doctreedir) / CATALOGS_FOLDER
+    compiled = compile_catalogs(files, language, catalog_domains(srcdir, config), target)
+    for problem in compiled.problems:
+        code = (WarningCode.TRANSLATION_MARKUP if "breaks the markup" in problem.message
+                else WarningCode.CATALOG)
+        warn(code, problem.message, location=problem.location)
+    config.locale_dirs = [str(target)]
+    # The not-found page's links are absolute: this language lives one folder deeper.
+    prefix = str(config.notfound_urls_prefix or "/")
+    config.notfound_urls_prefix = prefix.rstrip("/") + f"/{language}/"
+
+
+def releasenotes_locale(app: Sphinx, config: Config) -> Path | None:
+    """reno's locale folder, ``<repository>/<releasenotes dir>/source/locale``."""
+    settings = GuidebookConfig.from_sphinx(config)
+    if settings.releasenotes_repo:
+        root: Path | None = Path(app.confdir, settings.releasenotes_repo).resolve()
+    else:
+        root = next((folder for folder in [Path(app.srcdir), *Path(app.srcdir).parents]
+                     if (folder / ".git").exists()), None)
+    if root is None:
+        return None
+    return root / settings.releasenotes_dir / "source" / "locale"
+
+
+def catalog_domains(srcdir: Path, config: Config) -> list[str]:
+    """The gettext domains Sphinx will look up for the pages (``gettext_compact``)."""
+    compact = config.gettext_compact
+    if isinstance(compact, str):
+        return [compact]
+    suffixes = tuple(config.source_suffix)
+    skipped = {Path(directory).parts[0] for directory in config.locale_dirs if directory}
+    names: set[str] = set()
+    for entry in srcdir.iterdir():
+        if entry.name.startswith((".", "_")) or entry.name in skipped:
+            continue
+        if entry.is_dir():
+            if compact:
+                names.add(entry.name)
+            else:
+                names.update(str(path.relative_to(srcdir).with_suffix("").as_posix())
+                             for path in entry.rglob("*") if path.name.endswith(suffixes))
+        elif entry.name.endswith(suffixes):
+            names.add(entry.name.rsplit(".", 1)[0])
+    return sorted(names)
+
+
+def load_ui_messages(app: Sphinx) -> None:
+    """``builder-inited``: guidebook's own words in the build's language."""
+    language = str(app.config.language or "en")
+    locale_dir = compile_ui_messages(language, Path(app.doctreedir) / UI_CATALOGS_FOLDER)
+    if locale_dir is not None:
+        app.add_message_catalog(MESSAGE_CATALOG, str(locale_dir))
+
+
+def note_progress(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: keep the page's translated and total messages."""
+    progress = doctree.get("translation_progress") or {}
+    coverage.page_progress(app.env)[app.env.docname] = (
+        int(progress.get("translated", 0)), int(progress.get("total", 0)))
+
+
+def purge_progress(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    coverage.page_progress(env).pop(docname, None)
+
+
+def merge_progress(app: Sphinx, env: BuildEnvironment, docnames: set[str],
+                   other: BuildEnvironment) -> None:
+    record = coverage.page_progress(other)
+    coverage.page_progress(env).update({doc: record[doc] for doc in docnames if doc in record})
+
+
+def part_progress(app: Sphinx) -> dict[str, coverage.Progress]:
+    """Every guide's and part's translated share in this build."""
+    from guidebook.sites import get_site
+
+    site = get_site(app.env)
+    return {name: coverage.of_pages(app.env, part.docnames) for name, part in site.parts.items()}
+
+
+def withhold_parts(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: in a language's build, leave out the guides below the threshold."""
+    from guidebook.engine.builder import GuidebookBuilder
+
+    site = language_site(app.config)
+    builder = app.builder
+    if site is None or not site.translating or not isinstance(builder, GuidebookBuilder):
+        return []
+    threshold = float(GuidebookConfig.from_sphinx(app.config).languages_threshold)
+    builder.withheld_parts = coverage.withheld(part_progress(app), threshold)
+    return []
+
+
+def decorate_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                  doctree: nodes.document | None) -> None:
+    """``html-page-context``: the language links, ``hreflang`` and the fallback notice."""
+    from guidebook.engine.builder import GuidebookBuilder
+
+    site = language_site(app.config)
+    builder = app.builder
+    if site is None or not isinstance(builder, GuidebookBuilder):
+        return
+    part = builder.current
+    if part is not None:
+        page_path = part.path(pagename) + builder.link_suffix
+    elif templatename == "guidebook/portal.html":
+        page_path = "index" + builder.link_suffix
+    else:
+        return
+    links = page.language_links(site, page_path)
+    context["metatags"] = (context.get("metatags", "") + "\n"
+                           + page.alternate_links(site, page_path,
+                                                  str(app.config.html_baseurl or "")))
+    if part is None:
+        context["guidebook_language_links"] = links
+        if site.translating:
+            shares = part_progress(app)
+            withheld = [(name, builder.site.parts[name].title, shares[name])
+                        for name in builder.site.parts if name in builder.withheld_parts]
+            context["guidebook_untranslated_parts"] = page.withheld_list(
+                site, withheld, builder.link_suffix)
+        return
+    notice = ""
+    if site.translating:
+        notice = page.untranslated_notice(site, coverage.of_page(app.env, pagename), page_path)
+    if "body" in context:
+        context["body"] = links + notice + context["body"]
+
+
+def manifest_language(app: Sphinx, site_root: Path, manifest: dict[str, Any]) -> None:
+    """``guidebook-site-finished``: a language's build lists its guides' shares."""
+    from guidebook.engine.builder import GuidebookBuilder
+
+    site = language_site(app.config)
+    builder = app.builder
+    if site is None or not site.translating or not isinstance(builder, GuidebookBuilder):
+        return
+    shares = part_progress(app)
+    manifest["language"] = {
+        "code": site.current,
+        "source": site.source,
+        "parts": {
+            name: {**progress.as_json(), "published": name not in builder.withheld_parts}
+            for name, progress in shares.items()
+        },
+    }
+
+
+def write_withheld_pages(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: at every URL of a withheld guide, a page leading to the original."""
+    from guidebook.engine.builder import GuidebookBuilder
+
+    site = language_site(app.config)
+    builder = app.builder
+    if (exception is not None or site is None or not site.translating
+            or not isinstance(builder, GuidebookBuilder)):
+        return
+    import shutil
+
+    root = Path(builder.outdir)
+    for name in sorted(builder.withheld_parts):
+        part = builder.site.parts[name]
+        shutil.rmtree(root / name, ignore_errors=True)
+        for docname in sorted(part.docnames):
+            page_path = part.path(docname) + builder.link_suffix
+            target = root / page_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.redirect_page(site, builder.title_of(docname), page_path),
+                              encoding="utf-8")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.connect("config-inited", check_languages, priority=200)
+    app.connect("builder-inited", load_ui_messages)
+    app.connect("doctree-read", note_progress)
+    app.connect("env-purge-doc", purge_progress)
+    app.connect("env-merge-info", merge_progress)
+    app.connect("env-updated", withhold_parts)
+    app.connect("html-page-context", decorate_page)
+    app.connect("guidebook-site-finished", manifest_language)
+    app.connect("build-finished", write_withheld_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
