@@ -171,11 +171,17 @@ def forget_loaded_catalogs() -> None:
 
     ``sphinx.locale.init`` adds each catalog it loads to the one already in the table for
     that domain: a second build in the same process, in another language, would take the
-    first language's words where its own catalog has none.
+    first language's words where its own catalog has none. Python's ``gettext`` keeps
+    every ``.mo`` file it read in a private cache keyed by path, never checking the file
+    again: a catalog recompiled since (a translator's fix, in ``guidebook serve``) would
+    not be seen.
     """
+    import gettext
+
     import sphinx.locale
 
     sphinx.locale.translators.clear()
+    gettext._translations.clear()  # type: ignore[attr-defined]
 
 
 def private_names() -> Iterable[str]:
@@ -185,4 +191,4 @@ def private_names() -> Iterable[str]:
     yield from HTML_OUTPUT_FOLDERS
     yield from ("_condition_cache", "_domains", "_raw_config", "_overrides",
                 "_directive_registry", "_directives", "_role_registry", "_roles",
-                "_app", "_builder_cls")
+                "_app", "_builder_cls", "_translations")

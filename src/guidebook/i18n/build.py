@@ -89,7 +89,12 @@ def translation_doctrees(doctrees: Path, language: str) -> Path:
 
 def build_translations(options: BuildOptions, plan: LanguagePlan, source: Path, staging: Path,
                        doctrees: Path, err: TextIO, sphinx_build: SphinxBuild) -> int:
-    """Build every language of *plan* into ``staging/<lang>/``; the first failure's status."""
+    """Build every language of *plan* into ``staging/<lang>/``; the first failure's status.
+
+    A language whose warnings failed a ``--strict`` build does not stop the others: every
+    language's warnings are reported in the one run.
+    """
+    failed = 0
     for language in plan.translations:
         overrides = {**options.overrides, "language": language,
                      "guidebook_translation_of": plan.source}
@@ -102,8 +107,12 @@ def build_translations(options: BuildOptions, plan: LanguagePlan, source: Path, 
                                   translation_doctrees(doctrees, language), err)
         finally:
             forget_loaded_catalogs()
-        if status != 0:
+        if status == 1:
+            failed = failed or status
+        elif status != 0:
             return status
+    if failed:
+        return failed
     if not options.only and set(plan.translations) == set(plan.configured):
         _remove_dropped_languages(staging, plan)
     record_languages(staging, plan)

@@ -14,6 +14,7 @@ import html
 
 from guidebook.i18n.coverage import Progress
 from guidebook.i18n.languages import _, hreflang, name_in, own_name
+from guidebook.urls import part_url
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,13 +103,13 @@ def untranslated_notice(site: LanguageSite, progress: Progress, page_path: str) 
 def withheld_list(site: LanguageSite, parts: list[tuple[str, str, Progress]],
                   link_suffix: str) -> str:
     """The portal's note on the guides not published in this language: (name, title,
-    progress) each, with a link to the guide in the original."""
+    progress) each, with a link from the portal to the guide in the original."""
     if not parts:
         return ""
     original = name_in(site.source, site.current)
     items = []
     for name, title, progress in parts:
-        href = html.escape(site.url(site.source, f"{name}/index{link_suffix}"))
+        href = html.escape(site.site_root("index" + link_suffix) + part_url(name, link_suffix))
         text = _("%(percent)d%% translated; read it in %(language)s") % {
             "percent": int(100 * progress.share), "language": original}
         items.append(f'<li data-part="{html.escape(name)}"><a href="{href}" '
