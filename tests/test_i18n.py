@@ -115,7 +115,7 @@ def test_a_guide_below_the_threshold_is_published_in_the_original_only(
     portal = _html(site, "ja/index.html")
     listed = re.search(r'<section class="guidebook-portal-untranslated">.*?</section>', portal)
     assert listed and 'href="../admin/index.html"' in listed.group(0)
-    assert "20% 翻訳済み" in listed.group(0)
+    assert "37% 翻訳済み" in listed.group(0)
     assert 'data-guide="admin"' not in portal
     assert 'data-guide="user"' in portal
 
@@ -124,9 +124,11 @@ def test_the_manifest_lists_each_languages_share_per_guide(site: BuildResult) ->
     languages = {entry["code"]: entry for entry in site.manifest["languages"]}
     assert languages["en"]["original"] is True
     assert languages["ja"]["parts"]["user"] == {
-        "translated": 4, "total": 8, "share": 0.5, "published": True}
+        "translated": 5, "total": 10, "share": 0.5, "published": True}
     assert languages["ja"]["parts"]["admin"]["published"] is False
-    assert languages["de"]["parts"]["user"]["share"] == 0.75
+    assert languages["de"]["parts"]["user"]["share"] == 0.6
+    # The admin block on the shared glossary counts for the admin guide only.
+    assert languages["ja"]["parts"]["admin"]["translated"] == 3
     assert languages["de"]["url"] == "de/index.html"
 
 
@@ -187,10 +189,11 @@ def test_one_changed_catalog_rewrites_only_its_domain(tmp_path: Path) -> None:
     locale = tmp_path / "locale"
     shutil.copytree(ROOT / "locale", locale)
     files = find_catalogs([locale], "ja", None)
-    assert set(files.domains) == {"user"} and [p.name for p in files.shared] == ["doc.po"]
+    assert [p.name for p in files.domains["user"]] == ["doc-user.po"]
+    assert [p.name for p in files.shared] == ["doc.po"]
     first = compile_catalogs(files, "ja", ["admin", "user"], tmp_path / "build")
     assert sorted(first.changed) == ["admin", "user"]
-    assert first.domains == {"admin": 1, "user": 5}  # doc.po serves both; fuzzy left out
+    assert first.domains == {"admin": 3, "user": 7}  # doc.po serves both; fuzzy left out
     again = compile_catalogs(find_catalogs([locale], "ja", None), "ja", ["admin", "user"],
                              tmp_path / "build")
     assert again.changed == [] and len(again.problems) == 1  # the problem is kept
@@ -215,3 +218,19 @@ def test_bad_language_settings_name_their_conf_line(tmp_path: Path) -> None:
         "guidebook_languages_threshold = 5") + 1
     assert (f"{conf}:{line}: guidebook_languages_threshold must be a number from 0 to 1"
             in result.output)
+
+
+def test_gettext_writes_a_template_per_guide_without_other_guides_blocks(
+        tmp_path: Path) -> None:
+    from guidebook.cli import main
+
+    status = main(["gettext", "-q", "--source", str(ROOT), "--out", str(tmp_path)])
+    assert status == 0
+    user = (tmp_path / "doc-user.pot").read_text(encoding="utf-8")
+    admin = (tmp_path / "doc-admin.pot").read_text(encoding="utf-8")
+    assert 'msgid "Everyday tasks"' in user and 'msgid "Everyday tasks"' not in admin
+    assert 'msgid "An image is a disk template."' in user  # the shared page: in both
+    assert 'msgid "An image is a disk template."' in admin
+    assert 'msgid "Only administrators read this."' in admin
+    assert "Only administrators" not in user
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["doc-admin.pot", "doc-user.pot"]

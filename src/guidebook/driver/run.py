@@ -69,11 +69,11 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
         status = 1
         try:
             with fewer_collections():
-                status = (_sphinx_build(options, source, staging, doctree_dir(out), err)
+                status = (sphinx_build(options, source, staging, doctree_dir(out), err)
                           if plan.original else 0)
                 if status == 0 and (plan.translations or plan.configured):
                     status = build_translations(options, plan, source, staging,
-                                                doctree_dir(out), err, _sphinx_build)
+                                                doctree_dir(out), err, sphinx_build)
         finally:
             if status != 0:
                 discard(staging)
@@ -133,9 +133,11 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _sphinx_build(
+def sphinx_build(
     options: BuildOptions, source: Path, staging: Path, doctrees: Path, err: TextIO
 ) -> int:
+    """Run Sphinx once, from *source* into *staging*; its exit status (errors said on
+    *err* as ``path:line: message``, never as a traceback)."""
     status_stream: TextIO | None = None if options.quiet else err
     try:
         with patch_docutils(source), docutils_namespace():

@@ -77,7 +77,10 @@ def _prepare_translation(app: Sphinx, config: Config) -> None:
     language = str(config.language)
     srcdir = Path(app.srcdir)
     locale_dirs = [srcdir / directory for directory in config.locale_dirs]
-    files = find_catalogs(locale_dirs, language, releasenotes_locale(app, config))
+    guide_domains = {spec.name: spec.folder or spec.root
+                     for spec in GuidebookConfig.from_sphinx(config).part_specs()}
+    files = find_catalogs(locale_dirs, language, releasenotes_locale(app, config),
+                          guide_domains)
     target = Path(app.doctreedir) / CATALOGS_FOLDER
     compiled = compile_catalogs(files, language, catalog_domains(srcdir, config), target)
     for problem in compiled.problems:
@@ -135,9 +138,8 @@ def load_ui_messages(app: Sphinx) -> None:
 
 def note_progress(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: keep the page's translated and total messages."""
-    progress = doctree.get("translation_progress") or {}
-    coverage.page_progress(app.env)[app.env.docname] = (
-        int(progress.get("translated", 0)), int(progress.get("total", 0)))
+    if app.config.language and GuidebookConfig.from_sphinx(app.config).translation_of:
+        coverage.page_progress(app.env)[app.env.docname] = coverage.count_messages(doctree)
 
 
 def purge_progress(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -155,7 +157,8 @@ def part_progress(app: Sphinx) -> dict[str, coverage.Progress]:
     from guidebook.sites import get_site
 
     site = get_site(app.env)
-    return {name: coverage.of_pages(app.env, part.docnames) for name, part in site.parts.items()}
+    return {name: coverage.of_pages(app.env, part.docnames, name)
+            for name, part in site.parts.items()}
 
 
 def withhold_parts(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -202,7 +205,8 @@ def decorate_page(app: Sphinx, pagename: str, templatename: str, context: dict[s
         return
     notice = ""
     if site.translating:
-        notice = page.untranslated_notice(site, coverage.of_page(app.env, pagename), page_path)
+        progress = coverage.of_pages(app.env, [pagename], part.name)
+        notice = page.untranslated_notice(site, progress, page_path)
     if "body" in context:
         context["body"] = links + notice + context["body"]
 
@@ -250,6 +254,9 @@ def write_withheld_pages(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    from guidebook.i18n.templates import GuideCatalogBuilder
+
+    app.add_builder(GuideCatalogBuilder)
     app.connect("config-inited", check_languages, priority=200)
     app.connect("builder-inited", load_ui_messages)
     app.connect("doctree-read", note_progress)

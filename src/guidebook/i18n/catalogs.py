@@ -24,7 +24,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -58,21 +58,29 @@ class CatalogProblem:
 class CatalogFiles:
     """The ``.po`` files of one language, by role."""
 
-    #: domain -> catalog (Sphinx's layout, and OpenStack's ``doc-<domain>.po``)
-    domains: dict[str, Path]
+    #: domain -> its catalogs, first first (Sphinx's ``<domain>.po``, OpenStack's
+    #: ``doc-<domain>.po``, and ``doc-<guide>.po`` of the guides whose root is in it)
+    domains: dict[str, list[Path]]
     #: catalogs that serve every domain after its own: ``doc.po``, then the release notes
     shared: tuple[Path, ...]
 
     @property
     def all(self) -> list[Path]:
-        return [*self.domains.values(), *self.shared]
+        return [*(path for paths in self.domains.values() for path in paths), *self.shared]
 
 
 def find_catalogs(locale_dirs: Iterable[Path], language: str,
-                  releasenotes_locale: Path | None) -> CatalogFiles:
+                  releasenotes_locale: Path | None,
+                  guide_domains: Mapping[str, str] | None = None) -> CatalogFiles:
     """The catalogs of *language* in *locale_dirs* (Sphinx's or OpenStack's layout) and the
-    release notes' locale folder."""
-    domains: dict[str, Path] = {}
+    release notes' locale folder.
+
+    *guide_domains* maps a guide to the domain of its root folder: ``doc-<guide>.po``
+    (written from ``guidebook gettext``'s template) serves that folder's pages.
+    """
+    aliases = {guide: domain for guide, domain in (guide_domains or {}).items()
+               if guide != domain}
+    domains: dict[str, list[Path]] = {}
     shared: list[Path] = []
     for locale_dir in locale_dirs:
         messages = locale_dir / language / "LC_MESSAGES"
@@ -83,9 +91,13 @@ def find_catalogs(locale_dirs: Iterable[Path], language: str,
             if relative == OPENSTACK_SHARED:
                 shared.append(path)
             elif relative.startswith(OPENSTACK_PREFIX) and "/" not in relative:
-                domains.setdefault(relative[len(OPENSTACK_PREFIX):], path)
+                name = relative[len(OPENSTACK_PREFIX):]
+                domain = aliases.get(name, name)
+                paths = domains.setdefault(domain, [])
+                # The folder's own catalog before the catalogs of guides rooted there.
+                paths.insert(0 if name == domain else len(paths), path)
             else:
-                domains.setdefault(relative, path)
+                domains.setdefault(relative, []).insert(0, path)
     if releasenotes_locale is not None:
         notes = releasenotes_locale / language / "LC_MESSAGES" / f"{RELEASENOTES_DOMAIN}.po"
         if notes.is_file():
@@ -181,8 +193,8 @@ def compile_catalogs(files: CatalogFiles, language: str, domains: Sequence[str],
     counts: dict[str, int] = {}
     changed: list[str] = []
     for domain in sorted(wanted):
-        own = parsed.get(files.domains[domain], []) if domain in files.domains else []
-        merged = _merge([own, *shared], language)
+        own = [parsed[path] for path in files.domains.get(domain, [])]
+        merged = _merge([*own, *shared], language)
         counts[domain] = len(merged)
         if _write_domain(messages_dir, domain, merged):
             changed.append(domain)

@@ -13,6 +13,11 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
+from sphinx import addnodes
+
+from guidebook.audiences import AUDIENCES_ATTR
+
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
@@ -48,27 +53,55 @@ class Progress:
                 "share": round(self.share, 4)}
 
 
-def page_progress(env: BuildEnvironment) -> dict[str, tuple[int, int]]:
+#: One page's messages: (translated, total, audiences) per group; audiences is None for
+#: the messages every guide of the page shows, else the guides an audience block is for.
+PageRecord = list[tuple[int, int, "tuple[str, ...] | None"]]
+
+
+def page_progress(env: BuildEnvironment) -> dict[str, PageRecord]:
     """The environment's record of every page's progress (created when missing)."""
-    record: dict[str, tuple[int, int]] | None = getattr(env, ENV_ATTRIBUTE, None)
+    record: dict[str, PageRecord] | None = getattr(env, ENV_ATTRIBUTE, None)
     if record is None:
         record = {}
         setattr(env, ENV_ATTRIBUTE, record)
     return record
 
 
-def of_page(env: BuildEnvironment, docname: str) -> Progress:
-    translated, total = page_progress(env).get(docname, (0, 0))
-    return Progress(translated, total)
+def count_messages(doctree: nodes.document) -> PageRecord:
+    """The page's translated and total messages, grouped by the audience blocks around
+    them (as Sphinx's ``Locale`` transform marked them)."""
+    groups: dict[tuple[str, ...] | None, list[int]] = {}
+    for node in doctree.findall(nodes.Element):
+        if "translated" not in node:
+            continue
+        counts = groups.setdefault(_audiences(node), [0, 0])
+        counts[0] += 1 if node["translated"] else 0
+        counts[1] += 1
+    return [(translated, total, names) for names, (translated, total) in groups.items()]
 
 
-def of_pages(env: BuildEnvironment, docnames: Iterable[str]) -> Progress:
+def _audiences(node: nodes.Element) -> tuple[str, ...] | None:
+    """The guides that show *node*: those of the innermost audience blocks around it."""
+    shown: set[str] | None = None
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.only) and AUDIENCES_ATTR in parent:
+            names = set(parent[AUDIENCES_ATTR])
+            shown = names if shown is None else shown & names
+        parent = parent.parent
+    return None if shown is None else tuple(sorted(shown))
+
+
+def of_pages(env: BuildEnvironment, docnames: Iterable[str], guide: str | None) -> Progress:
+    """The messages of *docnames* that *guide* shows (all of them when *guide* is None)."""
     record = page_progress(env)
-    result = Progress()
+    translated = total = 0
     for docname in docnames:
-        translated, total = record.get(docname, (0, 0))
-        result = result + Progress(translated, total)
-    return result
+        for done, count, names in record.get(docname, ()):
+            if guide is None or names is None or guide in names:
+                translated += done
+                total += count
+    return Progress(translated, total)
 
 
 def withheld(shares: Mapping[str, Progress], threshold: float) -> frozenset[str]:
