@@ -46,6 +46,8 @@ class BuildOptions:
     #: Build only these languages (``--language``; the original's code included); empty:
     #: the original and every language in ``guidebook_languages``.
     languages: tuple[str, ...] = ()
+    #: Build the languages too; the review tools compare the original alone.
+    translations: bool = True
     overrides: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
@@ -71,7 +73,8 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
             with fewer_collections():
                 status = (sphinx_build(options, source, staging, doctree_dir(out), err)
                           if plan.original else 0)
-                if status == 0 and (plan.translations or plan.configured):
+                if status == 0 and options.translations and (plan.translations
+                                                             or plan.configured):
                     status = build_translations(options, plan, source, staging,
                                                 doctree_dir(out), err, sphinx_build)
         finally:

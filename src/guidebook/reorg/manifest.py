@@ -15,7 +15,8 @@ from typing import Any
 
 from guidebook.reorg import ReorgError
 
-__all__ = ["Manifest", "NavEntry", "Page", "Redirect", "ReorgError", "Section",
+__all__ = ["Language", "Manifest", "NavEntry", "Page", "PartCoverage", "Redirect",
+           "ReorgError", "Section",
            "load_manifest", "parse_manifest"]
 
 
@@ -73,11 +74,35 @@ class Redirect:
 
 
 @dataclasses.dataclass(frozen=True)
+class PartCoverage:
+    """How much of one guide or part a language translates, and whether it is published."""
+
+    name: str
+    translated: int
+    total: int
+    share: float
+    published: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Language:
+    """A language the site is published in; the original has no coverage of its own."""
+
+    code: str
+    name: str
+    url: str
+    original: bool
+    parts: tuple[PartCoverage, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
 class Manifest:
     """Everything a review needs to know about one build of the site."""
 
     sections: tuple[Section, ...]
     redirects: tuple[Redirect, ...] = ()
+    #: The original first, then each translation (``guidebook_languages``).
+    languages: tuple[Language, ...] = ()
 
     def section(self, name: str) -> Section | None:
         for section in self.sections:
@@ -160,7 +185,36 @@ def parse_manifest(data: Any, origin: str) -> Manifest:
             target=normalise_url(_text(entry, "to", where)),
             guide=_optional_text(entry, "guide", where),
         ))
-    return Manifest(sections=tuple(sections), redirects=tuple(redirects))
+    return Manifest(sections=tuple(sections), redirects=tuple(redirects),
+                    languages=_languages(data.get("languages", []), origin))
+
+
+def _languages(entries: Any, origin: str) -> tuple[Language, ...]:
+    if not isinstance(entries, list):
+        raise ReorgError(f"{origin}: \"languages\" must be a list")
+    languages = []
+    for index, entry in enumerate(entries):
+        where = f"{origin}: languages[{index}]"
+        parts = entry.get("parts", {}) if isinstance(entry, dict) else None
+        if not isinstance(parts, dict):
+            raise ReorgError(f"{where}: \"parts\" must be an object")
+        coverage = []
+        for name, counts in parts.items():
+            numbers: list[Any] = [counts.get(key) if isinstance(counts, dict) else None
+                                   for key in ("translated", "total", "share")]
+            if not all(isinstance(number, (int, float)) for number in numbers):
+                raise ReorgError(f"{where}.parts[{name!r}]: \"translated\", \"total\" and "
+                                 "\"share\" must be numbers")
+            coverage.append(PartCoverage(str(name), int(numbers[0]), int(numbers[1]),
+                                         float(numbers[2]), bool(counts.get("published"))))
+        languages.append(Language(
+            code=_text(entry, "code", where),
+            name=_optional_text(entry, "name", where) or _text(entry, "code", where),
+            url=_optional_text(entry, "url", where) or "",
+            original=bool(entry.get("original")),
+            parts=tuple(coverage),
+        ))
+    return tuple(languages)
 
 
 def _section(entry: Any, where: str, key: str) -> Section:
