@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 #: The folders beside the doctrees that hold the compiled catalogs.
 CATALOGS_FOLDER = "catalogs"
 UI_CATALOGS_FOLDER = "guidebook-locale"
+#: Where OpenStack projects keep their catalogs, beside conf.py.
+OPENSTACK_LOCALE_DIR = "locale"
 
 
 def language_site(config: Config) -> page.LanguageSite | None:
@@ -76,7 +78,7 @@ def check_languages(app: Sphinx, config: Config) -> None:
 def _prepare_translation(app: Sphinx, config: Config) -> None:
     language = str(config.language)
     srcdir = Path(app.srcdir)
-    locale_dirs = [srcdir / directory for directory in config.locale_dirs]
+    locale_dirs = [srcdir / directory for directory in project_locale_dirs(config)]
     guide_domains = {spec.name: spec.folder or spec.root
                      for spec in GuidebookConfig.from_sphinx(config).part_specs()}
     files = find_catalogs(locale_dirs, language, releasenotes_locale(app, config),
@@ -91,6 +93,15 @@ def _prepare_translation(app: Sphinx, config: Config) -> None:
     # The not-found page's links are absolute: this language lives one folder deeper.
     prefix = str(config.notfound_urls_prefix or "/")
     config.notfound_urls_prefix = prefix.rstrip("/") + f"/{language}/"
+
+
+def project_locale_dirs(config: Config) -> list[str]:
+    """Where the project keeps its catalogs: Sphinx's ``locale_dirs``, and ``locale``, where
+    OpenStack projects keep theirs (``doc/source/locale``) whatever conf.py says."""
+    dirs = [str(directory) for directory in config.locale_dirs]
+    if not any(directory.strip("/") == OPENSTACK_LOCALE_DIR for directory in dirs):
+        dirs.append(OPENSTACK_LOCALE_DIR)
+    return dirs
 
 
 def releasenotes_locale(app: Sphinx, config: Config) -> Path | None:
@@ -112,7 +123,8 @@ def catalog_domains(srcdir: Path, config: Config) -> list[str]:
     if isinstance(compact, str):
         return [compact]
     suffixes = tuple(config.source_suffix)
-    skipped = {Path(directory).parts[0] for directory in config.locale_dirs if directory}
+    skipped = {Path(directory).parts[0] for directory in project_locale_dirs(config)
+               if Path(directory).parts}
     names: set[str] = set()
     for entry in srcdir.iterdir():
         if entry.name.startswith((".", "_")) or entry.name in skipped:

@@ -32,6 +32,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, PoFileParser, write_po
 
+from guidebook.i18n import markup as markup_module
 from guidebook.i18n.markup import markup_problem
 
 #: The file names of the OpenStack layout: ``doc.po`` and ``doc-<folder>.po``.
@@ -211,7 +212,10 @@ def compile_catalogs(files: CatalogFiles, language: str, domains: Sequence[str],
 
 
 def _fingerprint(paths: Sequence[Path], language: str, domains: Sequence[str]) -> list[object]:
-    entries: list[object] = [language, sorted(domains)]
+    # The checks' own code too: a guidebook with other checks compiles afresh.
+    code = [Path(__file__), Path(markup_module.__file__ or "")]
+    entries: list[object] = [language, sorted(domains),
+                             [path.stat().st_mtime_ns for path in code if path.is_file()]]
     for path in paths:
         stat = path.stat()
         entries.append([str(path), stat.st_size, stat.st_mtime_ns])

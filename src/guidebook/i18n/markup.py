@@ -22,8 +22,15 @@ _MARKUP = re.compile(r"[`*|_\[]")
 #: ``:role:`` prefixes: Sphinx's roles are unknown to plain docutils; the role's name
 #: is compared between original and translation instead.
 _ROLE = re.compile(r":([\w.+-]+(?::[\w.+-]+)?):(?=`)")
-#: An explicit target of a cross-reference: ``:ref:`text <target>```.
-_TARGET = re.compile(r"<([^<>`]+)>`")
+#: A role with its text: ``:ref:`text <target>``` or ``:doc:`target```.
+_ROLE_TEXT = re.compile(r":([\w.+-]+(?::[\w.+-]+)?):`([^`]*)`")
+#: The explicit target at the end of a role's or a hyperlink's text.
+_EXPLICIT = re.compile(r"<([^<>]+)>\s*$")
+#: An external hyperlink: ```text <https://...>`_``.
+_HYPERLINK = re.compile(r"(?<!:)`([^`]*<[^<>`]+>)`__?")
+#: Roles whose text names what they link to: a translation must keep the target.
+_REFERENCE_ROLES = {"ref", "doc", "term", "numref", "any", "download", "api", "option",
+                    "envvar", "keyword", "token"}
 #: Problems that are not the translation's doing: targets and substitutions defined
 #: elsewhere on the page.
 _NOT_LOCAL = ("Unknown target name", "Undefined substitution", "Unknown interpreted text role",
@@ -45,12 +52,27 @@ def markup_problem(original: str, translation: str) -> str | None:
     if roles != translated_roles:
         lost = sorted((roles - translated_roles) | (translated_roles - roles))
         return f"the roles differ from the original's: {', '.join(lost)}"
-    if sorted(_TARGET.findall(original)) != sorted(_TARGET.findall(translation)):
+    if _targets(original) != _targets(translation):
         return "a link target differs from the original's"
     problem = _parse_problem(translation)
     if problem and not _parse_problem(original):
         return problem
     return None
+
+
+def _targets(text: str) -> collections.Counter[tuple[str, str]]:
+    """What the references of *text* lead to: (role, target), in any order."""
+    found: collections.Counter[tuple[str, str]] = collections.Counter()
+    for role, inner in _ROLE_TEXT.findall(text):
+        if role in _REFERENCE_ROLES or ":" in role:
+            explicit = _EXPLICIT.search(inner)
+            target = (explicit.group(1) if explicit else inner).strip().lstrip("~!")
+            found[role, target.lower() if role == "term" else target] += 1
+    for inner in _HYPERLINK.findall(text):
+        explicit = _EXPLICIT.search(inner)
+        if explicit:
+            found["link", explicit.group(1).strip()] += 1
+    return found
 
 
 def _parse_problem(text: str) -> str | None:

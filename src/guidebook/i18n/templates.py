@@ -11,7 +11,7 @@ folder (see :mod:`guidebook.i18n.catalogs`).
 
 from __future__ import annotations
 
-import shutil
+import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -81,6 +81,26 @@ def write_templates(source: Path, out: Path, err: TextIO, *, quiet: bool = False
         out.mkdir(parents=True, exist_ok=True)
         written = sorted((folder / "pot").glob(f"{OPENSTACK_PREFIX}*.pot"))
         for template in written:
-            shutil.copyfile(template, out / template.name)
+            text = template.read_text(encoding="utf-8")
+            (out / template.name).write_text(_relocated(text, template.parent, out),
+                                             encoding="utf-8")
             print(f"guidebook gettext: wrote {out / template.name}", file=err)
     return 0
+
+
+def _relocated(text: str, written_in: Path, out: Path) -> str:
+    """*text* with its ``#:`` source locations relative to *out* instead of *written_in*
+    (Sphinx gives them relative to the folder it wrote the template in)."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("#: "):
+            locations = []
+            for location in line[3:].split():
+                path, colon, number = location.rpartition(":")
+                if not colon or not number.isdigit():
+                    path, number = location, ""
+                moved = os.path.relpath(os.path.normpath(written_in / path), out)
+                locations.append(f"{moved}:{number}" if number else moved)
+            line = "#: " + " ".join(locations) + "\n"
+        lines.append(line)
+    return "".join(lines)
