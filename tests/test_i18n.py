@@ -234,3 +234,29 @@ def test_gettext_writes_a_template_per_guide_without_other_guides_blocks(
     assert 'msgid "Only administrators read this."' in admin
     assert "Only administrators" not in user
     assert sorted(path.name for path in tmp_path.iterdir()) == ["doc-admin.pot", "doc-user.pot"]
+
+
+def test_the_flagship_publishes_part_of_its_user_guide_in_japanese_and_russian(
+        flagship_build: BuildResult) -> None:
+    out = flagship_build.out
+    japanese = (out / "ja" / "user" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="ja"' in japanese
+    assert "エンドユーザーガイド: イメージの作成、検索、共有、利用" in japanese
+    assert 'data-translation="partial"' in japanese
+    russian = (out / "ru" / "user" / "images-overview.html").read_text(encoding="utf-8")
+    assert "Запись и данные" in russian
+    untranslated = (out / "ru" / "user" / "deactivation.html").read_text(encoding="utf-8")
+    assert 'data-translation="untranslated"' in untranslated
+    assert "Эта страница ещё не переведена" in untranslated
+    languages = {entry["code"]: entry for entry in flagship_build.manifest["languages"]}
+    assert set(languages) == {"en", "ja", "ru"}
+    for code in ("ja", "ru"):
+        parts = languages[code]["parts"]
+        assert parts["user"]["published"] is True
+        assert parts["operator"]["published"] is False  # below the threshold
+        portal = (out / code / "index.html").read_text(encoding="utf-8")
+        assert 'href="../operator/index.html"' in portal
+        stub = (out / code / "operator" / "index.html").read_text(encoding="utf-8")
+        assert 'url=../../operator/index.html"' in stub
+    assert "イメージ" in _searchindex(flagship_build, "ja/user/searchindex.js")["terms"]
+    assert "образ" in _searchindex(flagship_build, "ru/user/searchindex.js")["terms"]

@@ -96,8 +96,10 @@ def build_translations(options: BuildOptions, plan: LanguagePlan, source: Path, 
     """
     failed = 0
     for language in plan.translations:
+        # PDFs are the original's: a language's LaTeX needs its own engine and fonts
+        # (platex for Japanese), which guidebook does not set up.
         overrides = {**options.overrides, "language": language,
-                     "guidebook_translation_of": plan.source}
+                     "guidebook_translation_of": plan.source, "guidebook_pdf": False}
         language_options = dataclasses.replace(options, overrides=overrides)
         if not options.quiet:
             print(f"guidebook: building the {language} translation", file=err)
