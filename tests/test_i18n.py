@@ -132,6 +132,24 @@ def test_the_manifest_lists_each_languages_share_per_guide(site: BuildResult) ->
     assert languages["de"]["url"] == "de/index.html"
 
 
+def test_report_shows_coverage_guide_by_language(site: BuildResult, tmp_path: Path) -> None:
+    from guidebook.cli import main
+
+    manifest = str(site.out / "guidebook.json")
+    report = tmp_path / "report.json"
+    assert main(["report", "--manifest", manifest, "--format", "json", "-o", str(report)]) == 0
+    languages = {entry["code"]: entry for entry in json.loads(report.read_text())["languages"]}
+    assert languages["ja"]["parts"]["admin"] == {
+        "translated": 3, "total": 8, "share": 0.375, "published": False}
+    page = tmp_path / "report.html"
+    assert main(["report", "--manifest", manifest, "-o", str(page)]) == 0
+    table = page.read_text(encoding="utf-8").split("guide &times; language", 1)[1]
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table.split("</table>", 1)[0])
+    assert "User guide" in rows[0] and "<td>50% (5/10)</td><td>60% (6/10)</td>" in rows[0]
+    assert ('<td class="gap">37% (3/8) (original only)</td>'
+            '<td class="gap">0% (0/8) (original only)</td>') in rows[1]
+
+
 def test_search_is_per_language_with_its_own_word_splitting(site: BuildResult) -> None:
     japanese = _searchindex(site, "ja/user/searchindex.js")["terms"]
     assert {"アップロード", "イメージ", "コマンド"} <= set(japanese)  # Sphinx's ja splitter

@@ -188,6 +188,7 @@ def compile_catalogs(files: CatalogFiles, language: str, domains: Sequence[str],
         )
     problems: list[CatalogProblem] = []
     parsed = {path: read_catalog(path, language, problems) for path in files.all}
+    problems.sort(key=lambda problem: (problem.path, problem.line))
     shared = [parsed[path] for path in files.shared]
     wanted = set(domains) | set(files.domains)
     messages_dir.mkdir(parents=True, exist_ok=True)
