@@ -49,6 +49,8 @@ def test_each_language_is_published_under_its_folder(site: BuildResult) -> None:
         for language in ("ja", "de"):
             assert (site.out / language / page).is_file(), f"{language}/{page}"
     assert 'lang="ja"' in _html(site, "ja/user/tasks.html")
+    not_found = _html(site, "ja/404.html")
+    assert 'href="/ja/user/index.html"' in not_found and 'lang="ja"' in not_found
     assert "日常の作業" in _html(site, "ja/user/tasks.html")
     assert "Alltägliche Aufgaben" in _html(site, "de/user/tasks.html")
     assert "日常の作業" not in _html(site, "de/user/tasks.html")  # no catalog leaks across

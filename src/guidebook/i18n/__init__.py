@@ -90,9 +90,14 @@ def _prepare_translation(app: Sphinx, config: Config) -> None:
                 else WarningCode.CATALOG)
         warn(code, problem.message, location=problem.location)
     config.locale_dirs = [str(target)]
-    # The not-found page's links are absolute: this language lives one folder deeper.
-    prefix = str(config.notfound_urls_prefix or "/")
-    config.notfound_urls_prefix = prefix.rstrip("/") + f"/{language}/"
+
+
+def language_not_found_prefix(app: Sphinx, config: Config) -> None:
+    """``config-inited``, after the not-found page's own default: its links are absolute,
+    and a language's site lives one folder deeper."""
+    if GuidebookConfig.from_sphinx(config).translation_of:
+        prefix = str(config.notfound_urls_prefix or "/")
+        config.notfound_urls_prefix = prefix.rstrip("/") + f"/{config.language}/"
 
 
 def project_locale_dirs(config: Config) -> list[str]:
@@ -270,6 +275,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.add_builder(GuideCatalogBuilder)
     app.connect("config-inited", check_languages, priority=200)
+    # After guidebook.engine.not_found.default_settings (priority 500).
+    app.connect("config-inited", language_not_found_prefix, priority=600)
     app.connect("builder-inited", load_ui_messages)
     app.connect("doctree-read", note_progress)
     app.connect("env-purge-doc", purge_progress)
