@@ -84,7 +84,7 @@ def test_untranslated_and_partly_translated_pages_say_so_in_the_readers_language
     assert 'data-translation="untranslated"' in later
     notice = "このページはまだ翻訳されていません。原文の言語\uff08英語\uff09で表示しています。"
     assert notice in later
-    assert "Nobody has translated this page." in later
+    assert "Nobody has translated this page; see" in later
     tasks = _html(site, "ja/user/tasks.html")
     assert 'data-translation="partial"' in tasks
     assert "\uff0850%\uff09" in tasks  # in full-width parentheses
@@ -114,6 +114,11 @@ def test_a_guide_below_the_threshold_is_published_in_the_original_only(
     stub = _html(site, "ja/admin/backends.html")
     assert 'http-equiv="refresh" content="0; url=../../admin/backends.html"' in stub
     assert not (site.out / "ja" / "admin" / "searchindex.js").exists()
+    # Its index and search pages too: every language link leads somewhere.
+    assert "url=../../admin/search.html" in _html(site, "ja/admin/search.html")
+    # A link from a published guide to the withheld one goes to the original.
+    assert 'href="../../admin/backends.html"' in _html(site, "ja/user/later.html")
+    assert 'href="../admin/backends.html"' in _html(site, "user/later.html")
     portal = _html(site, "ja/index.html")
     listed = re.search(r'<section class="guidebook-portal-untranslated">.*?</section>', portal)
     assert listed and 'href="../admin/index.html"' in listed.group(0)

@@ -154,8 +154,12 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             part = published[0]
         if docname not in part.docnames and docname not in GENERATED_PAGES:
             others = self.site.parts_of(docname)
+            shown = [name for name in others if name not in self.withheld_parts]
             if others:
-                part = self.site.parts[others[0]]
+                part = self.site.parts[(shown or others)[0]]
+        if part.name in self.withheld_parts:
+            # Not published in this language: the page in the original (one folder up).
+            return "../" + quote(part.path(docname)) + self.link_suffix
         return quote(part.path(docname)) + self.link_suffix
 
     # -- writing, one part at a time ------------------------------------------------------

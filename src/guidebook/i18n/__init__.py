@@ -259,15 +259,20 @@ def write_withheld_pages(app: Sphinx, exception: BaseException | None) -> None:
     import shutil
 
     root = Path(builder.outdir)
+    original = root.parent  # the original's site, built or published before this language
     for name in sorted(builder.withheld_parts):
         part = builder.site.parts[name]
         shutil.rmtree(root / name, ignore_errors=True)
-        for docname in sorted(part.docnames):
-            page_path = part.path(docname) + builder.link_suffix
+        titles = {part.path(doc) + builder.link_suffix: builder.title_of(doc)
+                  for doc in part.docnames}
+        # Every page of the original's part, its index and search page included.
+        paths = {path.relative_to(original).as_posix()
+                 for path in (original / name).rglob(f"*{builder.link_suffix}")}
+        for page_path in sorted(paths | set(titles)):
             target = root / page_path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.redirect_page(site, builder.title_of(docname), page_path),
-                              encoding="utf-8")
+            title = titles.get(page_path, part.title)
+            target.write_text(page.redirect_page(site, title, page_path), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
