@@ -21,12 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.errors import ConfigError
-
-from guidebook.config import GuidebookConfig, conf_location
+from guidebook.config import GuidebookConfig
 from guidebook.i18n import coverage, page
 from guidebook.i18n.catalogs import compile_catalogs, find_catalogs
-from guidebook.i18n.languages import LANGUAGE_CODE, MESSAGE_CATALOG, compile_ui_messages
+from guidebook.i18n.languages import MESSAGE_CATALOG, compile_ui_messages, own_name
+from guidebook.manifest import Language, PartCoverage
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -53,25 +52,10 @@ def language_site(config: Config) -> page.LanguageSite | None:
     return page.LanguageSite(source, translations, str(config.language or source))
 
 
-def check_languages(app: Sphinx, config: Config) -> None:
-    """``config-inited``: validate the language settings; in a language's build, compile
-    its catalogs and read them from the build's own folder."""
-    settings = GuidebookConfig.from_sphinx(config)
-    conf_py = Path(app.confdir, "conf.py")
-    languages: object = settings.languages
-    if not isinstance(languages, list) or not all(
-        isinstance(code, str) and LANGUAGE_CODE.match(code) for code in languages
-    ):
-        line = conf_location(conf_py, "guidebook_languages").rpartition(":")[2]
-        raise ConfigError(f"conf.py:{line}: guidebook_languages must be a list of language "
-                          f"codes such as ['de', 'ja', 'pt_BR'], not {languages!r}")
-    threshold: object = settings.languages_threshold
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
-            or not 0 <= threshold <= 1:
-        line = conf_location(conf_py, "guidebook_languages_threshold").rpartition(":")[2]
-        raise ConfigError(f"conf.py:{line}: guidebook_languages_threshold must be a number "
-                          f"from 0 to 1 (a share of the messages), not {threshold!r}")
-    if settings.translation_of:
+def prepare_languages(app: Sphinx, config: Config) -> None:
+    """``config-inited``: in a language's build, compile its catalogs and read them from
+    the build's own folder (the settings were checked by :meth:`GuidebookConfig.check`)."""
+    if GuidebookConfig.from_sphinx(config).translation_of:
         _prepare_translation(app, config)
 
 
@@ -188,6 +172,7 @@ def withhold_parts(app: Sphinx, env: BuildEnvironment) -> list[str]:
         return []
     threshold = float(GuidebookConfig.from_sphinx(app.config).languages_threshold)
     builder.withheld_parts = coverage.withheld(part_progress(app), threshold)
+    builder.manifest_language = manifest_language(app, site, builder.withheld_parts)
     return []
 
 
@@ -228,23 +213,17 @@ def decorate_page(app: Sphinx, pagename: str, templatename: str, context: dict[s
         context["body"] = links + notice + context["body"]
 
 
-def manifest_language(app: Sphinx, site_root: Path, manifest: dict[str, Any]) -> None:
-    """``guidebook-site-finished``: a language's build lists its guides' shares."""
-    from guidebook.engine.builder import GuidebookBuilder
-
-    site = language_site(app.config)
-    builder = app.builder
-    if site is None or not site.translating or not isinstance(builder, GuidebookBuilder):
-        return
+def manifest_language(app: Sphinx, site: page.LanguageSite,
+                      withheld: frozenset[str]) -> Language:
+    """A language's entry in its own manifest: each guide's share, published or not."""
     shares = part_progress(app)
-    manifest["language"] = {
-        "code": site.current,
-        "source": site.source,
-        "parts": {
-            name: {**progress.as_json(), "published": name not in builder.withheld_parts}
-            for name, progress in shares.items()
-        },
-    }
+    return Language(
+        code=site.current, name=own_name(site.current), url="index.html", original=False,
+        source=site.source,
+        parts=tuple(PartCoverage(name, progress.translated, progress.total,
+                                 round(progress.share, 4), name not in withheld)
+                    for name, progress in shares.items()),
+    )
 
 
 def write_withheld_pages(app: Sphinx, exception: BaseException | None) -> None:
@@ -279,7 +258,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from guidebook.i18n.templates import GuideCatalogBuilder
 
     app.add_builder(GuideCatalogBuilder)
-    app.connect("config-inited", check_languages, priority=200)
+    app.connect("config-inited", prepare_languages, priority=200)
     # After guidebook.engine.not_found.default_settings (priority 500).
     app.connect("config-inited", language_not_found_prefix, priority=600)
     app.connect("builder-inited", load_ui_messages)
@@ -288,6 +267,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-merge-info", merge_progress)
     app.connect("env-updated", withhold_parts)
     app.connect("html-page-context", decorate_page)
-    app.connect("guidebook-site-finished", manifest_language)
     app.connect("build-finished", write_withheld_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,7 +11,6 @@ before each build, or one language's words would fill another's gaps.
 from __future__ import annotations
 
 import dataclasses
-import json
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,7 +22,14 @@ from sphinx.util.tags import Tags
 
 from guidebook.config import GuidebookConfig
 from guidebook.i18n.languages import own_name
-from guidebook.sites import MANIFEST_NAME
+from guidebook.manifest import (
+    MANIFEST_NAME,
+    Language,
+    Manifest,
+    ManifestError,
+    load_manifest,
+    write_manifest,
+)
 from guidebook.sphinx_internals import forget_loaded_catalogs
 
 if TYPE_CHECKING:
@@ -124,37 +130,35 @@ def build_translations(options: BuildOptions, plan: LanguagePlan, source: Path, 
 def _remove_dropped_languages(staging: Path, plan: LanguagePlan) -> None:
     """Remove the language folders of languages conf.py no longer lists."""
     for folder in staging.iterdir():
-        manifest = _read_manifest(folder / MANIFEST_NAME) if folder.is_dir() else {}
-        if "language" in manifest and folder.name not in plan.configured:
+        if not folder.is_dir() or folder.name in plan.configured:
+            continue
+        manifest = _read_manifest(folder / MANIFEST_NAME)
+        if manifest is not None and manifest.language is not None:
             shutil.rmtree(folder)
 
 
 def record_languages(staging: Path, plan: LanguagePlan) -> None:
     """List the site's languages, each guide's translated share among them, in the
-    original's manifest (each language's own manifest has its own block)."""
+    original's manifest (each language's own manifest has its own entry)."""
     manifest_path = staging / MANIFEST_NAME
     manifest = _read_manifest(manifest_path)
-    if not manifest:
+    if manifest is None:
         return
-    languages: list[dict[str, Any]] = [
-        {"code": plan.source, "name": own_name(plan.source), "url": "index.html",
-         "original": True}]
-    for language in plan.configured:
-        entry = _read_manifest(staging / language / MANIFEST_NAME).get("language")
-        if entry is None:
+    languages = [Language(code=plan.source, name=own_name(plan.source), url="index.html",
+                          original=True)]
+    for code in plan.configured:
+        translated = _read_manifest(staging / code / MANIFEST_NAME)
+        if translated is None or translated.language is None:
             continue  # not built yet (``--language`` left it out)
-        languages.append({"code": language, "name": own_name(language),
-                          "url": f"{language}/index.html", "original": False,
-                          "parts": entry.get("parts", {})})
-    manifest["languages"] = languages
-    tmp = manifest_path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(manifest_path)
+        languages.append(dataclasses.replace(translated.language, url=f"{code}/index.html",
+                                             source=""))
+    write_manifest(manifest_path, dataclasses.replace(manifest, languages=tuple(languages)))
 
 
-def _read_manifest(path: Path) -> dict[str, Any]:
+def _read_manifest(path: Path) -> Manifest | None:
+    if not path.is_file():
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return load_manifest(path)
+    except ManifestError:
+        return None

@@ -9,7 +9,6 @@ beside the doctrees (no ``.mo`` is kept in the source) and loaded through
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -21,8 +20,6 @@ from sphinx.locale import get_translation
 MESSAGE_CATALOG = "guidebook"
 #: The translations of guidebook's own words, shipped with the package.
 UI_LOCALE_DIR = Path(__file__).parent / "locale"
-#: A language code as Sphinx takes it: ``ja``, ``pt_BR``, ``zh_CN``, ``sr@latin``.
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*(?:@[a-z]+)?$")
 
 _ = get_translation(MESSAGE_CATALOG)
 
