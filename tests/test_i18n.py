@@ -221,6 +221,9 @@ def test_one_changed_catalog_rewrites_only_its_domain(tmp_path: Path) -> None:
     first = compile_catalogs(files, "ja", ["admin", "user"], tmp_path / "build")
     assert sorted(first.changed) == ["admin", "user"]
     assert first.domains == {"admin": 3, "user": 7}  # doc.po serves both; fuzzy left out
+    # No clock in the header: a recompiled but unchanged domain keeps its bytes.
+    compiled = (tmp_path / "build" / "ja" / "LC_MESSAGES" / "admin.mo").read_bytes()
+    assert b"POT-Creation-Date: 1970-01-01" in compiled
     again = compile_catalogs(find_catalogs([locale], "ja", None), "ja", ["admin", "user"],
                              tmp_path / "build")
     assert again.changed == [] and len(again.problems) == 1  # the problem is kept

@@ -20,6 +20,7 @@ their domain's ``.mo``) reads again only the pages whose catalog changed.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import io
 import json
@@ -38,6 +39,8 @@ from guidebook.i18n.markup import markup_problem
 #: The file names of the OpenStack layout: ``doc.po`` and ``doc-<folder>.po``.
 OPENSTACK_SHARED = "doc"
 OPENSTACK_PREFIX = "doc-"
+#: The date in every compiled catalog's header.
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 #: reno's catalog of the release notes.
 RELEASENOTES_DOMAIN = "releasenotes"
 
@@ -225,7 +228,10 @@ def _fingerprint(paths: Sequence[Path], language: str, domains: Sequence[str]) -
 
 def _merge(catalogs: Sequence[list[tuple[Message, int]]], language: str) -> Catalog:
     """One catalog of *catalogs*' messages; the first catalog with a message wins."""
-    merged = Catalog(locale=_babel_locale(language), fuzzy=False)
+    # Fixed dates: babel would stamp the time in the header, and a .mo that differs only in
+    # its date would make Sphinx read every page of the domain again.
+    merged = Catalog(locale=_babel_locale(language), fuzzy=False, creation_date=_EPOCH,
+                     revision_date=_EPOCH)
     for messages in catalogs:
         for message, _line in messages:
             if merged.get(message.id, message.context) is None:
