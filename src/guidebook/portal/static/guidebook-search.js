@@ -1,7 +1,7 @@
 /* guidebook: a guide's search page (loaded on search.html only, after Sphinx's searchtools.js).
  *
  * 1. Result summaries come from the found pages' text: leave out the guide bar, the
- *    switcher and the version switcher guidebook puts at the top of every page.
+ *    switcher and the version and language switchers guidebook puts at the top of pages.
  * 2. "Also found in": search every other part's own index for the same words, one index at
  *    a time with Sphinx's own query code, and link each part that has results to its
  *    search page for the same words. The part's own index and results stay as they are.
@@ -12,7 +12,7 @@
 
   const GUIDEBOOK_MARKUP = [
     ".guidebook-guidebar", ".guidebook-switcher", ".guidebook-versions",
-    ".guidebook-version-banner",
+    ".guidebook-version-banner", ".guidebook-languages",
   ].join(", ");
   const htmlToText = Search.htmlToText;
   Search.htmlToText = (htmlString, anchor) => {
