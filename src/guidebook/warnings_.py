@@ -68,8 +68,8 @@ class WarningCode(enum.Enum):
                     "A release note or a release notes setting reno or guidebook cannot use.")
     REDIRECTS = ("redirects", "A line of the redirect map, or a redirect setting, is wrong.")
     INCLUDE_OUTSIDE = ("include-outside",
-                       "``.. include::`` or ``.. literalinclude::`` of a file outside the "
-                       "source tree.")
+                       "``.. include::``, ``.. literalinclude::`` or ``.. image::`` of a "
+                       "file outside the repository and ``guidebook_include_roots``.")
     SYMLINK_LOOP = ("symlink-loop",
                     "A directory symlink in the source tree that loops back into its own "
                     "folder.")
