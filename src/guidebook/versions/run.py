@@ -69,6 +69,9 @@ class _Prefixed(io.TextIOBase):
     def flush(self) -> None:
         self.target.flush()
 
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
 
 def build_versions(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
     """Build and publish every version of the site; return the exit status."""
