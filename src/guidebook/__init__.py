@@ -63,6 +63,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.openapi")
     app.setup_extension("guidebook.engine.safety")
     app.setup_extension("guidebook.engine.replay")
+    app.setup_extension("guidebook.engine.page_links")
     app.setup_extension("guidebook.redirects")
     app.setup_extension("guidebook.pdf")
     app.setup_extension("notfound.extension")

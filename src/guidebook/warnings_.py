@@ -70,6 +70,9 @@ class WarningCode(enum.Enum):
     INCLUDE_OUTSIDE = ("include-outside",
                        "``.. include::``, ``.. literalinclude::`` or ``.. image::`` of a "
                        "file outside the repository and ``guidebook_include_roots``.")
+    LINK_BROKEN = ("link-broken",
+                   "A hand-written relative ``.html`` link (```text <../x.html>`_``) that "
+                   "names no page of the site; links that name a page follow it.")
     SYMLINK_LOOP = ("symlink-loop",
                     "A directory symlink in the source tree that loops back into its own "
                     "folder.")
