@@ -2,8 +2,8 @@
 
 * colour only on a terminal, never with ``NO_COLOR`` (a pipe or a CI log gets plain text);
 * ``-D NAME=VALUE`` overrides a conf.py setting;
-* ``--strict`` after a normal build fails on the warnings of pages it does not read again
-  (Sphinx forgets them: guidebook repeats them from the saved environment).
+* ``--strict`` after a normal build fails on the warnings of pages it does not read or
+  write again (Sphinx forgets them: guidebook repeats them).
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ FILES = {
         '"description": "Users."}}\n'
     ),
     "user/index.rst": "User guide\n==========\n\n.. toctree::\n\n   warned\n   clean\n",
-    "user/warned.rst": "Warned\n======\n\nText.\n\n.. nosuchdirective::\n",
+    "user/warned.rst": "Warned\n======\n\nText, :doc:`nothere`.\n\n.. nosuchdirective::\n",
     "user/clean.rst": "Clean\n=====\n\nClean text.\n",
 }
 ESC = "\x1b["
 WARNING = ('{src}/user/warned.rst:6: ERROR: Unknown directive type "nosuchdirective".')
+#: A warning given while the page is written, not read.
+WRITE_WARNING = "{src}/user/warned.rst:4: WARNING: unknown document: 'nothere' [ref.doc]"
 
 
 def _cli(*args: str | Path, env: dict[str, str], terminal: bool = False) -> tuple[int, str]:
@@ -98,10 +100,12 @@ def test_strict_fails_on_the_warnings_of_pages_not_read_again(tmp_path: Path) ->
     first = build_quietly(source, out, strict=False)
     assert first.status == 0, first.output
     assert first.output.count(WARNING.format(src=source)) == 1  # said once, not repeated
+    assert first.output.count(WRITE_WARNING.format(src=source)) == 1
     write_files(source, {"user/clean.rst": FILES["user/clean.rst"] + "\nMore text.\n"})
     strict = build_quietly(source, out, strict=True)
     assert strict.status == 1, strict.output
     assert WARNING.format(src=source) in strict.output.splitlines()
+    assert WRITE_WARNING.format(src=source) in strict.output.splitlines()
     assert "Clean text" in (out / "user" / "clean.html").read_text()  # left as it was
     assert "More text" not in (out / "user" / "clean.html").read_text()
     # Fixed, the warning is gone for good.

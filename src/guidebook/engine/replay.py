@@ -1,11 +1,13 @@
 """Warnings of unchanged pages, said again on every build (``--strict`` fails on them).
 
-Sphinx warns about a page while it reads it; an incremental build reads only the pages
-that changed, so the warnings of every other page are forgotten: ``--strict`` after a
-normal build passed with a tree full of warnings, and a fresh build failed. guidebook
-keeps each page's reading warnings in the environment and, after reading, emits those of
-the pages it did not read again, with their own location, type and level, as sphinx-build
-would on a fresh build.
+Sphinx warns about a page while it reads it (an unknown directive) and while it writes it
+(a reference to nothing); an incremental build reads and writes only the pages that
+changed, so the warnings of every other page are forgotten: ``--strict`` after a normal
+build passed with a tree full of warnings, and a fresh build failed. guidebook keeps each
+page's warnings, those of reading in the environment and those of writing in a file
+beside it (the environment is saved before the pages are written), and emits again,
+with their own location, type and level, those of the pages it did not read or write
+this time, as sphinx-build would on a fresh build.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import pickle
 from collections.abc import Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +32,10 @@ logger = sphinx_logging.getLogger(__name__)
 
 #: The environment attribute holding each page's warnings (saved with the environment).
 _STORE = "guidebook_page_warnings"
+#: The file, in the doctree folder, holding each page's warnings of writing.
+WRITE_STORE = "guidebook-write-warnings.pickle"
+
+PageWarnings = dict[str, list["PageWarning"]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,16 +59,21 @@ def _store(env: BuildEnvironment) -> dict[str, list[PageWarning]]:
 
 
 class _Recorder(logging.Handler):
-    """Keeps each warning given while pages are read, under the page it belongs to."""
+    """Keeps each warning given while pages are read or written, under its page."""
 
     def __init__(self, app: Sphinx) -> None:
         super().__init__(logging.WARNING)
         self.app = app
         #: The pages this build reads (``env.temp_data`` is cleared after each page).
         self.reread: Set[str] = frozenset()
+        #: Where warnings go now (None: not recording, as while repeating old ones).
+        self.target: PageWarnings | None = None
+        #: The warnings of writing, and the pages written, in this build.
+        self.writing: PageWarnings = {}
+        self.written: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if getattr(record, "skip_warningiserror", False):
+        if self.target is None or getattr(record, "skip_warningiserror", False):
             return
         env = self.app.env
         location = _portable(getattr(record, "location", None))
@@ -73,8 +85,10 @@ class _Recorder(logging.Handler):
                 kind, subtype or "", self.app.config.suppress_warnings):
             return
         message = record.msg % record.args if record.args else str(record.msg)
-        _store(env).setdefault(docname, []).append(
-            PageWarning(record.levelno, message, location, kind, subtype))
+        warning = PageWarning(record.levelno, message, location, kind, subtype)
+        kept = self.target.setdefault(docname, [])
+        if warning not in kept:  # a page written in two guides warns twice
+            kept.append(warning)
 
 
 def _portable(location: Any) -> str | tuple[str, int | None] | None:
@@ -107,25 +121,65 @@ def start_recording(recorder: _Recorder, app: Sphinx, env: BuildEnvironment,
                     docnames: list[str]) -> None:
     """Before reading: listen, and note the pages read now (their old warnings are gone)."""
     recorder.reread = frozenset(docnames)
+    recorder.target = _store(env)
     logging.getLogger(sphinx_logging.NAMESPACE).addHandler(recorder)
 
 
 def replay_unchanged(recorder: _Recorder, app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """After reading: stop listening; warn again about every page not read this time."""
-    logging.getLogger(sphinx_logging.NAMESPACE).removeHandler(recorder)
+    """After reading: warn again about every page not read this time; then listen to the
+    warnings of writing."""
+    recorder.target = None
     reread = recorder.reread
     store = _store(env)
-    replayed = 0
-    for docname in sorted(store):
-        if docname in reread or docname not in env.found_docs:
-            continue
-        for warning in store[docname]:
+    _repeat({doc: warnings for doc, warnings in store.items()
+             if doc not in reread and doc in env.found_docs}, "read")
+    recorder.writing, recorder.written = {}, set()
+    recorder.target = recorder.writing
+    return []
+
+
+def note_written(recorder: _Recorder, app: Sphinx, doctree: nodes.document,
+                 docname: str) -> None:
+    recorder.written.add(docname)
+
+
+def replay_unwritten(recorder: _Recorder, app: Sphinx, error: Exception | None) -> None:
+    """After writing: keep the warnings of the pages written; repeat those of the rest."""
+    recorder.target = None
+    logging.getLogger(sphinx_logging.NAMESPACE).removeHandler(recorder)
+    if error is not None or recorder.app.env is None:
+        return
+    path = Path(app.doctreedir, WRITE_STORE)
+    store = _load(path)
+    found = app.env.found_docs
+    for docname in recorder.written:
+        store[docname] = recorder.writing.get(docname, [])
+    store = {doc: warnings for doc, warnings in store.items() if doc in found and warnings}
+    _repeat({doc: warnings for doc, warnings in store.items()
+             if doc not in recorder.written}, "written")
+    try:
+        path.write_bytes(pickle.dumps(store))
+    except OSError:
+        pass  # the next build repeats fewer warnings, nothing worse
+
+
+def _load(path: Path) -> PageWarnings:
+    try:
+        data = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _repeat(warnings: PageWarnings, done: str) -> None:
+    count = 0
+    for docname in sorted(warnings):
+        for warning in warnings[docname]:
             logger.log(warning.level, warning.message, location=warning.location,
                        type=warning.type, subtype=warning.subtype)
-            replayed += 1
-    if replayed:
-        logger.info(f"guidebook: {replayed} warning(s) of pages not read again, repeated")
-    return []
+            count += 1
+    if count:
+        logger.info(f"guidebook: {count} warning(s) of pages not {done} again, repeated")
 
 
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -146,6 +200,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     recorder = _Recorder(app)
     app.connect("env-before-read-docs", functools.partial(start_recording, recorder))
     app.connect("env-updated", functools.partial(replay_unchanged, recorder))
+    app.connect("doctree-resolved", functools.partial(note_written, recorder))
+    app.connect("build-finished", functools.partial(replay_unwritten, recorder))
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     return {
