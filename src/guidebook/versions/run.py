@@ -226,7 +226,8 @@ def _build_tree(options: BuildOptions, fresh: bool, spec: VersionSet, version: V
                              overrides=overrides),
                 stderr=stream,
             )
-        if status == 0 or not adopted:
+        if status == 0 or not adopted or (options.strict and status == 1):
+            # --strict stopped at a warning (named above): a plain site would hide it.
             return status, slot.site
         plain_reason = f"the build with today's adoption plan failed (exit status {status})"
     print(f"guidebook: version {version.name}: {plain_reason}; building it as a plain "
