@@ -216,14 +216,6 @@ class GuidebookConfig:
                   "versions are assembled. Leave it off in conf.py.",
                   "rebuild": "html"},
     )
-    version_name: str = dataclasses.field(
-        default="",
-        metadata={"doc": "Set by ``guidebook build --versions`` for each version's build: "
-                  "the version's name, shown as ``version`` and ``release`` (title and "
-                  "sidebar). Leave it empty in conf.py.",
-                  "rebuild": "html"},
-    )
-
     @classmethod
     def register(cls, app: Sphinx) -> None:
         """Register every field as a conf.py value ``guidebook_<name>``.

@@ -29,7 +29,7 @@ from guidebook.versions.marker import PAGE_MARKER
 #: Settings of today's conf.py that belong to one build, not to the adoption plan.
 _NOT_PLAN = frozenset({
     "guidebook_versions", "guidebook_versions_match", "guidebook_versions_latest",
-    "guidebook_version_marker", "guidebook_version_name", "guidebook_releasenotes_branch",
+    "guidebook_version_marker", "guidebook_releasenotes_branch",
 })
 #: The suffixes a guide's root page may have in the old tree.
 _SUFFIXES = (".rst", ".md", ".txt")

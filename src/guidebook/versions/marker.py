@@ -7,8 +7,9 @@ knows. So each page carries a marker, and the assembly replaces it page by page
 (:mod:`guidebook.versions.assemble`). A plain build emits no marker.
 
 Each version also shows its own name in the title and where templates show ``version``
-and ``release`` (the sidebar): themes such as openstackdocstheme set those from the
-installed package, which names the newest release in every version.
+and ``release`` (the sidebar), filled in at :data:`VERSION_NAME`: themes such as
+openstackdocstheme set those from the installed package, which names the newest release
+in every version.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 PAGE_MARKER = "<!--guidebook:versions-->"
 #: On the portal: the list of every version goes here.
 PORTAL_MARKER = "<!--guidebook:portal-versions-->"
+#: Where the title and the templates show the version (text: it may be in an attribute).
+VERSION_NAME = "@@guidebook-version@@"
 
 
 def page_marker(config: Config) -> str:
@@ -36,20 +39,19 @@ def portal_marker(config: Config) -> str:
 
 
 def show_version_name(app: Sphinx, config: Config) -> None:
-    """Put the version's name in the default ``html_title`` of a versioned build.
+    """Put the version's name marker in the default ``html_title`` of a versioned build.
 
-    Connected late (after themes' own ``config-inited`` handlers set ``release``). Not
-    ``release`` itself: a change of it makes Sphinx read every page again, while
-    ``guidebook_version_name`` makes it only write them again.
+    Connected late (after themes' own ``config-inited`` handlers set ``release``). A
+    marker, the same in every version, rather than the name: a title that differs makes
+    Sphinx write every page again, and the versions are built one upon the other.
     """
-    name = config.guidebook_version_name
-    if name and config.html_title == f"{config.project} {config.release} documentation":
-        config.html_title = f"{config.project} {name} documentation"
+    if config.guidebook_version_marker and (
+            config.html_title == f"{config.project} {config.release} documentation"):
+        config.html_title = f"{config.project} {VERSION_NAME} documentation"
 
 
 def page_version_name(app: Sphinx, pagename: str, templatename: str,
                       context: dict[str, Any], doctree: object) -> None:
-    """Show the version's name where templates show ``version`` and ``release``."""
-    name = app.config.guidebook_version_name
-    if name:
-        context["version"] = context["release"] = name
+    """Where templates show ``version`` and ``release``: the version's name marker."""
+    if app.config.guidebook_version_marker:
+        context["version"] = context["release"] = VERSION_NAME

@@ -150,7 +150,6 @@ def _build_one(builds: _Builds, repo: Repository, spec: VersionSet, version: Ver
     overrides: dict[str, object] = {
         **options.overrides,
         "guidebook_version_marker": True,
-        "guidebook_version_name": version.name,
         # The same for every version (a change would make Sphinx read every page again);
         # the assembly points each version's .htaccess at its own folder.
         "guidebook_redirect_base": spec.redirect_base,
