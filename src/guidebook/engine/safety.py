@@ -25,8 +25,8 @@ from sphinx.directives.code import LiteralInclude
 from sphinx.directives.other import Include
 from sphinx.errors import ConfigError, SphinxError
 
-from guidebook.cli._paths import repository_root
 from guidebook.config import conf_location
+from guidebook.git import work_tree_root
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _inside(path: Path, tree: Path) -> bool:
 @functools.lru_cache(maxsize=32)
 def _repository_of(srcdir: str) -> Path:
     """The git work tree holding *srcdir*, or *srcdir* itself outside git (one git call)."""
-    return repository_root(Path(srcdir)).resolve()
+    return (work_tree_root(Path(srcdir)) or Path(srcdir)).resolve()
 
 
 def resolve_include_roots(app: Sphinx, config: Config) -> None:

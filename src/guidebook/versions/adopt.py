@@ -15,15 +15,13 @@ version that fails even so is named with the reason and what to do.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from guidebook.manifest import MANIFEST_NAME, write_manifest
 from guidebook.reorg._plain import build_plain, is_plain_project
-from guidebook.reorg.manifest import Manifest
-from guidebook.sites import MANIFEST_NAME
 from guidebook.versions.marker import PAGE_MARKER
 
 #: Settings of today's conf.py that belong to one build, not to the adoption plan.
@@ -134,26 +132,11 @@ def build_plain_version(tree_source: Path, site: Path, work: Path, label: str,
         marked, count = _BODY.subn(lambda match: match.group(0) + PAGE_MARKER, text, count=1)
         if count:
             page.write_text(marked, encoding="utf-8", errors="surrogateescape")
-    (html / MANIFEST_NAME).write_text(json.dumps(_manifest_json(manifest), indent=1) + "\n",
-                                      encoding="utf-8")
+    write_manifest(html / MANIFEST_NAME, manifest)
     if site.exists():
         shutil.rmtree(site)
     shutil.move(str(html), str(site))
     shutil.rmtree(work, ignore_errors=True)
-
-
-def _manifest_json(manifest: Manifest) -> dict[str, object]:
-    """The JSON form :func:`guidebook.reorg.manifest.parse_manifest` reads back."""
-    parts = []
-    for section in manifest.sections:
-        parts.append({
-            "name": section.name, "title": section.title, "kind": section.kind,
-            "root": section.root, "url": section.url,
-            "pages": [{"docname": page.docname, "source": page.source, "title": page.title,
-                       "url": page.url, "audiences": list(page.audiences)}
-                      for page in section.pages],
-        })
-    return {"guides": [], "parts": parts, "redirects": []}
 
 
 def still_failing(conf: Path, name: str, ref: str, reason: str) -> str:
