@@ -75,6 +75,11 @@ class _Recorder(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if self.target is None or getattr(record, "skip_warningiserror", False):
             return
+        # Sphinx holds the warnings of reading and writing back and hands each record to
+        # the handlers again afterwards: this one has seen it already.
+        if getattr(record, "guidebook_kept", False):
+            return
+        record.guidebook_kept = True
         env = self.app.env
         location = _portable(getattr(record, "location", None))
         docname = _docname_of(env, location)
@@ -126,16 +131,20 @@ def start_recording(recorder: _Recorder, app: Sphinx, env: BuildEnvironment,
 
 
 def replay_unchanged(recorder: _Recorder, app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """After reading: warn again about every page not read this time; then listen to the
-    warnings of writing."""
+    """After reading: warn again about every page not read this time."""
     recorder.target = None
     reread = recorder.reread
     store = _store(env)
     _repeat({doc: warnings for doc, warnings in store.items()
              if doc not in reread and doc in env.found_docs}, "read")
     recorder.writing, recorder.written = {}, set()
-    recorder.target = recorder.writing
     return []
+
+
+def start_writing(recorder: _Recorder, app: Sphinx, builder: object) -> None:
+    """Listen to the warnings of writing (not to the consistency checks before it, which
+    Sphinx gives on every build)."""
+    recorder.target = recorder.writing
 
 
 def note_written(recorder: _Recorder, app: Sphinx, doctree: nodes.document,
@@ -200,6 +209,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     recorder = _Recorder(app)
     app.connect("env-before-read-docs", functools.partial(start_recording, recorder))
     app.connect("env-updated", functools.partial(replay_unchanged, recorder))
+    app.connect("write-started", functools.partial(start_writing, recorder))
     app.connect("doctree-resolved", functools.partial(note_written, recorder))
     app.connect("build-finished", functools.partial(replay_unwritten, recorder))
     app.connect("env-purge-doc", purge)
