@@ -35,11 +35,18 @@ The uses, and why:
   application is ``builder._app`` (Sphinx 9, where ``builder.app`` is deprecated); while
   the LaTeX builder writes, the environment must name its class, or the LaTeX
   post-transforms would not run and the HTML ones would.
+- :func:`memoize_theme_git_dates` (not Sphinx's, openstackdocstheme's):
+  ``page_context._get_last_updated_file`` runs ``git log`` for a page's source file each
+  time the page is rendered, so once per guide showing it; no setting turns that into
+  once per file. The theme looks the function up in its module at every call, so an
+  answer kept per file there is what every later guide gets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -166,6 +173,34 @@ def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder] |
         env._builder_cls = cls
 
 
+#: openstackdocstheme's function asking git for a source file's last commit date.
+THEME_GIT_DATE = ("openstackdocstheme.page_context", "_get_last_updated_file")
+
+
+def memoize_theme_git_dates() -> Callable[[], None]:
+    """Make openstackdocstheme ask git about each source file once; return the undo.
+
+    Nothing changes when the theme is not loaded (its module is imported by its own
+    ``setup()``, before any builder starts).
+    """
+    module_name, name = THEME_GIT_DATE
+    module = sys.modules.get(module_name)
+    original = getattr(module, name, None)
+    if module is None or original is None:
+        return lambda: None
+    answers: dict[str, Any] = {}
+
+    def once(src_file: str) -> Any:
+        # The theme passes paths relative to the working directory.
+        key = os.path.abspath(src_file)
+        if key not in answers:
+            answers[key] = original(src_file)
+        return answers[key]
+
+    setattr(module, name, once)
+    return lambda: setattr(module, name, original)
+
+
 def private_names() -> Iterable[str]:
     """Every private name this module uses (for the guard tests' coverage check)."""
     yield from (name for _owner, name in OVERRIDDEN_METHODS)
@@ -173,4 +208,4 @@ def private_names() -> Iterable[str]:
     yield from HTML_OUTPUT_FOLDERS
     yield from ("_condition_cache", "_domains", "_raw_config", "_overrides",
                 "_directive_registry", "_directives", "_role_registry", "_roles",
-                "_app", "_builder_cls")
+                "_app", "_builder_cls", THEME_GIT_DATE[1])

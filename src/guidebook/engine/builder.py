@@ -34,6 +34,7 @@ from guidebook.engine import not_found
 from guidebook.engine.inventory import dump_part_inventory, part_index_entries
 from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.navigation import filter_toctree_entries
+from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
 from guidebook.engine.part_scope import part_scope
@@ -91,6 +92,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             directory = Path(self.doctreedir) / "templates"
             directory.mkdir(parents=True, exist_ok=True)
             environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
+
+    def init_highlighter(self) -> None:
+        """Sphinx's highlighter, keeping every block it highlights for the next guide."""
+        super().init_highlighter()
+        self.highlighter = SiteHighlighter.replacing(self.highlighter)
 
     @property
     def site(self) -> Site:
