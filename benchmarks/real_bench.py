@@ -343,15 +343,22 @@ def main(trees_dir: Path | None, fetch: bool, names: list[str], jobs_list: list[
         say(f"{name}: preparing {repository}")
         tree = real_trees.prepare(name, repository, work, python)
         results.append(bench.tree(tree, jobs_list))
+        _report(results, skipped, context, results_file, work)
     if flagship:
         results.append(bench.tree(_flagship(work), jobs_list))
+    print(_report(results, skipped, context, results_file, work))
+    return 0
+
+
+def _report(results: list[TreeResult], skipped: list[str], context: dict[str, Any],
+            results_file: Path | None, work: Path) -> str:
+    """The section so far, written after every tree (a long run reports as it goes)."""
     context["load_end"] = machine()["load"]
     section = render(results, skipped, context)
-    print(section)
     if results_file is not None:
         write_section(results_file, section)
         say(f"wrote the real-tree section of {results_file}")
     raw = [dataclasses.asdict(result) for result in results]
     (work / "real-trees.json").write_text(json.dumps({"results": raw, "context": context},
                                                      indent=1), encoding="utf-8")
-    return 0
+    return section

@@ -30,7 +30,7 @@ import subprocess
 from pathlib import Path
 
 #: name -> the repository on opendev.org (and GitHub).
-TREES = {
+TREES = {  # smallest first: a long run reports the small trees early
     "placement": "openstack/placement",
     "octavia": "openstack/octavia",
     "keystone": "openstack/keystone",

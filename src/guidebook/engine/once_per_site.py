@@ -63,10 +63,12 @@ _restore: weakref.WeakKeyDictionary[Sphinx, Callable[[], None]] = weakref.WeakKe
 
 
 def git_dates_once(app: Sphinx) -> None:
-    """``builder-inited``: the theme asks git about each source file once in this build."""
-    from guidebook.engine.builder import GuidebookBuilder
+    """``builder-inited``: the theme asks git about each source file once in this build.
 
-    if isinstance(app.builder, GuidebookBuilder):
+    Only for the guidebook builder (by name: the builder module imports this one), the
+    one that writes pages several times; plain Sphinx builders keep the theme as it is.
+    """
+    if app.builder.name == "guidebook":
         _restore[app] = memoize_theme_git_dates()
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
-
-from jsonschema import validators
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from guidebook.openapi.spec import Problem, Spec, compile_error, join_pointer, short_message
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+# jsonschema and referencing are imported where the examples are checked: importing them
+# costs every build about a tenth of a second of CPU, also a site without an API
+# reference and a one-page edit (issue 28).
 
 #: The base URI the spec is registered under while examples are checked.
 _SPEC_URI = "urn:guidebook:openapi-spec"
@@ -132,6 +134,8 @@ def check_examples(spec: Spec) -> tuple[list[Problem], int]:
     ``$ref`` is resolved by jsonschema through a registry holding the whole spec, lazily, so a
     recursive schema is fine.
     """
+    from referencing import Registry, Resource
+
     validator_class, format_checker, specification = _validator_for(spec.version)
     resource = Resource.from_contents(spec.data, default_specification=specification)
     registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
@@ -188,11 +192,15 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
     if not validator.is_type(instance, "string") or compile_error(pattern) is not None:
         return
     if not re.search(pattern, instance):
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def _validator_for(version: str) -> tuple[Any, Any, Any]:
     import openapi_schema_validator as oas
+    from jsonschema import validators
+    from referencing.jsonschema import DRAFT4, DRAFT202012
 
     if version.startswith("3.0."):
         base, checker, specification = oas.OAS30Validator, oas.oas30_format_checker, DRAFT4
