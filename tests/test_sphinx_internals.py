@@ -228,9 +228,10 @@ def test_the_theme_still_asks_git_through_its_module_function() -> None:
     assert list(inspect.signature(function).parameters) == ["src_file"], theme
     # Looked up in the module at every call, so the kept answers are what pages get.
     assert f"{name}(" in inspect.getsource(module._get_last_updated), theme
-    restore = sphinx_internals.memoize_theme_git_dates()
+    keeper = sphinx_internals.ThemeGitDates.install()
     try:
-        assert getattr(module, name) is not function
+        assert keeper is not None and getattr(module, name) is keeper
     finally:
-        restore()
+        assert keeper is not None
+        keeper.restore()
     assert getattr(module, name) is function
