@@ -47,7 +47,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -247,13 +247,3 @@ class ThemeGitDates:
         """The theme's own function again; a later build asks git anew."""
         self.wait()
         setattr(self._module, THEME_GIT_DATE[1], self._original)
-
-
-def private_names() -> Iterable[str]:
-    """Every private name this module uses (for the guard tests' coverage check)."""
-    yield from (name for _owner, name in OVERRIDDEN_METHODS)
-    yield from SEARCH_INDEX_STATE
-    yield from HTML_OUTPUT_FOLDERS
-    yield from ("_condition_cache", "_domains", "_raw_config", "_overrides",
-                "_directive_registry", "_directives", "_role_registry", "_roles",
-                "_app", "_builder_cls", THEME_GIT_DATE[1])

@@ -249,19 +249,6 @@ class Spec:
         return result
 
 
-def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
-    """Read the YAML or JSON spec at *path* and the files it refers to in its folder.
-
-    :class:`SpecError` says where a file is broken.
-    """
-    from guidebook.openapi.bundle import bundle_files
-
-    data, lines = parse_file(path, encoding)
-    spec = Spec(path, data, lines)
-    bundle_files(spec, encoding)
-    return spec
-
-
 def parse_file(
     path: Path, encoding: str, prefix: str = ""
 ) -> tuple[dict[str, Any], dict[str, int]]:
@@ -347,10 +334,14 @@ def check_refs(spec: Spec) -> list[Problem]:
     return problems
 
 
+def is_url(ref: str) -> bool:
+    """Whether a ``$ref`` names a URL (``https://...``) rather than a file."""
+    scheme, colon, _rest = ref.partition(":")
+    return bool(colon) and scheme.isalpha() and len(scheme) > 1
+
+
 def _unfollowed(spec: Spec, pointer: str, ref: str) -> str:
     """Why a reference to another document was not followed (see guidebook.openapi.bundle)."""
-    from guidebook.openapi.bundle import is_url
-
     if is_url(ref):
         return f"$ref {ref!r}: URLs are not followed (the build never fetches what a spec " \
                "points to); copy the document into the spec's folder"
