@@ -247,3 +247,21 @@ class ThemeGitDates:
         """The theme's own function again; a later build asks git anew."""
         self.wait()
         setattr(self._module, THEME_GIT_DATE[1], self._original)
+
+
+def forget_loaded_catalogs() -> None:
+    """Empty Sphinx's process-wide table of loaded message catalogs.
+
+    ``sphinx.locale.init`` adds each catalog it loads to the one already in the table for
+    that domain: a second build in the same process, in another language, would take the
+    first language's words where its own catalog has none. Python's ``gettext`` keeps
+    every ``.mo`` file it read in a private cache keyed by path, never checking the file
+    again: a catalog recompiled since (a translator's fix, in ``guidebook serve``) would
+    not be seen.
+    """
+    import gettext
+
+    import sphinx.locale
+
+    sphinx.locale.translators.clear()
+    gettext._translations.clear()  # type: ignore[attr-defined]
