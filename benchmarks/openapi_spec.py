@@ -63,10 +63,11 @@ def _schema(rng: random.Random, index: int, names: list[str]) -> dict[str, Any]:
     if names and index % 3 == 0:
         schema = {"allOf": [{"$ref": f"#/components/schemas/{rng.choice(names)}"}, schema]}
     if names and index % 7 == 0:
-        schema["properties"] = {"link": {"oneOf": [
+        # Added to the object's own properties (its required names stay defined).
+        schema.setdefault("properties", {})["link"] = {"oneOf": [
             {"$ref": f"#/components/schemas/{rng.choice(names)}"},
             {"type": "object", "title": "Reference",
-             "properties": {"href": {"type": "string", "format": "uri"}}}]}}
+             "properties": {"href": {"type": "string", "format": "uri"}}}]}
     return schema
 
 

@@ -7,6 +7,7 @@ module-scoped build) and the tests assert its HTML and its exact ``path:line:`` 
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import shutil
 from pathlib import Path
@@ -71,3 +72,90 @@ def test_openstack_microversions_of_fields_and_branches(wild: BuildResult) -> No
     action = rows(section(html, "api-post-servers-server-id-action"))
     assert action["lock"][-1] == "In lock (new in 2.73)."
     assert action["pause"][-1] == "Pause the server. In pause."
+
+
+# -- render, don't refuse: each problem located, in the author's terms ------------------
+
+
+def spec_line(wild: BuildResult, name: str, text: str, start: int = 1) -> str:
+    """``path:line`` of the first line at or after *start* of spec *name* holding *text*."""
+    path = wild.source / "api-ref" / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if number >= start and text in line:
+            return f"{path}:{number}"
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+def test_schema_problems_are_located_warnings_in_the_authors_terms(wild: BuildResult) -> None:
+    invalid, example = "[guidebook.openapi-invalid]", "[guidebook.openapi-example]"
+    shipping, ledger = "shipping.yaml", "ledger.yaml"
+    null_type = '{type: "null"}'
+    expected = [
+        f"{spec_line(wild, ledger, 'exclusiveMinimum: true')}: WARNING: exclusiveMinimum: "
+        "true is OpenAPI 3.0; in 3.1 exclusiveMinimum is the number itself (write "
+        f"exclusiveMinimum: <the minimum> in place of minimum) {invalid}",
+        f"{spec_line(wild, shipping, 'info:')}: WARNING: info has no version: write "
+        f'version: <the API\'s version, such as "1.0"> {invalid}',
+        f"{spec_line(wild, shipping, 'required: [items, cursor]')}: WARNING: required "
+        "names 'cursor', which this object's properties do not define (add the property, or "
+        f"remove the name) {invalid}",
+        # The response is used again through a YAML alias: reported at the alias.
+        f"{spec_line(wild, shipping, '*shipments')}: WARNING: required names 'cursor', "
+        "which this object's properties do not define (add the property, or remove the "
+        f"name) {invalid}",
+        f"{spec_line(wild, shipping, 'schema: null')}: WARNING: schema: null is not a "
+        f"schema: write the schema, or leave schema out if the body has none {invalid}",
+        f"{spec_line(wild, shipping, null_type)}: WARNING: type: 'null' is OpenAPI "
+        "3.1; in 3.0 write nullable: true on the schema that may be null (shown as null "
+        f"here) {invalid}",
+        # A default's problem at its own line, and at the alias that repeats it.
+        f"{spec_line(wild, shipping, 'default: 5')}: WARNING: GET /shipments: the schema's "
+        f"default 5 is less than the minimum of 10 {example}",
+        f"{spec_line(wild, shipping, '- *limit')}: WARNING: GET /shipments/recent: the "
+        f"schema's default 5 is less than the minimum of 10 {example}",
+    ]
+    found = [line for line in wild.warnings() if "/api-ref/" in line]
+    assert sorted(found) == sorted(expected), "\n".join(found)
+
+
+def test_a_spec_with_problems_renders_everything_else(wild: BuildResult) -> None:
+    html = wild.html("api-ref", "api-ref/shipping")
+    listing = section(html, "api-get-shipments")
+    assert '<section class="guidebook-api-operation" id="api-get-shipments-recent">' in html
+    assert "Response 404 Not Found" in listing
+    # anyOf [number, null]: the number's type, description, bounds and default.
+    weight = rows(listing)["items[].weight"]
+    assert weight == ["number, nullable", "no", "The weight in kg. Default: 1 . Minimum 0."]
+    ledger = wild.html("api-ref", "api-ref/ledger")
+    assert 'id="api-get-entries"' in ledger
+
+
+def test_a_strict_build_fails_on_the_problems(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source)
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert result.status != 0
+    assert "guidebook.openapi-invalid" in result.output and "Traceback" not in result.output
+
+
+# -- YAML as real specs write it; spec text is text --------------------------------------
+
+
+def test_yaml_aliases_dates_and_refs_in_examples_are_data(wild: BuildResult) -> None:
+    html = wild.html("api-ref", "api-ref/shipping")
+    recent = section(html, "api-get-shipments-recent")
+    # The aliased response and parameter are rendered in full.
+    assert rows(recent)["limit"][:3] == ["query", "integer", "no"]
+    assert "items[].shipped" in rows(recent)
+    # The unquoted date is shown as written; the $ref inside the example is data.
+    text = html_module.unescape(" ".join(re.sub(r"<[^>]+>", "", recent).split()))
+    assert '"shipped": "2024-01-31"' in text
+    assert '"link": { "$ref": "#/nowhere" }' in text
+
+
+def test_restructuredtext_specials_in_spec_text_are_text(wild: BuildResult) -> None:
+    html = section(wild.html("api-ref", "api-ref/shipping"), "api-get-shipments")
+    assert "<p>Tokens such as &lt;|endoftext|&gt; and |carrier| are text, not markup.</p>" \
+        in html
+    assert "Undefined substitution" not in wild.output

@@ -32,7 +32,7 @@ from guidebook.config import GuidebookConfig
 from guidebook.generated import toctree_of
 from guidebook.openapi import links
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
-from guidebook.openapi.examples import check_examples
+from guidebook.openapi.examples import check_examples, check_schema_values
 from guidebook.openapi.markup import Markup, MarkupMemory
 from guidebook.openapi.paging import (
     GROUPINGS,
@@ -175,21 +175,13 @@ class OpenAPIDirective(SphinxDirective):
             return domain.specs[key]
         spec = read_spec(domain, path, self.options.get("encoding", self.config.source_encoding))
         domain.checked.add(key)
-        problems = []
-        for problem in validate_spec(spec):
-            if problem.limitation or problem.example:
-                code = (WarningCode.OPENAPI_CHECK_LIMIT if problem.limitation
-                        else WarningCode.OPENAPI_EXAMPLE)
-                warn(code, problem.message, location=spec.location(problem.pointer))
-                continue
-            problems.append(problem)
-            warn(WarningCode.OPENAPI_INVALID, problem.message,
-                 location=spec.location(problem.pointer))
-        if problems:
-            count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-            raise OpenAPISpecError(
-                f"{spec.location(problems[0].pointer)}: the OpenAPI spec is not valid "
-                f"({count}, listed above); the API reference cannot be built")
+        # Every problem is a located warning (--strict fails on it): the reference renders
+        # whatever can be rendered, as Redoc does, rather than refusing the spec.
+        for problem in [*validate_spec(spec), *check_schema_values(spec)]:
+            code = (WarningCode.OPENAPI_CHECK_LIMIT if problem.limitation
+                    else WarningCode.OPENAPI_EXAMPLE if problem.example
+                    else WarningCode.OPENAPI_INVALID)
+            warn(code, problem.message, location=spec.location(problem.pointer))
         example_problems, checked = check_examples(spec)
         for problem in example_problems:
             warn(WarningCode.OPENAPI_EXAMPLE, problem.message,
@@ -257,6 +249,11 @@ def read_spec(domain: ApiDomain, path: Path, encoding: str) -> Spec:
             spec = load_spec(path, encoding)
         except SpecError as exc:
             raise OpenAPISpecError(f"{exc}; the API reference cannot be built") from None
+        if not spec.operations():
+            raise OpenAPISpecError(
+                f"{spec.location('/paths' if 'paths' in spec.data else '')}: the OpenAPI spec "
+                "has no operations (paths with get, post, ...); the API reference cannot be "
+                "built")
         domain.specs[key] = spec
     return spec
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from guidebook.openapi.spec import BUNDLE_KEY, Spec, join_pointer, parse_file
+from guidebook.openapi.spec import BUNDLE_KEY, Spec, join_pointer, parse_file, walk_references
 
 
 def is_url(ref: str) -> bool:
@@ -60,16 +60,9 @@ def bundle_files(spec: Spec, encoding: str) -> None:
 
 
 def _ref_holders(value: Any) -> list[dict[str, Any]]:
-    """Every mapping with a string ``$ref`` under *value*."""
-    found: list[dict[str, Any]] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Mapping):
-            if isinstance(item.get("$ref"), str) and isinstance(item, dict):
-                found.append(item)
-            stack.extend(child for key, child in item.items() if key != BUNDLE_KEY)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    """Every mapping with a string ``$ref`` under *value* (not in example values)."""
+    if isinstance(value, Mapping) and BUNDLE_KEY in value:
+        value = {key: item for key, item in value.items() if key != BUNDLE_KEY}
+    return [holder for _pointer, holder in walk_references(value)
+            if isinstance(holder, dict)]
 

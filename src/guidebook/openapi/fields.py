@@ -45,8 +45,54 @@ def _ref_name(ref: str) -> str:
     return name
 
 
+def nullable_branch(spec: Spec, schema: Mapping[str, Any], pointer: str
+                    ) -> tuple[dict[str, Any], str, str] | None:
+    """``anyOf: [X, {type: 'null'}]`` (or ``oneOf``): X with ``nullable``, its pointer, its
+    ``$ref``; None for any other schema.
+
+    The schema's own keywords (a description beside the ``anyOf``) win over X's; X keeps its
+    description, bounds and default.
+    """
+    for keyword in ("anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        if not isinstance(branches, list) or len(branches) < 2:
+            continue
+        others = [(index, branch) for index, branch in enumerate(branches)
+                  if not (isinstance(branch, Mapping) and branch.get("type") == "null"
+                          and len(branch) <= 2)]
+        if len(others) != 1 or not isinstance(others[0][1], Mapping):
+            continue
+        index, branch = others[0]
+        ref = branch.get("$ref", "") if isinstance(branch.get("$ref"), str) else ""
+        target, target_pointer = spec.resolve(branch, join_pointer(pointer, keyword, index))
+        if not isinstance(target, Mapping):
+            continue
+        own = {key: value for key, value in schema.items() if key not in ("anyOf", "oneOf")}
+        return {**target, **own, "nullable": True}, target_pointer, ref
+    return None
+
+
+def single_ref(schema: Mapping[str, Any]) -> str:
+    """The ``$ref`` of ``allOf: [{$ref: X}]`` (a common way to add a description), or ""."""
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], Mapping):
+        ref = parts[0].get("$ref")
+        return ref if isinstance(ref, str) else ""
+    return ""
+
+
 def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
     """``string (date-time)``, ``array of Image``, ``object (Image), nullable``..."""
+    collapsed = nullable_branch(spec, schema, "")
+    if collapsed is not None:
+        schema, ref = collapsed[0], collapsed[2] or ref
+    if "type" not in schema and single_ref(schema):
+        ref = single_ref(schema)
+        target, _ = spec.resolve(schema["allOf"][0], "")
+        if isinstance(target, Mapping) and target is not schema:
+            label = type_label(spec, {**target, **{key: value for key, value in schema.items()
+                                                   if key != "allOf"}}, ref)
+            return label
     raw = schema.get("type")
     types = [str(item) for item in raw] if isinstance(raw, list) else (
         [str(raw)] if raw is not None else [])
@@ -223,6 +269,14 @@ class FieldWalker:
             target, target_pointer = self.spec.resolve(raw, pointer)
             if not isinstance(target, Mapping):
                 target = {}
+            walked, walked_pointer = raw, pointer
+            collapsed = nullable_branch(self.spec, target, target_pointer)
+            if collapsed is not None:
+                if not target.get("description"):
+                    target_pointer = collapsed[1]
+                target, walked, walked_pointer = collapsed[0], collapsed[0], collapsed[1]
+                ref = ref or collapsed[2]
+            ref = ref or single_ref(target)
             if "allOf" in target:
                 target, _pointers, _recursive = _merge_all_of(
                     self.spec, target, target_pointer, stack)
@@ -246,7 +300,7 @@ class FieldWalker:
                                    notes)):
                 return
             if not recursive:
-                self._children(raw, pointer, dotted, stack, depth + 1, "")
+                self._children(walked, walked_pointer, dotted, stack, depth + 1, "")
 
 
 def _alternative_name(raw: Any, target: Any, index: int) -> str:

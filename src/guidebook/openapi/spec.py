@@ -28,7 +28,8 @@ BUNDLE_KEY = "x-guidebook-files"
 
 
 class SpecError(Exception):
-    """A spec that cannot be read at all: bad YAML, not a mapping, an alias, a duplicate key."""
+    """A spec that cannot be read at all: bad YAML, not a mapping, an alias bomb, a duplicate
+    key."""
 
     def __init__(self, path: Path, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
@@ -108,53 +109,117 @@ _AS_WRITTEN_TAGS = frozenset({_STR_TAG, "tag:yaml.org,2002:timestamp"})
 _AS_WRITTEN_ENDINGS = ("/x-openstack/min-ver", "/x-openstack/max-ver")
 
 
+#: YAML aliases may add at most this many values to a spec: a few nested aliases (an
+#: "alias bomb") would otherwise expand into billions of values for every consumer.
+MAX_ALIAS_VALUES = 1_000_000
+
+
 class _Builder:
     """Builds the data of a composed YAML (or JSON) tree with JSON's rules, and every line.
 
     The tree is composed by libyaml when it is there (ten times faster than PyYAML's own
-    composer on a 13 MB spec). Keys must be plain strings and unique. Aliases are refused:
-    spec text is untrusted, and a few nested aliases expand into billions of nodes for every
-    consumer that walks the tree; the composer hands an alias back as the node it names,
-    so a node met twice is one.
+    composer on a 13 MB spec). Keys must be plain strings and unique. An alias (``*name``)
+    is expanded into a copy of what it names, as every YAML reader does; its values take
+    the line of the alias (the composer hands an alias back as the node it names, so a node
+    met twice is an alias, and its own marks are the anchor's). The values aliases add are
+    counted against :data:`MAX_ALIAS_VALUES`.
     """
 
     def __init__(self, loader: Any) -> None:
         self.loader = loader
         self.lines: dict[str, int] = {"": 1}
         self.seen: set[int] = set()
+        #: Inside an alias's copy: no lines are recorded (they are the alias's).
+        self.copying = 0
+        self.copied = 0
 
-    def build(self, node: yaml.Node, pointer: str) -> Any:
-        if id(node) in self.seen:
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in an OpenAPI spec",
-                node.start_mark)
+    def build(self, node: yaml.Node, pointer: str, line: int = 1) -> Any:
+        if id(node) in self.seen and not self.copying:
+            self.copying += 1
+            try:
+                return self.build(node, pointer, line)
+            finally:
+                self.copying -= 1
         self.seen.add(id(node))
+        if self.copying:
+            self.copied += 1
+            if self.copied > MAX_ALIAS_VALUES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"YAML aliases expand to more than {MAX_ALIAS_VALUES:,} "
+                    "values (nested aliases that multiply: an alias bomb?)",
+                    yaml.Mark("", 0, line - 1, 0, "", 0))
         if isinstance(node, yaml.ScalarNode):
             if node.tag in _AS_WRITTEN_TAGS or pointer.endswith(_AS_WRITTEN_ENDINGS):
                 return node.value
             return self.loader.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
             mapping: dict[str, Any] = {}
+            merged_keys: set[str] = set()
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise yaml.constructor.ConstructorError(
                         None, None, "a mapping key must be a plain string", key_node.start_mark)
                 key = str(key_node.value)
-                if key in mapping:
+                if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                    for merged_key, merged in self._merged(value_node, pointer, line):
+                        if merged_key not in mapping:
+                            mapping[merged_key] = merged
+                            merged_keys.add(merged_key)
+                    continue
+                if key in mapping and key not in merged_keys and not self.copying:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"duplicate key {key!r}", key_node.start_mark)
+                merged_keys.discard(key)  # the mapping's own key wins over a merged one
                 child = join_pointer(pointer, key)
-                self.lines[child] = key_node.start_mark.line + 1
-                mapping[key] = self.build(value_node, child)
+                key_line = line if self.copying else key_node.start_mark.line + 1
+                if not self.copying:
+                    self.lines[child] = key_line
+                mapping[key] = self.build(value_node, child, key_line)
             return mapping
         if isinstance(node, yaml.SequenceNode):
             items = []
+            item_line = node.start_mark.line + 1
             for index, item in enumerate(node.value):
                 child = join_pointer(pointer, index)
-                self.lines[child] = item.start_mark.line + 1
-                items.append(self.build(item, child))
+                if self.copying:
+                    item_line = line
+                elif id(item) in self.seen:
+                    item_line = self._alias_line(node, index, item_line)
+                else:
+                    item_line = item.start_mark.line + 1
+                if not self.copying:
+                    self.lines[child] = item_line
+                items.append(self.build(item, child, item_line))
             return items
         return None
+
+    def _alias_line(self, node: yaml.SequenceNode, index: int, previous_line: int) -> int:
+        """The line of an alias that is item *index* of *node*, from where the item before it
+        ends (the composer keeps no mark of the alias itself)."""
+        if index == 0:
+            return node.start_mark.line + 1
+        before = node.value[index - 1]
+        if before.start_mark.line + 1 != previous_line:
+            return previous_line + 1  # the item before is an alias too: its marks are elsewhere
+        end = before.end_mark
+        # A block collection ends at the start of the next item's line; a scalar or a flow
+        # collection on the line before it.
+        return end.line + 1 if end.column == 0 or isinstance(before, yaml.MappingNode) and \
+            before.flow_style is False else end.line + 2
+
+    def _merged(self, node: yaml.Node, pointer: str, line: int) -> list[tuple[str, Any]]:
+        """The keys of a YAML merge (``<<: *base``), in the order YAML gives them priority."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: list[tuple[str, Any]] = []
+        for source in sources:
+            self.copying += 1
+            try:
+                value = self.build(source, pointer, line)
+            finally:
+                self.copying -= 1
+            if isinstance(value, dict):
+                merged.extend(value.items())
+        return merged
 
 
 @dataclasses.dataclass
@@ -309,6 +374,79 @@ def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             yield from walk(item, join_pointer(pointer, index))
 
 
+#: Keywords whose value is data (an example, a default...): a ``$ref`` in it is data too.
+_DATA_KEYWORDS = frozenset({"example", "default", "enum", "const"})
+#: Maps whose keys are names the author chose (a property called ``example``).
+_NAME_MAPS = frozenset({
+    "properties", "patternProperties", "$defs", "definitions", "schemas", "parameters",
+    "responses", "headers", "examples", "requestBodies", "securitySchemes", "links",
+    "callbacks", "pathItems", "paths", "content", "encoding", "variables", "webhooks",
+    "securityDefinitions", "mapping",
+})
+
+
+def _is_data(key: str, child: Any, here: str, above: str) -> bool:
+    """Whether *child*, at *key* of a mapping held at *here* (itself in *above*), is data."""
+    if here in _NAME_MAPS:
+        return False
+    if key in _DATA_KEYWORDS:
+        return True
+    if key == "value" and above == "examples":
+        return True  # an Example Object's value
+    return key == "examples" and isinstance(child, list)  # JSON Schema's examples
+
+
+def walk_references(value: Any, pointer: str = "", skipped: list[tuple[str, Any]] | None = None
+                    ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(pointer, mapping) of every ``$ref`` holder, skipping data (example values, defaults).
+
+    A ``$ref`` inside an example value is part of the example, not a reference to follow.
+    The data skipped is added to *skipped*, as (pointer, value).
+    """
+    stack: list[tuple[Any, str, str, str]] = [(value, pointer, "", "")]
+    while stack:
+        item, at, here, above = stack.pop()
+        if isinstance(item, Mapping):
+            if isinstance(item.get("$ref"), str):
+                yield at, item
+            for key, child in reversed(list(item.items())):
+                if not isinstance(child, (Mapping, list)):
+                    continue
+                if not _is_data(str(key), child, here, above):
+                    stack.append((child, join_pointer(at, key), str(key), here))
+                elif skipped is not None:
+                    skipped.append((join_pointer(at, key), child))
+        elif isinstance(item, list):
+            for index in range(len(item) - 1, -1, -1):
+                if isinstance(item[index], (Mapping, list)):
+                    stack.append((item[index], join_pointer(at, index), here, above))
+
+
+def data_with_refs(spec: Spec) -> Any:
+    """The spec's data for a validator that follows every ``$ref``: in example values and
+    defaults, ``$ref`` renamed (a copy is made along the way to each; the spec is not
+    changed)."""
+    skipped: list[tuple[str, Any]] = []
+    for _ in walk_references(spec.data, "", skipped):
+        pass
+    pointers = [join_pointer(at, *split_pointer(inner))
+                for at, value in skipped for inner, held in walk(value)
+                if isinstance(held, Mapping) and "$ref" in held]
+    if not pointers:
+        return spec.data
+    data: Any = dict(spec.data)
+    for pointer in pointers:
+        holder = data
+        for token in split_pointer(pointer):
+            index: Any = int(token) if isinstance(holder, list) else token
+            child = holder[index]
+            child = dict(child) if isinstance(child, Mapping) else list(child)
+            holder[index] = child
+            holder = child
+        holder["x-example-$ref"] = holder.pop("$ref")
+    return data
+
+
 def check_refs(spec: Spec) -> list[Problem]:
     """Every ``$ref`` must point inside the spec, at something, and not only at itself.
 
@@ -317,9 +455,7 @@ def check_refs(spec: Spec) -> list[Problem]:
     """
     problems: list[Problem] = []
     loops: set[frozenset[str]] = set()
-    for pointer, value in walk(spec.data):
-        if not isinstance(value, Mapping) or not isinstance(value.get("$ref"), str):
-            continue
+    for pointer, value in walk_references(spec.data):
         ref: str = value["$ref"]
         at = join_pointer(pointer, "$ref")
         if not ref.startswith("#"):
@@ -363,12 +499,18 @@ def _unfollowed(spec: Spec, pointer: str, ref: str) -> str:
 
 
 def validate_spec(spec: Spec) -> list[Problem]:
-    """Check *spec* against the OpenAPI 3.0 or 3.1 schema with openapi-spec-validator."""
+    """Check *spec* against the OpenAPI 3.0 or 3.1 schema with openapi-spec-validator.
+
+    Constructs real specs get wrong are reported in their author's terms
+    (:mod:`~guidebook.openapi.authoring`), and the validator's errors about the same places
+    are dropped. Every problem is a warning: the reference renders what can be rendered.
+    """
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+    from guidebook.openapi.authoring import authoring_problems, covered
+
     ref_problems = check_refs(spec)
-    if ref_problems:  # the validator would fail on them with a traceback-like message
-        return sorted(ref_problems, key=lambda problem: spec.line_of(problem.pointer))
+    own = authoring_problems(spec)
     version = spec.version
     if version.startswith("3.0."):
         validator_class: Any = OpenAPIV30SpecValidator
@@ -376,18 +518,26 @@ def validate_spec(spec: Spec) -> list[Problem]:
         validator_class = OpenAPIV31SpecValidator
     else:
         found = repr(spec.data["openapi"]) if "openapi" in spec.data else "no 'openapi' field"
-        return [Problem(join_pointer("", "openapi") if "openapi" in spec.data else "",
-                        f"unsupported OpenAPI version ({found}); use 3.0.x or 3.1.x")]
-    problems = python_regex_limits(spec)
+        return _in_order(spec, [*ref_problems, *own, Problem(
+            join_pointer("", "openapi") if "openapi" in spec.data else "",
+            f"unsupported OpenAPI version ({found}); use 3.0.x or 3.1.x (or Swagger 2.0); "
+            "the spec is rendered as 3.0")])
+    problems = [*ref_problems, *own, *python_regex_limits(spec)]
+    if ref_problems:  # the validator would fail on them with a traceback-like message
+        return _in_order(spec, problems)
     try:
-        validator = validator_class(spec.data, base_uri=spec.path.resolve().as_uri())
+        validator = validator_class(data_with_refs(spec),
+                                    base_uri=spec.path.resolve().as_uri())
         errors = list(validator.iter_errors())
     except Exception as exc:  # the validator gives up on some broken documents
-        return [Problem("", f"the spec cannot be validated: {type(exc).__name__}: {exc}")]
+        return _in_order(spec, [*problems, Problem(
+            "", f"the spec cannot be validated: {type(exc).__name__}: {short_message(exc)}",
+            limitation=True)])
     for error in errors:
         if getattr(error, "validator", None) == "format" and \
                 getattr(error, "validator_value", None) == "regex":
             continue  # a pattern Python's re cannot compile: python_regex_limits says so
+        error = _deepest(error)
         path = list(getattr(error, "absolute_path", ()))
         dialect = _UNKNOWN_DIALECT.search(str(getattr(error, "message", "")))
         if dialect:
@@ -398,16 +548,13 @@ def validate_spec(spec: Spec) -> list[Problem]:
                 limitation=True))
             continue
         if not path:
-            # openapi-spec-validator checks a schema's default and example values as
-            # documents of their own: the error has no path, only the value.
-            value_pointer = _value_pointer(spec, getattr(error, "instance", None))
-            if value_pointer is not None:
-                problems.append(Problem(value_pointer, (
-                    f"{_operation_label(value_pointer)}the schema's "
-                    f"{split_pointer(value_pointer)[-1]} {short_message(error)}"),
-                    example=True))
-                continue
+            # A schema's default and example values are checked as documents of their own
+            # (the error has no path): guidebook.openapi.examples checks them at their
+            # own line. Other errors without a path repeat what the checks here found.
+            continue
         pointer = locate(spec, join_pointer("", *path), getattr(error, "instance", None))
+        if covered(pointer, own):
+            continue
         declared = _declared_dialect(spec, pointer)
         if declared is not None:
             problems.append(Problem(pointer, (
@@ -420,13 +567,31 @@ def validate_spec(spec: Spec) -> list[Problem]:
         if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
             pointer = join_pointer(pointer, unexpected.group(1))
         problems.append(Problem(pointer, f"invalid OpenAPI {version}: {short_message(error)}"))
-    return sorted(set(problems), key=lambda problem: spec.line_of(problem.pointer))
+    return _in_order(spec, problems)
+
+
+def _in_order(spec: Spec, problems: list[Problem]) -> list[Problem]:
+    return sorted(dict.fromkeys(problems), key=lambda problem: (
+        str(spec.file_of(problem.pointer)), spec.line_of(problem.pointer)))
+
+
+def _deepest(error: Any) -> Any:
+    """For "not valid under any of the given schemas", the branch's own deepest error."""
+    from jsonschema.exceptions import best_match
+
+    while getattr(error, "validator", None) in ("oneOf", "anyOf") and error.context:
+        deeper = best_match(error.context)
+        if deeper is None:
+            break
+        error = deeper
+    return error
 
 
 _UNEXPECTED = re.compile(r"\('([^']*)' was unexpected\)")
 
 
-def _operation_label(pointer: str) -> str:
+def operation_label(pointer: str) -> str:
+    """``GET /a: `` for a pointer inside an operation, else ""."""
     tokens = split_pointer(pointer)
     if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in HTTP_METHODS:
         return f"{tokens[2].upper()} {tokens[1]}: "
@@ -518,8 +683,14 @@ def _compile_error(pattern: str) -> str | None:
 
 
 def short_message(error: Exception) -> str:
-    message = getattr(error, "message", str(error))
-    text = " ".join(str(message).split())
-    return text if len(text) <= 300 else text[:297] + "..."
+    """The error's message, without the dump of a large value it may start with."""
+    message = " ".join(str(getattr(error, "message", str(error))).split())
+    instance = getattr(error, "instance", None)
+    if isinstance(instance, (Mapping, list)):
+        shown = " ".join(repr(instance).split())
+        if len(shown) > 60 and message.startswith(shown):
+            kind = "this object" if isinstance(instance, Mapping) else "this list"
+            message = kind + message[len(shown):]
+    return message if len(message) <= 300 else message[:297] + "..."
 
 
