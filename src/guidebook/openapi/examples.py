@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jsonschema import validators
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import UndefinedTypeCheck, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -241,7 +241,9 @@ def _validator_for(version: str) -> tuple[Any, Any, Any]:
         base, checker, specification = oas.OAS31Validator, oas.oas31_format_checker, DRAFT202012
     # A 3.0 spec's ``type: 'null'`` (3.1's way, reported by validate_spec) still checks.
     type_checker = base.TYPE_CHECKER
-    if "null" not in type_checker._type_checkers:  # noqa: SLF001 - no public "known types"
+    try:
+        type_checker.is_type(None, "null")
+    except UndefinedTypeCheck:
         type_checker = type_checker.redefine("null", lambda _checker, value: value is None)
     return (validators.extend(base, {"pattern": _pattern}, type_checker=type_checker),
             checker, specification)

@@ -204,8 +204,8 @@ class _Builder:
         end = before.end_mark
         # A block collection ends at the start of the next item's line; a scalar or a flow
         # collection on the line before it.
-        return end.line + 1 if end.column == 0 or isinstance(before, yaml.MappingNode) and \
-            before.flow_style is False else end.line + 2
+        block = isinstance(before, yaml.CollectionNode) and not before.flow_style
+        return int(end.line) + (1 if end.column == 0 or block else 2)
 
     def _merged(self, node: yaml.Node, pointer: str, line: int) -> list[tuple[str, Any]]:
         """The keys of a YAML merge (``<<: *base``), in the order YAML gives them priority."""
