@@ -114,6 +114,12 @@ def test_schema_problems_are_located_warnings_in_the_authors_terms(wild: BuildRe
         f"default 5 is less than the minimum of 10 {example}",
         f"{spec_line(wild, shipping, '- *limit')}: WARNING: GET /shipments/recent: the "
         f"schema's default 5 is less than the minimum of 10 {example}",
+        # Swagger 2.0: checked as written, at the lines of the file.
+        f"{spec_line(wild, 'identity.yaml', 'bogus: 3')}: WARNING: invalid Swagger 2.0: "
+        f"'bogus' is not a field here (a field of your own must start with x-) {invalid}",
+        f"{spec_line(wild, 'identity.yaml', 'application/json: {name: ann')}: WARNING: "
+        "POST /users: example 'example' of the response 201 (application/json) does not "
+        f"match its schema: 'many' is not of type 'integer' (at age) {example}",
     ]
     found = [line for line in wild.warnings() if "/api-ref/" in line]
     assert sorted(found) == sorted(expected), "\n".join(found)
@@ -159,3 +165,25 @@ def test_restructuredtext_specials_in_spec_text_are_text(wild: BuildResult) -> N
     assert "<p>Tokens such as &lt;|endoftext|&gt; and |carrier| are text, not markup.</p>" \
         in html
     assert "Undefined substitution" not in wild.output
+
+
+# -- Swagger 2.0 ------------------------------------------------------------------------
+
+
+def test_swagger_2_is_rendered_like_openapi_3(wild: BuildResult) -> None:
+    html = wild.html("api-ref", "api-ref/identity")
+    create = section(html, "api-post-users")
+    # The body parameter is the request body; definitions are components; produces.
+    assert "Request body</p>" in create and "The user to create." in create
+    assert rows(create)["name"] == ["string", "yes", "The login name."]
+    assert rows(create)["age"] == ["integer, nullable", "no", ""]  # x-nullable
+    assert rows(create)["Location"] == ["string", "Where the user is."]
+    assert '<em>application/json</em>' in create
+    assert '"many"' in create  # the response example, per media type
+    avatar = section(html, "api-put-users-user-id-avatar")
+    # formData parameters: one multipart/form-data object; a file is binary.
+    assert '<em>multipart/form-data</em>' in avatar
+    assert rows(avatar)["image"] == ["string (binary)", "yes", "The picture."]
+    assert rows(avatar)["caption"] == ["string", "no", "Max length 80."]
+    assert rows(avatar)["user_id"] == ["path", "string (uuid)", "yes", ""]
+    assert rows(avatar)["size"] == ["query", "integer", "no", "Minimum 1."]

@@ -181,7 +181,7 @@ class OpenAPIDirective(SphinxDirective):
             code = (WarningCode.OPENAPI_CHECK_LIMIT if problem.limitation
                     else WarningCode.OPENAPI_EXAMPLE if problem.example
                     else WarningCode.OPENAPI_INVALID)
-            warn(code, problem.message, location=spec.location(problem.pointer))
+            warn(code, problem.message, location=spec.where(problem))
         example_problems, checked = check_examples(spec)
         for problem in example_problems:
             warn(WarningCode.OPENAPI_EXAMPLE, problem.message,

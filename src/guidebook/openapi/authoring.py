@@ -40,9 +40,9 @@ def is_schema_pointer(pointer: str) -> bool:
         len(tokens) == 2 and tokens[0] == "definitions")
 
 
-def schemas(spec: Spec) -> Iterator[tuple[str, Any]]:
-    """(pointer, value) of every schema in the spec, in document order."""
-    for pointer, value in walk(spec.data):
+def schemas(data: Any) -> Iterator[tuple[str, Any]]:
+    """(pointer, value) of every schema in a spec's *data*, in document order."""
+    for pointer, value in walk(data):
         if is_schema_pointer(pointer):
             yield pointer, value
 
@@ -119,7 +119,7 @@ def check_info(spec: Spec) -> Iterator[Problem]:
 def authoring_problems(spec: Spec) -> list[Problem]:
     """Every problem the checks here find, in document order."""
     problems = list(check_info(spec))
-    for pointer, schema in schemas(spec):
+    for pointer, schema in schemas(spec.data):
         for check in SCHEMA_CHECKS:
             problems.extend(check(spec, pointer, schema))
     return problems

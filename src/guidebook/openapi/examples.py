@@ -182,7 +182,7 @@ def check_schema_values(spec: Spec) -> list[Problem]:
     resource = Resource.from_contents(spec.data, default_specification=specification)
     registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
     problems: list[Problem] = []
-    for pointer, schema in schemas(spec):
+    for pointer, schema in schemas(spec.data):
         if not isinstance(schema, Mapping) or "$ref" in schema:
             continue
         for keyword in ("default", "example"):

@@ -48,6 +48,8 @@ class Problem:
     limitation: bool = False
     #: A schema's ``default`` or ``example`` that does not match it (a warning).
     example: bool = False
+    #: ``path:line`` when found before the spec was converted (a Swagger 2.0 file).
+    where: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -231,6 +233,10 @@ class Spec:
     lines: dict[str, int]
     #: The other files of a multi-file spec, by the pointer their content sits at.
     files: dict[str, Path] = dataclasses.field(default_factory=dict)
+    #: What the file was written in, when it was converted on reading ("Swagger 2.0").
+    source: str = ""
+    #: Problems found before the conversion, located in the file as written.
+    read_problems: list[Problem] = dataclasses.field(default_factory=list)
     _operations: list[Operation] | None = dataclasses.field(default=None, repr=False)
 
     @property
@@ -254,6 +260,10 @@ class Spec:
 
     def location(self, pointer: str) -> str:
         return f"{self.file_of(pointer)}:{self.line_of(pointer)}"
+
+    def where(self, problem: Problem) -> str:
+        """The ``path:line`` of *problem*."""
+        return problem.where or self.location(problem.pointer)
 
     def get(self, pointer: str) -> Any:
         value: Any = self.data
@@ -320,10 +330,16 @@ def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
     :class:`SpecError` says where a file is broken.
     """
     from guidebook.openapi.bundle import bundle_files
+    from guidebook.openapi.swagger2 import convert, is_swagger2, swagger2_problems
 
     data, lines = parse_file(path, encoding)
     spec = Spec(path, data, lines)
     bundle_files(spec, encoding)
+    if is_swagger2(spec.data):
+        problems = [dataclasses.replace(problem, where=spec.where(problem))
+                    for problem in swagger2_problems(spec)]
+        spec = convert(spec)
+        spec.read_problems = problems
     return spec
 
 
@@ -509,8 +525,10 @@ def validate_spec(spec: Spec) -> list[Problem]:
 
     from guidebook.openapi.authoring import authoring_problems, covered
 
-    ref_problems = check_refs(spec)
     own = authoring_problems(spec)
+    if spec.source:  # converted on reading, and validated then, as written
+        return _in_order(spec, [*spec.read_problems, *own, *python_regex_limits(spec)])
+    ref_problems = check_refs(spec)
     version = spec.version
     if version.startswith("3.0."):
         validator_class: Any = OpenAPIV30SpecValidator
@@ -537,7 +555,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
         if getattr(error, "validator", None) == "format" and \
                 getattr(error, "validator_value", None) == "regex":
             continue  # a pattern Python's re cannot compile: python_regex_limits says so
-        error = _deepest(error)
+        error = deepest_error(error)
         path = list(getattr(error, "absolute_path", ()))
         dialect = _UNKNOWN_DIALECT.search(str(getattr(error, "message", "")))
         if dialect:
@@ -562,32 +580,62 @@ def validate_spec(spec: Spec) -> list[Problem]:
                 f"openapi-spec-validator checks as OpenAPI {version}'s own "
                 f"({short_message(error)})"), limitation=True))
             continue
-        # "... ('40x' was unexpected)": point at the unexpected key rather than its parent.
-        unexpected = _UNEXPECTED.search(str(getattr(error, "message", "")))
-        if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
-            pointer = join_pointer(pointer, unexpected.group(1))
-        problems.append(Problem(pointer, f"invalid OpenAPI {version}: {short_message(error)}"))
+        problems.append(error_problem(spec, error, pointer, f"OpenAPI {version}"))
     return _in_order(spec, problems)
 
 
+def error_problem(spec: Spec, error: Any, pointer: str, dialect: str) -> Problem:
+    """The problem of a validator's *error* at *pointer*, said as invalid *dialect*."""
+    message = str(getattr(error, "message", ""))
+    # "... ('40x' was unexpected)": point at the unexpected key rather than its parent.
+    unexpected = _UNEXPECTED.search(message)
+    if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
+        pointer = join_pointer(pointer, unexpected.group(1))
+    extension = _NOT_EXTENSION.fullmatch(message)
+    if extension:
+        key = extension.group(1)
+        if join_pointer(pointer, key) in spec.lines:
+            pointer = join_pointer(pointer, key)
+        return Problem(pointer, f"invalid {dialect}: {key!r} is not a field here (a field "
+                                "of your own must start with x-)")
+    return Problem(pointer, f"invalid {dialect}: {short_message(error)}")
+
+
 def _in_order(spec: Spec, problems: list[Problem]) -> list[Problem]:
-    return sorted(dict.fromkeys(problems), key=lambda problem: (
-        str(spec.file_of(problem.pointer)), spec.line_of(problem.pointer)))
+    def key(problem: Problem) -> tuple[str, int]:
+        file, _, line = spec.where(problem).rpartition(":")
+        return file, int(line)
+
+    return sorted(dict.fromkeys(problems), key=key)
 
 
-def _deepest(error: Any) -> Any:
-    """For "not valid under any of the given schemas", the branch's own deepest error."""
-    from jsonschema.exceptions import best_match
+def deepest_error(error: Any) -> Any:
+    """For "not valid under any of the given schemas", the error of the branch meant.
+
+    The branch meant is the one with the fewest errors, not counting branches that fail on
+    a fixed value (``in: query`` against the header branch) or only for want of ``$ref``.
+    """
+    from jsonschema.exceptions import relevance
 
     while getattr(error, "validator", None) in ("oneOf", "anyOf") and error.context:
-        deeper = best_match(error.context)
-        if deeper is None:
-            break
-        error = deeper
+        branches: dict[Any, list[Any]] = {}
+        for inner in error.context:
+            branch = inner.relative_schema_path[0] if inner.relative_schema_path else None
+            branches.setdefault(branch, []).append(inner)
+
+        def cost(errors: list[Any]) -> tuple[int, int]:
+            fixed = any(inner.validator in ("enum", "const") or (
+                inner.validator == "required" and "'$ref'" in inner.message)
+                for inner in errors)
+            return int(fixed), len(errors)
+
+        meant = min(branches.values(), key=cost)
+        error = max(meant, key=relevance)  # by relevance, without descending (the loop does)
     return error
 
 
 _UNEXPECTED = re.compile(r"\('([^']*)' was unexpected\)")
+_NOT_EXTENSION = re.compile(r"'([^']*)' does not match any of the regexes: '\^x-'")
 
 
 def operation_label(pointer: str) -> str:
