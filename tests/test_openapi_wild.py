@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import BuildResult, build_source
 
 ROOT = Path(__file__).parent / "roots" / "test-openapi-wild"
-COMPUTE = ("api-ref", "api-ref/compute")
+COMPUTE = ("api-ref", "api-ref/compute/servers")
 
 
 def section(html: str, anchor: str) -> str:
@@ -121,19 +121,19 @@ def test_schema_problems_are_located_warnings_in_the_authors_terms(wild: BuildRe
         "POST /users: example 'example' of the response 201 (application/json) does not "
         f"match its schema: 'many' is not of type 'integer' (at age) {example}",
     ]
-    found = [line for line in wild.warnings() if "/api-ref/" in line]
+    found = [line.rpartition("... ")[2] for line in wild.warnings() if "/api-ref/" in line]
     assert sorted(found) == sorted(expected), "\n".join(found)
 
 
 def test_a_spec_with_problems_renders_everything_else(wild: BuildResult) -> None:
-    html = wild.html("api-ref", "api-ref/shipping")
+    html = wild.html("api-ref", "api-ref/shipping/shipments")
     listing = section(html, "api-get-shipments")
     assert '<section class="guidebook-api-operation" id="api-get-shipments-recent">' in html
     assert "Response 404 Not Found" in listing
     # anyOf [number, null]: the number's type, description, bounds and default.
     weight = rows(listing)["items[].weight"]
     assert weight == ["number, nullable", "no", "The weight in kg. Default: 1 . Minimum 0."]
-    ledger = wild.html("api-ref", "api-ref/ledger")
+    ledger = wild.html("api-ref", "api-ref/ledger/entries")
     assert 'id="api-get-entries"' in ledger
 
 
@@ -149,7 +149,7 @@ def test_a_strict_build_fails_on_the_problems(tmp_path: Path) -> None:
 
 
 def test_yaml_aliases_dates_and_refs_in_examples_are_data(wild: BuildResult) -> None:
-    html = wild.html("api-ref", "api-ref/shipping")
+    html = wild.html("api-ref", "api-ref/shipping/shipments")
     recent = section(html, "api-get-shipments-recent")
     # The aliased response and parameter are rendered in full.
     assert rows(recent)["limit"][:3] == ["query", "integer", "no"]
@@ -161,7 +161,7 @@ def test_yaml_aliases_dates_and_refs_in_examples_are_data(wild: BuildResult) -> 
 
 
 def test_restructuredtext_specials_in_spec_text_are_text(wild: BuildResult) -> None:
-    html = section(wild.html("api-ref", "api-ref/shipping"), "api-get-shipments")
+    html = section(wild.html("api-ref", "api-ref/shipping/shipments"), "api-get-shipments")
     assert "<p>Tokens such as &lt;|endoftext|&gt; and |carrier| are text, not markup.</p>" \
         in html
     assert "Undefined substitution" not in wild.output
@@ -171,7 +171,7 @@ def test_restructuredtext_specials_in_spec_text_are_text(wild: BuildResult) -> N
 
 
 def test_swagger_2_is_rendered_like_openapi_3(wild: BuildResult) -> None:
-    html = wild.html("api-ref", "api-ref/identity")
+    html = wild.html("api-ref", "api-ref/identity/users")
     create = section(html, "api-post-users")
     # The body parameter is the request body; definitions are components; produces.
     assert "Request body</p>" in create and "The user to create." in create
@@ -187,3 +187,36 @@ def test_swagger_2_is_rendered_like_openapi_3(wild: BuildResult) -> None:
     assert rows(avatar)["caption"] == ["string", "no", "Max length 80."]
     assert rows(avatar)["user_id"] == ["path", "string (uuid)", "yes", ""]
     assert rows(avatar)["size"] == ["query", "integer", "no", "Minimum 1."]
+
+
+# -- several specs, each paged into its own folder ----------------------------------------
+
+
+def test_every_spec_a_page_names_is_paged_into_its_own_folder(wild: BuildResult) -> None:
+    for spec, groups in (("compute", ["servers"]), ("shipping", ["shipments"]),
+                         ("ledger", ["entries"]), ("identity", ["users"])):
+        index = wild.html("api-ref", f"api-ref/{spec}")
+        for group in groups:
+            assert f'href="{spec}/{group}.html"' in index, spec
+            page = wild.html("api-ref", f"api-ref/{spec}/{group}")
+            assert '<section class="guidebook-api-operation"' in page
+    # Both specs have POST /users, each on its own page, with its own anchor.
+    assert 'id="api-post-users"' in wild.html("api-ref", "api-ref/identity/users")
+    assert 'id="api-post-users"' in wild.html("api-ref", "api-ref/ledger/entries")
+
+
+def test_api_links_can_name_the_spec(wild: BuildResult) -> None:
+    page = wild.html("user", "user/index")
+    assert 'href="../api-ref/compute/servers.html#api-post-servers"' in page
+    assert 'href="../api-ref/identity/users.html#api-post-users" title="Create a user"' in page
+    assert 'href="../api-ref/ledger/entries.html#api-post-users" title="Add a ledger user"' \
+        in page
+    index = wild.source / "user" / "index.rst"
+    assert sorted(line.rpartition("... ")[2] for line in wild.warnings()
+                  if "/user/" in line) == sorted([
+        f"{index}:7: WARNING: POST /users is in several specs (identity, ledger): name one, "
+        "as in :api:`identity:POST /users` [guidebook.openapi-unknown-operation]",
+        f"{index}:9: WARNING: unknown API operation 'billing:GET /invoices': no spec named "
+        "'billing' (specs: compute, identity, ledger, shipping) "
+        "[guidebook.openapi-unknown-operation]",
+    ])

@@ -34,11 +34,13 @@ from guidebook.openapi import links
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
 from guidebook.openapi.examples import check_examples, check_schema_values
 from guidebook.openapi.markup import Markup, MarkupMemory
+from guidebook.openapi.named import named_specs
 from guidebook.openapi.paging import (
     GROUPINGS,
     Group,
     group_docname,
     group_operations,
+    pages_folder,
     remove_pages,
     write_pages,
 )
@@ -50,6 +52,7 @@ from guidebook.openapi.spec import (
     SpecError,
     join_pointer,
     load_spec,
+    spec_name,
     validate_spec,
 )
 from guidebook.warnings_ import WarningCode, warn
@@ -87,6 +90,7 @@ class OpenAPIDirective(SphinxDirective):
     option_spec: ClassVar[OptionSpec] = {
         "encoding": directives.encoding,
         "group": directives.unchanged_required,
+        "pages": lambda value: directives.choice(value, GROUPINGS),
         "markup": lambda value: directives.choice(value, ("commonmark", "restructuredtext")),
         "response-examples-for": directives.unchanged_required,
     }
@@ -95,12 +99,12 @@ class OpenAPIDirective(SphinxDirective):
         relpath, abspath = self.env.relfn2path(directives.path(self.arguments[0]))
         self.env.note_dependency(relpath)
         spec = self._checked_spec(Path(abspath))
-        grouping = _grouping(self.env, relpath)
+        spec_docpath = relpath.strip("/")
+        grouping = _grouping(self.env, spec_docpath, self.options.get("pages"))
         slug = self.options.get("group")
-        if grouping == "single" or (slug is None and grouping is None):
-            groups = group_operations(spec, "tag")
-            return self._single_page(spec, groups)
-        groups = group_operations(spec, grouping or "tag")
+        if slug is None and grouping == "single":
+            return self._single_page(spec, group_operations(spec, "tag"))
+        groups = group_operations(spec, grouping)
         if slug is None:
             for option in ("markup", "response-examples-for"):
                 if option in self.options:
@@ -110,7 +114,7 @@ class OpenAPIDirective(SphinxDirective):
                          f":{option}: does not reach the generated pages of a paged API "
                          f"reference: set {setting} in conf.py",
                          location=self.get_location())
-            return [self._toctree(relpath, groups)]
+            return [self._toctree(_folder(self.env, spec_docpath), groups)]
         group = next((group for group in groups if group.slug == slug), None)
         if group is None:
             warn(WarningCode.OPENAPI_INVALID,
@@ -144,8 +148,8 @@ class OpenAPIDirective(SphinxDirective):
             result.append(section)
         return result
 
-    def _toctree(self, relpath: str, groups: list[Group]) -> nodes.Node:
-        docnames = [group_docname(relpath, group.slug) for group in groups]
+    def _toctree(self, folder: str, groups: list[Group]) -> nodes.Node:
+        docnames = [group_docname(folder, group.slug) for group in groups]
         return toctree_of(self, docnames, titlesonly=True, classes=("guidebook-api-groups",))
 
     def _renderer(self, spec: Spec) -> OperationRenderer:
@@ -213,18 +217,24 @@ class OpenAPIDirective(SphinxDirective):
 
     def _register(self, spec: Spec, operations: list[Operation]) -> None:
         domain = get_api_domain(self.env)
+        name = spec_name(spec.path)
         for operation in operations:
             where = spec.location(operation.pointer)
-            other = domain.operations.get(operation.key)
-            if other is not None and other[0] != self.env.docname:
+            entry = (self.env.docname, operation.anchor, operation.audiences,
+                     operation.summary, where)
+            qualified = f"{name}:{operation.key}"
+            other = domain.operations.get(qualified)
+            if other is not None and other[0] != self.env.docname and \
+                    other[4].rpartition(":")[0] == str(spec.file_of(operation.pointer)):
                 warn(WarningCode.OPENAPI_INVALID,
                      f"{operation.key} is also rendered in {other[0]!r}; "
                      "links go to the first one",
                      location=self.get_location())
                 continue
-            domain.operations[operation.key] = (
-                self.env.docname, operation.anchor, operation.audiences,
-                operation.summary, where)
+            domain.operations[qualified] = entry
+            # Unqualified too: a link naming no spec works while one spec has the operation
+            # (links.check_links reports one that several specs have).
+            domain.operations.setdefault(operation.key, entry)
 
     def _audience_note(self, operation: Operation) -> nodes.paragraph | None:
         if not operation.audiences:
@@ -264,12 +274,19 @@ def _configured(env: BuildEnvironment) -> tuple[str, str]:
     return config.openapi_spec.strip().strip("/"), config.openapi_pages
 
 
-def _grouping(env: BuildEnvironment, relpath: str) -> str | None:
-    """How the spec at *relpath* is paged: the configured grouping, or None for another spec."""
-    spec_docpath, grouping = _configured(env)
-    if relpath.strip("/") != spec_docpath:
-        return None
-    return grouping if grouping in GROUPINGS else "tag"
+def _grouping(env: BuildEnvironment, spec_docpath: str, option: str | None) -> str:
+    """How the spec at *spec_docpath* is paged: the directive's ``:pages:``, else the
+    configured grouping for the configured spec, else by tag."""
+    if option:
+        return option
+    configured, grouping = _configured(env)
+    if spec_docpath == configured:
+        return grouping if grouping in GROUPINGS else "tag"
+    return "tag"
+
+
+def _folder(env: BuildEnvironment, spec_docpath: str) -> str:
+    return pages_folder(spec_docpath, spec_docpath == _configured(env)[0])
 
 
 # -- event handlers --------------------------------------------------------------------------
@@ -281,26 +298,42 @@ def register_directive(app: Sphinx, config: Config) -> None:
 
 
 def generate_pages(app: Sphinx) -> None:
-    """Write one page per group of the configured spec, before Sphinx looks for documents."""
-    spec_docpath, grouping = _configured(app.env)
+    """Write one page per group of every paged spec, before Sphinx looks for documents."""
+    configured, grouping = _configured(app.env)
     srcdir = Path(app.srcdir)
-    path = srcdir / spec_docpath
     if grouping not in GROUPINGS:
         warn(WarningCode.OPENAPI_INVALID,
              f"guidebook_openapi_pages must be one of {', '.join(GROUPINGS)}, not "
              f"{grouping!r}; paging by tag", location=_conf_py(app))
-        grouping = "tag"
-    if grouping == "single" or not path.is_file():
-        remove_pages(srcdir, spec_docpath)
-        return
-    try:
-        spec = read_spec(get_api_domain(app.env), path, app.config.source_encoding)
-    except OpenAPISpecError:
-        return  # reported, with its line, by the directive that renders the spec
-    folder = spec_docpath.split("/", 1)[0] if "/" in spec_docpath else ""
-    part = next((spec_.name for spec_ in part_specs(app.env)
-                 if spec_.kind == "part" and spec_.folder == folder and folder), None)
-    write_pages(srcdir, spec_docpath, group_operations(spec, grouping), part)
+    #: spec -> (grouping, where it was named); the configured spec is paged unless single.
+    paged: dict[str, tuple[str, str]] = {}
+    if (srcdir / configured).is_file():
+        paged[configured] = (_grouping(app.env, configured, None), _conf_py(app))
+    for named in named_specs(srcdir, app.config.exclude_patterns):
+        if (srcdir / named.spec_docpath).is_file() and (
+                named.pages or named.spec_docpath not in paged):
+            paged[named.spec_docpath] = (
+                _grouping(app.env, named.spec_docpath, named.pages or None), named.location)
+    if paged.get(configured, ("single",))[0] == "single":
+        remove_pages(srcdir, pages_folder(configured, True))
+    for spec_docpath, (spec_grouping, where) in paged.items():
+        if spec_grouping == "single":
+            continue
+        try:
+            spec = read_spec(get_api_domain(app.env), srcdir / spec_docpath,
+                             app.config.source_encoding)
+        except OpenAPISpecError:
+            continue  # reported, with its line, by the directive that renders the spec
+        folder = pages_folder(spec_docpath, spec_docpath == configured)
+        top = spec_docpath.split("/", 1)[0] if "/" in spec_docpath else ""
+        part = next((spec_.name for spec_ in part_specs(app.env)
+                     if spec_.kind == "part" and spec_.folder == top and top), None)
+        for kept in write_pages(srcdir, folder, spec_docpath,
+                                group_operations(spec, spec_grouping), part):
+            warn(WarningCode.OPENAPI_INVALID,
+                 f"{kept} was not written by guidebook: the page of that group of "
+                 f"{spec_docpath} is not generated (rename the file, or page the spec "
+                 "with :pages: single)", location=where)
 
 
 def _conf_py(app: Sphinx) -> str:

@@ -80,9 +80,27 @@ def operation_anchor(method: str, path: str) -> str:
 
 
 def normalize_key(text: str) -> str:
-    """``get  /v2/images`` -> ``GET /v2/images`` (method upper case, one space)."""
+    """``get  /v2/images`` -> ``GET /v2/images`` (method upper case, one space); a spec's
+    name before it stays (``compute:GET /servers``)."""
+    spec, colon, rest = text.strip().partition(":")
+    prefix = ""
+    if colon and spec and " " not in spec.strip():
+        prefix, text = f"{spec.strip()}:", rest
     method, _, path = text.strip().partition(" ")
-    return f"{method.upper()} {path.strip()}"
+    return f"{prefix}{method.upper()} {path.strip()}"
+
+
+def spec_name(path: Path | str) -> str:
+    """How ``:api:`` links name a spec: its file name without the extension."""
+    return Path(path).stem
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """``compute:GET /servers`` -> (``compute``, ``GET /servers``); no spec: ("", key)."""
+    spec, colon, rest = key.partition(":")
+    if colon and " " not in spec:
+        return spec, rest
+    return "", key
 
 
 def escape_token(token: str) -> str:
