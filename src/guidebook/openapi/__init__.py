@@ -5,9 +5,12 @@ name) reads the spec and the files it refers to with the line of every value
 (:mod:`~guidebook.openapi.spec`, :mod:`~guidebook.openapi.bundle`), validates it with
 openapi-spec-validator, checks every example against its schema with jsonschema
 (:mod:`~guidebook.openapi.examples`), once per build, then renders operations
-(:mod:`~guidebook.openapi.render`). The spec named by ``guidebook_openapi_spec`` is paged:
-one generated page per tag (:mod:`~guidebook.openapi.paging`), each ``.. openapi:: ...
-:group: <slug>``, and the page without ``:group:`` shows their toctree. Each operation is
+(:mod:`~guidebook.openapi.render`). Every spec is paged: one generated page per tag
+(:mod:`~guidebook.openapi.paging`, the specs found by :mod:`~guidebook.openapi.named`),
+each ``.. openapi:: ... :group: <slug>``, and the page without ``:group:`` shows their
+toctree. Problems are located warnings, never a refusal
+(:mod:`~guidebook.openapi.authoring`); Swagger 2.0 is read as OpenAPI 3.0
+(:mod:`~guidebook.openapi.swagger2`). Each operation is
 a section titled by its summary, with a stable anchor derived from its method and path
 (``api-get-v2-images``) and its ``x-audience`` under its heading. Text from the spec is
 made inert (:mod:`~guidebook.openapi.sanitize`).
@@ -79,10 +82,10 @@ class OpenAPISpecError(SphinxError):
 class OpenAPIDirective(SphinxDirective):
     """``.. openapi:: path/to/spec.yaml``: check the spec and render it, paged by group.
 
-    With ``:group: <slug>`` (the generated pages) it renders one group's operations; on the
-    page of the configured spec without it, the groups' toctree; with
-    ``guidebook_openapi_pages = "single"`` (or another spec), every operation, grouped in
-    one section per tag.
+    With ``:group: <slug>`` (the generated pages) it renders one group's operations;
+    without it, the groups' toctree, the spec being paged by ``:pages:`` (``tag`` by
+    default; ``guidebook_openapi_pages`` for ``guidebook_openapi_spec``); with ``:pages:
+    single``, every operation, grouped in one section per tag.
     """
 
     required_arguments = 1
