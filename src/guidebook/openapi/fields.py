@@ -104,7 +104,7 @@ def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
         elif "items" in schema:
             types = ["array"]
         elif any(isinstance(schema.get(key), list) for key in ("oneOf", "anyOf")):
-            alternatives = schema.get("oneOf") or schema.get("anyOf") or []
+            alternatives = _list(schema.get("oneOf")) or _list(schema.get("anyOf"))
             labels = []
             for alternative in alternatives:
                 target, _ = spec.resolve(alternative, "")
@@ -160,6 +160,21 @@ def _notes(schema: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """*value* if it is a mapping (a broken spec may hold anything anywhere), else {}."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _names(value: Any) -> set[str]:
+    """The names of a ``required`` list (anything else in it is reported by the checks)."""
+    return {item for item in value if isinstance(item, str)} if isinstance(value, list) \
+        else set()
+
+
 def _literal(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = " ".join(text.split()).replace("`", "'")
@@ -171,11 +186,11 @@ def _merge_all_of(spec: Spec, schema: Mapping[str, Any], pointer: str,
                   stack: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str], bool]:
     """One object from ``allOf`` parts: properties (with their pointers), required, recursion."""
     merged: dict[str, Any] = {key: value for key, value in schema.items() if key != "allOf"}
-    properties: dict[str, Any] = dict(merged.get("properties") or {})
+    properties: dict[str, Any] = dict(_mapping(merged.get("properties")))
     pointers = {name: join_pointer(pointer, "properties", name) for name in properties}
-    required = set(merged.get("required") or [])
+    required = _names(merged.get("required"))
     recursive = False
-    for index, part in enumerate(schema.get("allOf") or []):
+    for index, part in enumerate(_list(schema.get("allOf"))):
         ref = part.get("$ref", "") if isinstance(part, Mapping) else ""
         if ref and ref in stack:
             recursive = True
@@ -191,11 +206,11 @@ def _merge_all_of(spec: Spec, schema: Mapping[str, Any], pointer: str,
             part_pointers = sub_pointers
         else:
             part_pointers = {name: join_pointer(target_pointer, "properties", name)
-                             for name in target.get("properties") or {}}
-        for name, value in (target.get("properties") or {}).items():
+                             for name in _mapping(target.get("properties"))}
+        for name, value in _mapping(target.get("properties")).items():
             properties[name] = value
             pointers[name] = part_pointers.get(name, pointers.get(name, target_pointer))
-        required |= set(target.get("required") or [])
+        required |= _names(target.get("required"))
         for key, value in target.items():
             if key not in {"properties", "required", "allOf"}:
                 merged.setdefault(key, value)
@@ -241,7 +256,7 @@ class FieldWalker:
             self._properties(merged, pointers, prefix, stack, depth, option)
         elif "properties" in schema:
             pointers = {name: join_pointer(pointer, "properties", name)
-                        for name in schema["properties"] or {}}
+                        for name in _mapping(schema["properties"])}
             self._properties(schema, pointers, prefix, stack, depth, option)
         elif schema.get("type") == "array" or "items" in schema:
             items = schema.get("items")
@@ -261,8 +276,8 @@ class FieldWalker:
 
     def _properties(self, schema: Mapping[str, Any], pointers: dict[str, str], prefix: str,
                     stack: tuple[str, ...], depth: int, option: str) -> None:
-        required = set(schema.get("required") or [])
-        for name, raw in (schema.get("properties") or {}).items():
+        required = _names(schema.get("required"))
+        for name, raw in _mapping(schema.get("properties")).items():
             pointer = pointers.get(name, "")
             dotted = f"{prefix}.{name}" if prefix else str(name)
             ref = raw.get("$ref", "") if isinstance(raw, Mapping) else ""
