@@ -18,7 +18,24 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from guidebook.openapi.spec import BUNDLE_KEY, Spec, join_pointer, parse_file, walk_references
+from guidebook.openapi.spec import (
+    BUNDLE_KEY,
+    Spec,
+    SpecError,
+    join_pointer,
+    parse_file,
+    walk_references,
+)
+
+#: Files read as YAML or JSON; any other file a ``$ref`` names is held as its text.
+_DATA_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+
+
+def _text_of(path: Path, encoding: str) -> str:
+    try:
+        return path.read_text(encoding=encoding)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(path, 1, f"cannot read the file a spec refers to: {exc}") from None
 
 
 def is_url(ref: str) -> bool:
@@ -51,11 +68,14 @@ def bundle_files(spec: Spec, encoding: str) -> None:
                 holder["$ref"] = "#" + fragment
                 continue
             if target_prefix not in spec.files:
-                data, lines = parse_file(target, encoding, target_prefix)
+                if target.suffix.lower() in _DATA_SUFFIXES:
+                    data, lines = parse_file(target, encoding, target_prefix)
+                    pending.append((target_prefix, target))
+                else:  # a code sample or a Markdown text: its text is the value (as Redoc)
+                    data, lines = _text_of(target, encoding), {target_prefix: 1}
                 spec.data.setdefault(BUNDLE_KEY, {})[relname] = data
                 spec.lines.update(lines)
                 spec.files[target_prefix] = target
-                pending.append((target_prefix, target))
             holder["$ref"] = f"#{target_prefix}{fragment}"
 
 

@@ -322,7 +322,9 @@ class Spec:
         paths = self.data.get("paths")
         if not isinstance(paths, Mapping):
             return []
-        for path, item in paths.items():
+        for path, raw in paths.items():
+            # A path item may be a $ref (to a file of its own): its operations are there.
+            item, item_pointer = self.resolve(raw, join_pointer("", "paths", path))
             if not isinstance(item, Mapping):
                 continue
             for method in HTTP_METHODS:
@@ -333,7 +335,7 @@ class Spec:
                 result.append(Operation(
                     method=method,
                     path=str(path),
-                    pointer=join_pointer("", "paths", path, method),
+                    pointer=join_pointer(item_pointer, method),
                     summary=" ".join(str(operation.get("summary", "")).split()),
                     tags=tuple(str(tag) for tag in operation.get("tags", ()) or ()),
                     audiences=tuple(str(name) for name in audiences)
