@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import referencing.exceptions
 from jsonschema import validators
 from jsonschema.exceptions import UndefinedTypeCheck, ValidationError
 from referencing import Registry, Resource
@@ -157,7 +158,9 @@ def check_examples(spec: Spec) -> tuple[list[Problem], int]:
         try:
             errors = sorted(validator.iter_errors(example.value),
                             key=lambda error: list(error.absolute_path))
-        except Exception as exc:  # an unresolvable $ref or a broken schema
+        except (RecursionError, referencing.exceptions.Unresolvable):
+            continue  # a $ref to nothing or a loop: reported, at its line, by check_refs
+        except Exception as exc:  # a broken schema
             problems.append((example.value_pointer,
                              f"example {example.name!r} of the {example.place}",
                              f"cannot be checked: {type(exc).__name__}: {short_message(exc)}"))
