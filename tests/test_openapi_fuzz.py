@@ -19,10 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guidebook.openapi.authoring import schemas
+from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.examples import check_examples, check_schema_values
 from guidebook.openapi.fields import schema_fields, type_label
 from guidebook.openapi.paging import group_operations
-from guidebook.openapi.spec import SpecError, load_spec, validate_spec, walk
+from guidebook.openapi.spec import SpecError, walk
+from guidebook.openapi.validate import validate_spec
 from tests.conftest import build_source
 
 BASES: list[dict[str, Any]] = [

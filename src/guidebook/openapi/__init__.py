@@ -1,7 +1,7 @@
 """The API reference: an OpenAPI spec checked by guidebook and rendered as field tables.
 
-``.. openapi:: openapi.yaml`` (guidebook replaces sphinxcontrib-openapi's directive of that
-name) reads the spec and the files it refers to with the line of every value
+``.. openapi:: openapi.yaml`` (guidebook's own directive, named as sphinxcontrib-openapi's
+is) reads the spec and the files it refers to with the line of every value
 (:mod:`~guidebook.openapi.spec`, :mod:`~guidebook.openapi.bundle`), validates it with
 openapi-spec-validator, checks every example against its schema with jsonschema
 (:mod:`~guidebook.openapi.examples`), once per build, then renders operations
@@ -31,9 +31,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from guidebook.audiences import part_specs
-from guidebook.config import GuidebookConfig
+from guidebook.config import OPENAPI_MARKUPS, GuidebookConfig
 from guidebook.generated import toctree_of
 from guidebook.openapi import links
+from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
 from guidebook.openapi.examples import check_examples, check_schema_values
 from guidebook.openapi.markup import Markup, MarkupMemory
@@ -54,15 +55,13 @@ from guidebook.openapi.spec import (
     Spec,
     SpecError,
     join_pointer,
-    load_spec,
     spec_name,
-    validate_spec,
 )
+from guidebook.openapi.validate import validate_spec
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata, OptionSpec
 
@@ -94,7 +93,7 @@ class OpenAPIDirective(SphinxDirective):
         "encoding": directives.encoding,
         "group": directives.unchanged_required,
         "pages": lambda value: directives.choice(value, GROUPINGS),
-        "markup": lambda value: directives.choice(value, ("commonmark", "restructuredtext")),
+        "markup": lambda value: directives.choice(value, OPENAPI_MARKUPS),
         "response-examples-for": directives.unchanged_required,
     }
 
@@ -284,7 +283,7 @@ def _grouping(env: BuildEnvironment, spec_docpath: str, option: str | None) -> s
         return option
     configured, grouping = _configured(env)
     if spec_docpath == configured:
-        return grouping if grouping in GROUPINGS else "tag"
+        return grouping
     return "tag"
 
 
@@ -295,23 +294,15 @@ def _folder(env: BuildEnvironment, spec_docpath: str) -> str:
 # -- event handlers --------------------------------------------------------------------------
 
 
-def register_directive(app: Sphinx, config: Config) -> None:
-    """Replace sphinxcontrib-openapi's ``openapi`` directive with guidebook's."""
-    app.add_directive("openapi", OpenAPIDirective, override=True)
-
-
 def generate_pages(app: Sphinx) -> None:
     """Write one page per group of every paged spec, before Sphinx looks for documents."""
-    configured, grouping = _configured(app.env)
+    configured = _configured(app.env)[0]
     srcdir = Path(app.srcdir)
-    if grouping not in GROUPINGS:
-        warn(WarningCode.OPENAPI_INVALID,
-             f"guidebook_openapi_pages must be one of {', '.join(GROUPINGS)}, not "
-             f"{grouping!r}; paging by tag", location=_conf_py(app))
+    conf_py = str(Path(app.confdir, "conf.py"))
     #: spec -> (grouping, where it was named); the configured spec is paged unless single.
     paged: dict[str, tuple[str, str]] = {}
     if (srcdir / configured).is_file():
-        paged[configured] = (_grouping(app.env, configured, None), _conf_py(app))
+        paged[configured] = (_grouping(app.env, configured, None), conf_py)
     for named in named_specs(srcdir, app.config.exclude_patterns):
         if (srcdir / named.spec_docpath).is_file() and (
                 named.pages or named.spec_docpath not in paged):
@@ -339,16 +330,13 @@ def generate_pages(app: Sphinx) -> None:
                  "with :pages: single)", location=where)
 
 
-def _conf_py(app: Sphinx) -> str:
-    return str(Path(app.confdir, "conf.py"))
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("sphinxcontrib.openapi")
+    # httpdomain directly: guidebook's own ``openapi`` directive renders the spec, so
+    # sphinxcontrib-openapi (whose import warns about jsonschema's RefResolver) is not needed.
+    app.setup_extension("sphinxcontrib.httpdomain")
     app.add_domain(ApiDomain)
     app.add_role("api", ApiRole(innernodeclass=nodes.literal))
-    # sphinxcontrib-openapi registers its own ``openapi`` at config-inited (priority 500).
-    app.connect("config-inited", register_directive, priority=600)
+    app.add_directive("openapi", OpenAPIDirective)
     app.connect("builder-inited", generate_pages)
     app.connect("doctree-read", links.record_links)
     app.connect("env-check-consistency", links.check_links)

@@ -13,6 +13,7 @@ fetches a URL.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,10 +23,12 @@ from guidebook.openapi.spec import (
     BUNDLE_KEY,
     Spec,
     SpecError,
+    is_url,
     join_pointer,
     parse_file,
     walk_references,
 )
+from guidebook.openapi.swagger2 import convert, is_swagger2, swagger2_problems
 
 #: Files read as YAML or JSON; any other file a ``$ref`` names is held as its text.
 _DATA_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
@@ -38,9 +41,21 @@ def _text_of(path: Path, encoding: str) -> str:
         raise SpecError(path, 1, f"cannot read the file a spec refers to: {exc}") from None
 
 
-def is_url(ref: str) -> bool:
-    scheme, colon, _rest = ref.partition(":")
-    return bool(colon) and scheme.isalpha() and len(scheme) > 1
+def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
+    """Read the YAML or JSON spec at *path* and the files it refers to in its folder.
+
+    :class:`SpecError` says where a file is broken.
+    """
+    data, lines = parse_file(path, encoding)
+    spec = Spec(path, data, lines)
+    bundle_files(spec, encoding)
+    if is_swagger2(spec.data):
+        # Checked as written (at the lines of the file), then read as OpenAPI 3.0.
+        problems = [dataclasses.replace(problem, where=spec.where(problem))
+                    for problem in swagger2_problems(spec)]
+        spec = convert(spec)
+        spec.read_problems = problems
+    return spec
 
 
 def bundle_files(spec: Spec, encoding: str) -> None:
@@ -68,6 +83,7 @@ def bundle_files(spec: Spec, encoding: str) -> None:
                 holder["$ref"] = "#" + fragment
                 continue
             if target_prefix not in spec.files:
+                data: Any
                 if target.suffix.lower() in _DATA_SUFFIXES:
                     data, lines = parse_file(target, encoding, target_prefix)
                     pending.append((target_prefix, target))

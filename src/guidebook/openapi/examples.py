@@ -20,6 +20,7 @@ from jsonschema.exceptions import UndefinedTypeCheck, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
+from guidebook.openapi.authoring import schemas
 from guidebook.openapi.spec import (
     Problem,
     Spec,
@@ -179,8 +180,6 @@ def check_schema_values(spec: Spec) -> list[Problem]:
     (openapi-spec-validator checks them as documents of their own, so its errors carry no
     place: a search by value would point at the first equal value anywhere in the file.)
     """
-    from guidebook.openapi.authoring import schemas
-
     validator_class, format_checker, specification = _validator_for(spec.version)
     resource = Resource.from_contents(spec.data, default_specification=specification)
     registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)

@@ -25,18 +25,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from guidebook.openapi.authoring import schemas
 from guidebook.openapi.spec import (
     HTTP_METHODS,
     Problem,
     Spec,
-    deepest_error,
-    error_problem,
+    check_refs,
     join_pointer,
     locate,
     short_message,
     walk,
     walk_references,
 )
+from guidebook.openapi.validate import deepest_error, error_problem
 
 #: The version the converted spec declares.
 CONVERTED_VERSION = "3.0.3"
@@ -56,8 +57,6 @@ def is_swagger2(data: Mapping[str, Any]) -> bool:
 def swagger2_problems(spec: Spec) -> list[Problem]:
     """The problems of the Swagger 2.0 file as written, each with its file and line."""
     from openapi_spec_validator import OpenAPIV2SpecValidator
-
-    from guidebook.openapi.spec import check_refs
 
     problems = check_refs(spec)
     if problems:
@@ -433,8 +432,6 @@ def _media(value: Any) -> list[str]:
 def _schema_fixes(data: dict[str, Any]) -> None:
     """Swagger's schema dialect as OpenAPI 3.0's: ``type: file``, ``x-nullable``, the
     ``discriminator`` property name."""
-    from guidebook.openapi.authoring import schemas
-
     for _pointer, schema in schemas(data):
         if not isinstance(schema, dict):
             continue
