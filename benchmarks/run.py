@@ -503,6 +503,11 @@ def main(argv: list[str] | None = None) -> int:
         from versions_bench import main as versions_main
 
         return int(versions_main(arguments[1:]))
+    if arguments[:1] == ["languages"]:
+        # ``run.py languages ...``: the translated-site benchmark (issue 25).
+        from languages_bench import main as languages_main
+
+        return int(languages_main(arguments[1:]))
     parser = argparse.ArgumentParser(description="guidebook build benchmarks (issue 9)")
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="comma-separated page counts (default: %(default)s)")

@@ -147,6 +147,28 @@ def test_docutils_registries() -> None:
     )
 
 
+def test_loaded_catalogs_are_forgotten(tmp_path: Path) -> None:
+    import gettext
+
+    import sphinx.locale
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    messages = tmp_path / "xx" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    for word in ("first", "second"):
+        catalog = Catalog(locale="de")
+        catalog.add("Hello", word)
+        with open(messages / "probe.mo", "wb") as handle:
+            write_mo(handle, catalog)
+        translator, found = sphinx.locale.init([str(tmp_path)], "xx", "probe")
+        assert found and translator.gettext("Hello") == word, changed(
+            "sphinx.locale.translators or gettext._translations changed: a recompiled "
+            "catalog is not read again")
+        sphinx_internals.forget_loaded_catalogs()
+    assert ("general", "probe") not in sphinx.locale.translators
+    assert not any("probe.mo" in str(key) for key in gettext._translations)
+
 
 def test_builder_application_and_post_transform_class(tmp_path: Path, copy_root: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:

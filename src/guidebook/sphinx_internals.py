@@ -163,3 +163,22 @@ def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder] |
     """Make Sphinx 9's post-transforms see *cls* (nothing to do when *cls* is None)."""
     if cls is not None:
         env._builder_cls = cls
+
+
+def forget_loaded_catalogs() -> None:
+    """Empty Sphinx's process-wide table of loaded message catalogs.
+
+    ``sphinx.locale.init`` adds each catalog it loads to the one already in the table for
+    that domain: a second build in the same process, in another language, would take the
+    first language's words where its own catalog has none. Python's ``gettext`` keeps
+    every ``.mo`` file it read in a private cache keyed by path, never checking the file
+    again: a catalog recompiled since (a translator's fix, in ``guidebook serve``) would
+    not be seen.
+    """
+    import gettext
+
+    import sphinx.locale
+
+    sphinx.locale.translators.clear()
+    gettext._translations.clear()  # type: ignore[attr-defined]
+

@@ -79,6 +79,13 @@ class WarningCode(enum.Enum):
     PDF_LATEX = ("pdf-latex",
                  "A guide's or part's PDF could not be made: LaTeX stopped at an error (its "
                  "log is kept) or the LaTeX writer failed.")
+    CATALOG = ("catalog",
+               "A message catalog (``.po``) line that cannot be read; the rest of the catalog "
+               "is used.")
+    TRANSLATION_MARKUP = ("translation-markup",
+                          "A translation whose reStructuredText markup is broken or whose "
+                          "roles and link targets differ from the original's: reported at "
+                          "its catalog line, and the original is used.")
 
     @property
     def qualified(self) -> str:

@@ -26,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="ignore the saved environment and rebuild everything")
     parser.add_argument("--only", action="append", default=[], metavar="PART",
                         help="write only this guide or part (repeatable), e.g. api-ref")
+    parser.add_argument("--language", action="append", default=[], metavar="LANG",
+                        help="build only this language (repeatable): a code of "
+                        "guidebook_languages, or the original's (conf.py's language)")
     parser.add_argument("--pdf", action="store_true",
                         help="also write a PDF of every guide and part (needs TeX)")
     parser.add_argument("--quiet", "-q", action="store_true", help="only print warnings")
@@ -44,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         fresh=args.fresh,
         quiet=args.quiet,
         only=tuple(args.only),
+        languages=tuple(args.language),
         overrides={"guidebook_pdf": True} if args.pdf else {},
     )
     if args.versions:

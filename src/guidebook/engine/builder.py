@@ -45,7 +45,7 @@ from guidebook.engine.site_outputs import (
     portal_parts,
     site_manifest,
 )
-from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, write_manifest
+from guidebook.manifest import MANIFEST_NAME, Language, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
 from guidebook.sites import Part, Site, get_site
 from guidebook.sphinx_internals import (
@@ -77,6 +77,10 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.current: Part | None = None
         #: The parts to write (``guidebook build --only``); empty: every part.
         self.only_parts: frozenset[str] = frozenset()
+        #: The parts a language's build leaves out (translated below the threshold).
+        self.withheld_parts: frozenset[str] = frozenset()
+        #: In a language's build, its entry in the manifest (set by guidebook.i18n).
+        self.manifest_language: Language | None = None
         self._site: Site | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         #: docname -> where the previous build wrote it (in the first part that had it).
@@ -166,8 +170,12 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             part = published[0]
         if docname not in part.docnames and docname not in GENERATED_PAGES:
             others = self.site.parts_of(docname)
+            shown = [name for name in others if name not in self.withheld_parts]
             if others:
-                part = self.site.parts[others[0]]
+                part = self.site.parts[(shown or others)[0]]
+        if part.name in self.withheld_parts:
+            # Not published in this language: the page in the original (one folder up).
+            return "../" + quote(part.path(docname)) + self.link_suffix
         return quote(part.path(docname)) + self.link_suffix
 
     # -- writing, one part at a time ------------------------------------------------------
@@ -375,6 +383,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             part
             for part in self.site.parts.values()
             if part.root in self.env.found_docs and (not only or part.name in only)
+            and part.name not in self.withheld_parts
         ]
 
     def gen_pages_from_extensions(self) -> None:
@@ -433,7 +442,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             if added
             for redirect in added
         ]
-        manifest = dataclasses.replace(manifest, redirects=tuple(redirects))
+        manifest = dataclasses.replace(manifest, redirects=tuple(redirects),
+                                       language=self.manifest_language)
         write_manifest(self.site_root / MANIFEST_NAME, manifest)
 
 
