@@ -153,6 +153,17 @@ class GuidebookConfig:
             "``:audience:`` wins over all.",
         },
     )
+    include_roots: list[str] = dataclasses.field(
+        default_factory=list,
+        metadata={
+            "rebuild": "env",
+            "doc": "Folders outside the repository whose files ``include``, "
+            "``literalinclude`` and ``image`` may publish, relative to conf.py's folder "
+            "(such as ``['../../shared-docs']``). Files anywhere inside the repository "
+            "(its git work tree; the source directory when there is none) are always "
+            "allowed; anything else, through a path or a symlink, is refused.",
+        },
+    )
     openapi_spec: str = dataclasses.field(
         default="api-ref/openapi.yaml",
         metadata={"rebuild": "env",

@@ -68,8 +68,11 @@ class WarningCode(enum.Enum):
                     "A release note or a release notes setting reno or guidebook cannot use.")
     REDIRECTS = ("redirects", "A line of the redirect map, or a redirect setting, is wrong.")
     INCLUDE_OUTSIDE = ("include-outside",
-                       "``.. include::`` or ``.. literalinclude::`` of a file outside the "
-                       "source tree.")
+                       "``.. include::``, ``.. literalinclude::`` or ``.. image::`` of a "
+                       "file outside the repository and ``guidebook_include_roots``.")
+    LINK_BROKEN = ("link-broken",
+                   "A hand-written relative ``.html`` link (```text <../x.html>`_``) that "
+                   "names no page of the site; links that name a page follow it.")
     SYMLINK_LOOP = ("symlink-loop",
                     "A directory symlink in the source tree that loops back into its own "
                     "folder.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 import sys
 import tempfile
 import traceback
@@ -14,6 +15,7 @@ from typing import TextIO
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, SphinxError
+from sphinx.util import console
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from guidebook.driver.publish import (
@@ -136,12 +138,27 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+def wants_colour(stream: TextIO) -> bool:
+    """Colour as sphinx-build does: never with ``NO_COLOR``, always with ``FORCE_COLOR``,
+    else only when *stream* is a terminal (not a pipe, a file or a log)."""
+    if "NO_COLOR" in os.environ or "NO_COLOUR" in os.environ:
+        return False
+    if "FORCE_COLOR" in os.environ or "FORCE_COLOUR" in os.environ:
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
 def sphinx_build(
     options: BuildOptions, source: Path, staging: Path, doctrees: Path, err: TextIO
 ) -> int:
     """Run Sphinx once, from *source* into *staging*; its exit status (errors said on
     *err* as ``path:line: message``, never as a traceback)."""
     status_stream: TextIO | None = None if options.quiet else err
+    if wants_colour(err):
+        console.coloron()
+    else:
+        console.nocolor()
     try:
         with patch_docutils(source), docutils_namespace():
             app = Sphinx(
