@@ -312,3 +312,22 @@ def test_builder_is_the_seams_hooks() -> None:
     assert issubclass(GuidebookBuilder, sphinx_internals.PrivateBuilderHooks)
     assert issubclass(GuidebookBuilder, StandaloneHTMLBuilder)
     assert issubclass(GuidebookBuilder, Builder)
+
+
+def test_the_theme_still_asks_git_through_its_module_function() -> None:
+    """openstackdocstheme's per-file git call, which guidebook keeps for the build."""
+    module_name, name = sphinx_internals.THEME_GIT_DATE
+    module = importlib.import_module(module_name)
+    function = getattr(module, name, None)
+    theme = "openstackdocstheme: " + changed(f"{module_name}.{name}")
+    assert callable(function), theme
+    assert list(inspect.signature(function).parameters) == ["src_file"], theme
+    # Looked up in the module at every call, so the kept answers are what pages get.
+    assert f"{name}(" in inspect.getsource(module._get_last_updated), theme
+    keeper = sphinx_internals.ThemeGitDates.install()
+    try:
+        assert keeper is not None and getattr(module, name) is keeper
+    finally:
+        assert keeper is not None
+        keeper.restore()
+    assert getattr(module, name) is function

@@ -68,6 +68,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.engine.page_links")
     app.setup_extension("guidebook.redirects")
     app.setup_extension("guidebook.pdf")
+    app.setup_extension("guidebook.engine.once_per_site")
     app.setup_extension("guidebook.i18n")
     app.setup_extension("guidebook.apiref.assets")
     app.setup_extension("notfound.extension")
