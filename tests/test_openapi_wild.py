@@ -220,3 +220,12 @@ def test_api_links_can_name_the_spec(wild: BuildResult) -> None:
         "'billing' (specs: compute, identity, ledger, shipping) "
         "[guidebook.openapi-unknown-operation]",
     ])
+
+
+def test_a_multi_paragraph_markdown_summary_titles_by_its_first_paragraph(
+    wild: BuildResult,
+) -> None:
+    html = section(wild.html("api-ref", "api-ref/shipping/shipments"),
+                   "api-get-shipments-recent")
+    assert '<h2>List recent shipments<a class="headerlink"' in html
+    assert "Only the last week" in html.split("</h2>")[1].split("Parameters")[0]

@@ -90,6 +90,21 @@ def normalize_key(text: str) -> str:
     return f"{prefix}{method.upper()} {path.strip()}"
 
 
+#: Markdown marks a one-line title does not show: links keep their text, emphasis and code
+#: marks go.
+_TITLE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TITLE_MARKS = re.compile(r"(\*\*|__|\*|`)")
+
+
+def summary_title(summary: Any) -> str:
+    """An operation's title from its ``summary``: the first paragraph, as plain text (some
+    publishers write several Markdown paragraphs there)."""
+    text = str(summary or "").strip()
+    first = re.split(r"\n\s*\n", text, maxsplit=1)[0]
+    first = _TITLE_MARKS.sub("", _TITLE_LINK.sub(r"\1", first))
+    return " ".join(first.split())
+
+
 def spec_name(path: Path | str) -> str:
     """How ``:api:`` links name a spec: its file name without the extension."""
     return Path(path).stem
@@ -336,7 +351,7 @@ class Spec:
                     method=method,
                     path=str(path),
                     pointer=join_pointer(item_pointer, method),
-                    summary=" ".join(str(operation.get("summary", "")).split()),
+                    summary=summary_title(operation.get("summary")),
                     tags=tuple(str(tag) for tag in operation.get("tags", ()) or ()),
                     audiences=tuple(str(name) for name in audiences)
                     if isinstance(audiences, list) else (),
