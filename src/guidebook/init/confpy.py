@@ -38,6 +38,10 @@ def render_block(plan: Plan, conf_text: str) -> str:
     for pattern, audiences in plan.folders.items():
         lines.append(f"    {_quote(pattern)}: {_quote(audiences)},")
     lines.append("}")
+    if plan.tree.whereto:
+        lines.append("# The redirects are tested with whereto, which reads no ErrorDocument "
+                     "line.")
+        lines.append("guidebook_htaccess_not_found = False")
     return "\n".join(lines) + "\n"
 
 

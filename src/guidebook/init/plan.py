@@ -74,6 +74,9 @@ class Tree:
     #: conf.py could not be executed here (its extensions import the project): the
     #: defaults were used for exclude_patterns and the suffixes.
     conf_note: str = ""
+    #: The repository tests its redirects with whereto (a tox.ini that runs it, or
+    #: ``doc/test/redirect-tests.txt``), which cannot read ``ErrorDocument``.
+    whereto: bool = False
 
     @property
     def folders(self) -> list[str]:
@@ -139,7 +142,18 @@ def read_tree(source: Path) -> Tree:
             entries.extend(toctree_targets(docname, directive.options, directive.content,
                                            pages, suffixes))
         toctrees[docname] = [entry for entry in entries if entry in pages]
-    return Tree(source, conf, root_doc, docnames, toctrees, note)
+    return Tree(source, conf, root_doc, docnames, toctrees, note, _tests_with_whereto(source))
+
+
+def _tests_with_whereto(source: Path) -> bool:
+    """Whether the repository holding *source* runs whereto on its redirects."""
+    for folder in [source, *source.resolve().parents][:4]:
+        tox = folder / "tox.ini"
+        if (folder / "doc" / "test" / "redirect-tests.txt").is_file() or (
+                tox.is_file() and re.search(r"^\s*whereto\s", tox.read_text(encoding="utf-8"),
+                                            re.MULTILINE)):
+            return True
+    return False
 
 
 def _paths(docnames: Iterable[str], source: Path, suffixes: Sequence[str]

@@ -77,8 +77,9 @@ def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) ->
     resolution = resolve(redirect_map, parts)
     for error in resolution.errors:
         warn(WarningCode.REDIRECTS, error.message, location=f"{path}:{error.lineno}")
+    settings = GuidebookConfig.from_sphinx(app.config)
     try:
-        base = check_base(GuidebookConfig.from_sphinx(app.config).redirect_base)
+        base = check_base(settings.redirect_base)
     except RedirectSyntaxError as exc:
         warn(WarningCode.REDIRECTS, str(exc), location=str(Path(app.confdir, "conf.py")))
         base = "/"
@@ -88,8 +89,8 @@ def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) ->
     for redirect in redirects:
         _write_stub(app, staging_dir, redirect, docname_at)
     page = f"{not_found.page_name(app.config)}{URL_SUFFIX}"
-    _write_htaccess(staging_dir, redirects, resolution.folders, base,
-                    page if (staging_dir / page).is_file() else None)
+    named = settings.htaccess_not_found and (staging_dir / page).is_file()
+    _write_htaccess(staging_dir, redirects, resolution.folders, base, page if named else None)
     manifest["redirects"] = [
         {"from": redirect.source, "to": redirect.target, "guide": redirect.guide}
         for redirect in redirects
