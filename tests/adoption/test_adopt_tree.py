@@ -251,3 +251,28 @@ def test_pages_no_guide_holds_are_named_in_the_plan() -> None:
     text = describe(plan)
     assert ("  4 page(s) in no guide (give each an ':audience:' field or a --folder entry):\n"
             "    reference/api\n    reference/index\n") in text
+
+
+def test_reno_notes_get_the_release_notes_part_and_whats_new(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = project / "releasenotes" / "notes"
+    notes.mkdir(parents=True)
+    (notes / "hourly-prune-0a1b2c3d4e5f6a7b.yaml").write_text(
+        "---\nfeatures:\n  - The image cache is pruned every hour.\n")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "plain Sphinx with reno notes")
+    status, out, err = run(capsys, "init", str(project))
+    assert status == 0, err
+    assert ("release notes: 1 reno note(s) in releasenotes/notes/: the part releasenotes "
+            "(releasenotes/index.rst, new)") in out
+    source = project / "doc" / "source"
+    assert f"Wrote {source / 'releasenotes/index'}.rst" in out
+    assert '    "releasenotes": {' in (source / "conf.py").read_text()
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    assert [part["name"] for part in result.manifest["parts"]] == ["releasenotes"]
+    assert "pruned every hour" in result.html("releasenotes", "releasenotes/series/unreleased")
+    for guide in ("user", "operator", "admin"):
+        assert "pruned every hour" in result.html(guide, "whats-new"), guide

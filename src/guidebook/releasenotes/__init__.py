@@ -86,6 +86,7 @@ def load_notes(app: Sphinx) -> None:
     part = site.releasenotes_spec
     if part is None:
         domain.set_notes(ReleaseNotes())
+        _notes_without_part(app, site.config)
         return
     conf_py = conf_location(Path(app.confdir, "conf.py"), "guidebook_releasenotes")
     reporoot = _repository(app, site.config, conf_py)
@@ -108,6 +109,31 @@ def load_notes(app: Sphinx) -> None:
         warn(WarningCode.RELEASENOTES, problem.message, location=location)
     domain.set_notes(notes)
     write_series_pages(Path(app.srcdir), part, notes)
+
+
+def _notes_without_part(app: Sphinx, config: GuidebookConfig) -> None:
+    """Say which setting to add when the repository has reno notes that no part shows."""
+    try:
+        repo = Repo.discover(str(app.srcdir))
+    except NotGitRepository:
+        return
+    try:
+        notes_dir = Path(repo.path, config.releasenotes_dir, "notes")
+    finally:
+        repo.close()
+    count = sum(1 for _ in notes_dir.glob("*.yaml")) if notes_dir.is_dir() else 0
+    if not count:
+        return
+    name = config.releasenotes_part
+    warn(WarningCode.RELEASENOTES,
+         f"{count} reno note(s) in {config.releasenotes_dir}/notes/ and no release notes "
+         f"part shows them: add "
+         f"{name!r} to guidebook_parts ({{'title': 'Release notes', 'root': "
+         f"'{name}/index'}}) with a page {name}/index.rst holding "
+         "'.. guidebook-release-index::', and a What's new page holding "
+         "'.. guidebook-whats-new::' (guidebook init writes them)",
+         location=conf_location(Path(app.confdir, "conf.py"), "guidebook_parts",
+                                "guidebook_guides"))
 
 
 def _repository(app: Sphinx, config: GuidebookConfig, conf_py: str) -> Path | None:
