@@ -32,6 +32,7 @@ from sphinx.util import texescape
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.latex import LaTeXTranslator
 
+from guidebook.engine.emptied_sections import prune_toctrees
 from guidebook.sphinx_internals import (
     forget_evaluated_conditions,
     post_transform_builder_class,
@@ -150,6 +151,7 @@ class PartLaTeXBuilder(LaTeXBuilder):
         self.docnames = {indexfile}
         tree = self.env.get_doctree(indexfile)
         tree["docname"] = indexfile
+        prune_toctrees(tree, part.docnames)  # no heading left with nothing under it
         outside = [doc for doc in self.env.all_docs if doc not in part.docnames]
         largetree = inline_all_toctrees(
             self, self.docnames, indexfile, tree, _no_colour, [indexfile, *outside]
