@@ -26,6 +26,7 @@ from guidebook.driver.publish import (
     spare_dir,
 )
 from guidebook.engine.builder import GuidebookBuilder
+from guidebook.pdf import missing_pdfs, missing_summary
 
 
 @dataclasses.dataclass
@@ -72,12 +73,16 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
             return status
         publish(staging, out)
         print(f"guidebook: published {out}", file=err)
+        missing = missing_pdfs(doctree_dir(out))
         if options.fresh or not spare_dir(out).is_dir():
             try:
                 refresh_spare(out)
             except OSError as exc:
                 # The site is published; without a spare the next build copies it whole.
                 print(f"guidebook: note: no spare copy of the site kept ({exc})", file=err)
+        if missing:  # the HTML is published; a PDF asked for is not there
+            print(missing_summary(missing), file=err)
+            return 1
         return 0
 
 

@@ -392,6 +392,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                                  self.title_of, get_domain(self.env).page_types,
                                  self.link_suffix)
         manifest["pdfs"] = self.pdfs.manifest_entries()
+        self.pdfs.finish()
         return manifest
 
     def _write_manifest(self) -> None:

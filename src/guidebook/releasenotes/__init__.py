@@ -118,9 +118,15 @@ def _notes_without_part(app: Sphinx, config: GuidebookConfig) -> None:
     except NotGitRepository:
         return
     try:
-        notes_dir = Path(repo.path, config.releasenotes_dir, "notes")
+        root = Path(repo.path).resolve()
     finally:
         repo.close()
+    source = Path(app.srcdir).resolve()
+    if len(source.relative_to(root).parts) > 2:
+        # Not the repository's documentation (doc/source, docs): a test or example tree
+        # deeper inside it, which the repository's notes are not about.
+        return
+    notes_dir = root / config.releasenotes_dir / "notes"
     count = sum(1 for _ in notes_dir.glob("*.yaml")) if notes_dir.is_dir() else 0
     if not count:
         return
