@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from guidebook.driver.run import BuildOptions, run_build
+from guidebook.manifest import MANIFEST_NAME
 from guidebook.redirects.output import redirect_lines
-from guidebook.sites import MANIFEST_NAME
 from guidebook.urls import page_url
 
 ROOTS = Path(__file__).parent / "roots"

@@ -315,3 +315,22 @@ def test_every_guide_finds_the_one_static_images_downloads_and_extra_files(
             if page["docname"] in ("user/howto/deep", "common/shared"):
                 assert {"_images", "_downloads"} <= kinds, page["url"]
     assert checked > 20
+
+
+def test_audience_findings_are_worded_once_for_the_build_and_lint() -> None:
+    """The build's warnings and lint's GB1xx come from the same pure functions."""
+    from guidebook.audiences.model import audience_list_findings, block_findings
+
+    found = list(audience_list_findings("users, wizards", ":audience: field",
+                                        ["user", "operator"]))
+    assert [(finding.kind, finding.message) for finding in found] == [
+        ("audience-unknown",
+         "unknown audience 'users' (did you mean 'user'?) (known: user, operator)"),
+        ("audience-unknown", "unknown audience 'wizards' (known: user, operator)"),
+    ]
+    assert [finding.message for finding in audience_list_findings("", "audience directive",
+                                                                  ["user"])] == [
+        "audience directive: no audience given"]
+    assert list(block_findings(["admin"], {"user"}, ["user"])) == []  # shown in user
+    assert [finding.kind for finding in block_findings(["admin"], set(), ["user"])] == [
+        "audience-block-dead"]

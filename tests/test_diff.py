@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from guidebook.cli import main
+from guidebook.manifest import parse_manifest
 from guidebook.reorg.diff import compare
-from guidebook.reorg.manifest import parse_manifest
 from guidebook.reorg.snapshot import Snapshot
 from tests.conftest import ROOTS, build_source
 

@@ -8,22 +8,44 @@ compares guidebook's per-guide navigation with Sphinx's own toctree rendering.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 import sphinx
 from sphinx.cmd.build import build_main
+from sphinx.errors import ConfigError
 from sphinx.util.tags import Tags
 
+from guidebook.config import (
+    GuidebookConfig,
+    at_least,
+    describe_type,
+    setting_problem,
+    setting_types,
+    url_path,
+)
 from guidebook.engine.navigation import Navigation, NavItem, NavSection, filter_toctree_entries
 from guidebook.engine.part_navigation import navigation_order
-from guidebook.engine.site_outputs import load_previous_manifest, write_manifest
-from guidebook.sites import MANIFEST_NAME
+from guidebook.engine.site_outputs import load_previous_manifest
+from guidebook.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    ManifestError,
+    NavEntry,
+    Page,
+    PdfEntry,
+    Redirect,
+    Section,
+    load_manifest,
+    write_manifest,
+)
 from guidebook.sphinx_internals import forget_evaluated_conditions
 from tests.conftest import Builder, BuildResult, build_source
 
@@ -163,6 +185,75 @@ def test_mistyped_setting_names_it_and_its_line(tmp_path: Path, copy_root: Any) 
             "not str ('no')") in result.output
 
 
+def test_unknown_setting_value_is_an_error_at_its_line(tmp_path: Path, copy_root: Any) -> None:
+    """guidebook_openapi_markup is checked: a typo no longer means CommonMark silently."""
+    source = copy_root("engine")
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + '\nguidebook_openapi_markup = "markdown"\n')
+    result = build_source(source, tmp_path / "out")
+    line = len(conf.read_text().splitlines())
+    assert result.status == 2
+    assert (f"guidebook: error: {conf}:{line}: guidebook_openapi_markup must be one of "
+            "'commonmark', 'restructuredtext', not 'markdown'") in result.output
+
+
+@dataclasses.dataclass
+class _NewSettings(GuidebookConfig):
+    """The settings with fields of the kinds a new setting may have."""
+
+    logo: str | None = dataclasses.field(default=None, metadata={"rebuild": "html"})
+    languages: tuple[str, ...] = dataclasses.field(default=("en",),
+                                                   metadata={"rebuild": "env"})
+    width: int = dataclasses.field(default=3, metadata={"rebuild": "", "validate": at_least(1)})
+
+
+class _Registry:
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.types: dict[str, frozenset[type]] = {}
+
+    def add_config_value(self, name: str, default: Any, rebuild: str,
+                         types: frozenset[type]) -> None:
+        self.types[name] = types
+        self.values.setdefault(name, default)
+
+
+def test_optional_and_tuple_settings_register_and_check(tmp_path: Path) -> None:
+    registry = _Registry({})
+    _NewSettings.register(cast("Any", registry))
+    assert registry.types["guidebook_logo"] == {str, type(None)}
+    assert registry.types["guidebook_languages"] == {tuple}
+    assert registry.types["guidebook_guides"] == {dict}
+    conf = tmp_path / "conf.py"
+    conf.write_text("project = 'x'\nguidebook_languages = ('en', 2)\n")
+    config = SimpleNamespace(**registry.values)
+    _NewSettings.check(cast("Any", config), conf)  # the defaults are right
+    config.guidebook_logo = "logo.png"
+    _NewSettings.check(cast("Any", config), conf)
+    config.guidebook_languages = ["en", 2]
+    with pytest.raises(ConfigError, match=r"^conf.py:2: guidebook_languages must be a tuple of "
+                       r"strings, not list \(\['en', 2\]\)$"):
+        _NewSettings.check(cast("Any", config), conf)
+    config.guidebook_languages = ("en", "fr")
+    config.guidebook_width = 0
+    with pytest.raises(ConfigError, match=r"^conf.py:1: guidebook_width must be at least 1"):
+        _NewSettings.check(cast("Any", config), conf)
+    config.guidebook_width = True
+    with pytest.raises(ConfigError, match="guidebook_width must be a whole number, not bool"):
+        _NewSettings.check(cast("Any", config), conf)
+
+
+def test_setting_types_in_words() -> None:
+    hints = setting_types(GuidebookConfig)
+    assert describe_type(hints["folder_audiences"]) == (
+        "a dict of strings to strings or lists of strings")
+    assert describe_type(hints["releasenotes_routing"]) == "a dict of strings to lists of strings"
+    assert setting_problem({"a/": ["user", 1]}, hints["folder_audiences"]) == (
+        "must be a dict of strings to strings or lists of strings, not dict ({'a/': ['user', 1]})")
+    assert setting_problem("/docs", hints["redirect_base"], url_path) is not None
+    assert setting_problem("/docs/", hints["redirect_base"], url_path) is None
+
+
 # -- the modules on their own ------------------------------------------------------------
 
 
@@ -202,22 +293,36 @@ def test_navigation_order_walks_the_toctrees_of_the_part() -> None:
     part = Part(PartSpec("user", "User", "user/index", "", "guide"),
                 {"user/index", "user/a", "user/b", "common/c", "user/unreached"})
     includes = {"user/index": ["user/a", "common/c", "other/x"], "user/a": ["user/b"]}
-    assert navigation_order(part, includes) == [
-        {"docname": "user/index", "depth": 0}, {"docname": "user/a", "depth": 1},
-        {"docname": "user/b", "depth": 2}, {"docname": "common/c", "depth": 1},
-    ]
+    assert navigation_order(part, includes) == (
+        NavEntry("user/index", 0), NavEntry("user/a", 1), NavEntry("user/b", 2),
+        NavEntry("common/c", 1),
+    )
 
 
 def test_previous_manifest_round_trip(tmp_path: Path) -> None:
-    manifest = {"guides": [{"name": "user", "nav": [{"docname": "u", "depth": 0}],
-                            "pages": [{"docname": "u", "title": "U", "url": "user/u.html"}]}],
-                "parts": []}
+    page = Page("u", "u.rst", "", "user/u.html", ("user", "api"), "how-to")
+    manifest = Manifest(
+        sections=(Section("user", "User", "guide", "u", "user/u.html", (page,),
+                          (NavEntry("u", 0),)),
+                  Section("api", "API", "part", "a", "api/a.html",
+                          (dataclasses.replace(page, url="api/u.html"),))),
+        redirects=(Redirect("old.html", "user/u.html", None),),
+        pdfs=(PdfEntry("user", "User", "user/x-user.pdf", 3, 1000),),
+    )
     write_manifest(tmp_path / MANIFEST_NAME, manifest)
     previous = load_previous_manifest(tmp_path / MANIFEST_NAME)
-    assert previous["urls_by_doc"] == {"u": "user/u.html"}
-    assert previous["urls"] == {"user": {"u": "user/u.html"}}
-    assert previous["titles"] == {"user": {"u": "U"}}
-    assert load_previous_manifest(tmp_path / "missing.json") == {}
+    assert previous == manifest
+    assert previous.first_urls() == {"u": "user/u.html"}
+    assert previous.section("api") is not None
+    assert previous.section("api").titles() == {"u": ""}  # an empty title stands
+    data = json.loads((tmp_path / MANIFEST_NAME).read_text())
+    assert [list(data), [entry["name"] for entry in data["parts"]]] == [
+        ["guides", "parts", "redirects", "pdfs"], ["api"]]
+    assert load_previous_manifest(tmp_path / "missing.json") == Manifest()
+    (tmp_path / "broken.json").write_text('{"guides": [{"name": "u", "pages": 3}]}')
+    assert load_previous_manifest(tmp_path / "broken.json") == Manifest()
+    with pytest.raises(ManifestError, match=r'broken.json: guides\[0\]: "pages" must be a list'):
+        load_manifest(tmp_path / "broken.json")
 
 
 def test_forget_evaluated_conditions_lets_tags_change() -> None:

@@ -59,7 +59,7 @@ EXPECTED = {
     "GB101": [
         "common/extra.rst:1: GB101 page is outside every guide's folder and has no "
         "':audience:' field (add one at the top of the file, e.g. ':audience: user, "
-        "operator')",
+        "operator', or map its folder in guidebook_folder_audiences)",
     ],
     "GB102": [
         "user/audiences.rst:1: GB102 unknown audience 'users' (did you mean 'user'?) "

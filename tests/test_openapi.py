@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.examples import check_examples
 from guidebook.openapi.sanitize import is_safe_uri
-from guidebook.openapi.spec import load_spec, operation_anchor
+from guidebook.openapi.spec import operation_anchor
 from tests.conftest import Builder, BuildResult, build_source
 
 API = ("api-ref", "api-ref/index")

@@ -19,8 +19,8 @@ from types import ModuleType
 import pytest
 import yaml
 
+from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.fields import schema_fields
-from guidebook.openapi.spec import load_spec
 from tests.conftest import BuildResult, build_source
 
 SPEC = "api-ref/openapi.yaml"

@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,18 @@ from guidebook.redirects.mapfile import (
     MapError,
     RedirectSyntaxError,
     check_path,
-    format_map,
+    format_line,
     parse_map,
 )
 from guidebook.redirects.output import htaccess
 from guidebook.redirects.resolve import FolderRedirect, Redirect, SitePart, resolve
 from tests.conftest import BuildResult, build_source, run_whereto
+
+
+def format_map(pairs: Iterable[tuple[str, str]]) -> str:
+    """A map file holding *pairs*, one line each."""
+    return "".join(format_line(old, new) + "\n" for old, new in pairs)
+
 
 EXPECTED_REDIRECTS: list[dict[str, str | None]] = [
     {"from": "admin/user/old-images.html", "to": "user/images.html", "guide": "admin"},

@@ -365,8 +365,8 @@ def test_diff_names_an_unknown_version(site: Path, capsys: pytest.CaptureFixture
 
 def test_head_stands_for_the_checkouts_branch_in_a_clone(tmp_path: Path) -> None:
     # A clone has refs/remotes/origin/HEAD: "HEAD" must still give reno the branch.
+    from guidebook.git import git as run_git
     from guidebook.reorg.snapshot import Repository
-    from guidebook.reorg.snapshot import git as run_git
     from guidebook.versions.spec import branch_of
 
     origin = tmp_path / "origin"

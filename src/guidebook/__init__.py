@@ -26,8 +26,11 @@ def check_config(app: Sphinx, config: Config) -> None:
 
     The portal replaces a top-level ``index`` page; Sphinx still needs a root document.
     """
-    GuidebookConfig.validate(config, Path(app.confdir, "conf.py"))
-    specs = GuidebookConfig.from_sphinx(config).part_specs()
+    conf_py = Path(app.confdir, "conf.py")
+    GuidebookConfig.check(config, conf_py)
+    settings = GuidebookConfig.from_sphinx(config)
+    specs = settings.part_specs()
+    settings.check_guide_names(specs, conf_py)
     root = Path(app.srcdir, config.root_doc)
     if not any(root.with_name(root.name + suffix).exists() for suffix in config.source_suffix):
         config.root_doc = specs[0].root
@@ -43,7 +46,6 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from guidebook import audiences
     from guidebook.engine import not_found
     from guidebook.engine.builder import (
         GuidebookBuilder,
@@ -69,7 +71,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", filter_foreign_toctree_entries)
     app.connect("env-before-read-docs", note_reread)
     app.add_css_file("guidebook.css")
-    _ = audiences
     return {
         "version": __version__,
         "parallel_read_safe": True,

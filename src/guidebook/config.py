@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sphinx.errors import ConfigError
 
@@ -36,6 +38,51 @@ RELEASENOTES_ROUTING: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("other", ("contributor",)),
 )
 
+#: What a part of the site is: a guide (an audience) or another part (API reference...).
+PartKind = Literal["guide", "part"]
+#: The settings that list each kind, in the order the site lists them.
+_PART_SETTINGS: tuple[tuple[str, PartKind], ...] = (("guides", "guide"), ("parts", "part"))
+
+#: ``guidebook_openapi_pages`` values: one page per tag, per first path segment, or one.
+OPENAPI_PAGINGS = ("tag", "path", "single")
+#: ``guidebook_openapi_markup`` values.
+OPENAPI_MARKUPS = ("commonmark", "restructuredtext")
+
+#: A setting's validator, in its field's ``metadata["validate"]``: why a value of the
+#: right type is still wrong ("must be ..."), or None when it is right.
+Validator = Callable[[Any], "str | None"]
+
+
+def one_of(*choices: str) -> Validator:
+    """A validator accepting only *choices*."""
+
+    def validate(value: Any) -> str | None:
+        if value in choices:
+            return None
+        return f"must be one of {', '.join(map(repr, choices))}, not {value!r}"
+
+    return validate
+
+
+def at_least(minimum: int) -> Validator:
+    """A validator accepting whole numbers from *minimum* up."""
+
+    def validate(value: Any) -> str | None:
+        return None if value >= minimum else f"must be at least {minimum}, not {value!r}"
+
+    return validate
+
+
+_URL_PATH = re.compile(r"/(?:[A-Za-z0-9._-]+/)*\Z")
+
+
+def url_path(value: Any) -> str | None:
+    """A validator for a URL path that starts and ends with ``/`` (``/glance/latest/``)."""
+    if _URL_PATH.match(value) and "/../" not in value and "/./" not in value:
+        return None
+    return (f"must be a URL path such as '/' or '/glance/latest/' (starting and ending "
+            f"with '/', letters, digits, '.', '_', '-'), not {value!r}")
+
 
 @dataclasses.dataclass(frozen=True)
 class PartSpec:
@@ -45,7 +92,7 @@ class PartSpec:
     title: str
     root: str
     description: str
-    kind: str  # "guide" or "part"
+    kind: PartKind
 
     @property
     def folder(self) -> str:
@@ -61,6 +108,7 @@ class GuidebookConfig:
         default_factory=dict,
         metadata={
             "rebuild": "env",
+            "table": True,
             "doc": "Ordered mapping of guide name to ``{title, root, description}``; "
             "each guide is an audience and gets its own site under ``OUT/<name>/``.",
         },
@@ -69,6 +117,7 @@ class GuidebookConfig:
         default_factory=dict,
         metadata={
             "rebuild": "env",
+            "table": True,
             "doc": "Further parts of the site that are not audiences (API reference, "
             "release notes), same shape as ``guides``; written to ``OUT/<name>/``.",
         },
@@ -76,6 +125,7 @@ class GuidebookConfig:
     folder_audiences: dict[str, str | list[str]] = dataclasses.field(
         default_factory=dict,
         metadata={
+            "table": True,
             # Which guides a page is in is decided, and warned about, while it is read.
             "rebuild": "env",
             "doc": "Audiences of the pages that declare none, by folder or glob: "
@@ -94,6 +144,7 @@ class GuidebookConfig:
     openapi_pages: str = dataclasses.field(
         default="tag",
         metadata={"rebuild": "env",
+                  "validate": one_of(*OPENAPI_PAGINGS),
                   "doc": "How the API reference of ``guidebook_openapi_spec`` is paged: "
                   "``tag`` (one generated page per tag, under ``operations/`` next to the "
                   "spec), ``path`` (one per first path segment) or ``single`` (one page)."},
@@ -101,6 +152,7 @@ class GuidebookConfig:
     openapi_markup: str = dataclasses.field(
         default="commonmark",
         metadata={"rebuild": "env",
+                  "validate": one_of(*OPENAPI_MARKUPS),
                   "doc": "The markup of the spec's descriptions: ``commonmark`` (Markdown, "
                   "as OpenAPI says) or ``restructuredtext``."},
     )
@@ -130,6 +182,7 @@ class GuidebookConfig:
         default="/",
         metadata={
             "rebuild": "",
+            "validate": url_path,
             "doc": "The URL path at which the site is published, such as ``/glance/latest/``; "
             "every path in the generated ``.htaccess`` starts with it.",
         },
@@ -174,6 +227,7 @@ class GuidebookConfig:
     releasenotes_series_parts: int = dataclasses.field(
         default=2,
         metadata={"rebuild": "env",
+                  "validate": at_least(1),
                   "doc": "How many leading parts of a version name its series page "
                   "(2: 2.0.0 and 2.0.1 share the '2.0 series' page)."},
     )
@@ -223,31 +277,34 @@ class GuidebookConfig:
 
         Each with its rebuild scope (``"env"`` only when a change alters what is read,
         ``"html"`` when it alters the pages written, ``""`` when guidebook writes what it
-        affects on every build) and its type.
+        affects on every build) and the types its annotation allows.
         """
+        hints = setting_types(cls)
         for field in dataclasses.fields(cls):
             app.add_config_value(f"guidebook_{field.name}", field_default(field),
-                                 field.metadata["rebuild"], types=frozenset({field_type(field)}))
+                                 field.metadata["rebuild"],
+                                 types=frozenset(outer_types(hints[field.name])))
 
     @classmethod
-    def validate(cls, config: Config, conf_py: Path) -> None:
-        """Raise ConfigError, naming the setting and its conf.py line, for a mistyped value.
+    def check(cls, config: Config, conf_py: Path) -> None:
+        """The one check of every setting, at ``config-inited``.
 
-        Strings and flags are checked here; the dicts and numbers are checked, entry by
-        entry, where they are used (:meth:`part_specs`, the release notes' routing).
+        Each value must have its field's type (from its annotation) and pass the field's
+        validator (``metadata["validate"]``); the first that does not is a ConfigError at
+        the line of conf.py that sets it. Settings whose value is a table (the guides and
+        parts, the folder audiences) are checked entry by entry by the code that reads them
+        (:meth:`part_specs`, :func:`guidebook.audiences.folders.folder_rules`), also as
+        ConfigError at their conf.py line; their fields say ``metadata["table"]``.
         """
+        hints = setting_types(cls)
         for field in dataclasses.fields(cls):
+            if field.metadata.get("table"):
+                continue  # checked entry by entry where it is read
             name = f"guidebook_{field.name}"
             value = getattr(config, name)
-            expected = field_type(field)
-            if expected not in (str, bool):
-                continue
-            if not isinstance(value, expected):
-                line = conf_location(conf_py, name).rpartition(":")[2]
-                raise ConfigError(
-                    f"conf.py:{line}: {name} must be {_TYPE_NAMES[expected]}, "
-                    f"not {type(value).__name__} ({value!r})"
-                )
+            problem = setting_problem(value, hints[field.name], field.metadata.get("validate"))
+            if problem is not None:
+                raise ConfigError(f"conf.py:{conf_line(conf_py, name)}: {name} {problem}")
 
     @classmethod
     def from_sphinx(cls, config: Config) -> GuidebookConfig:
@@ -258,11 +315,31 @@ class GuidebookConfig:
         }
         return cls(**values)
 
+    def check_guide_names(self, specs: list[PartSpec], conf_py: Path) -> None:
+        """ConfigError at its conf.py line for a setting that names a guide there is not.
+
+        The default release-notes routing names the usual guides; a site without one of
+        them simply has no page for it.
+        """
+        default = {name: list(names) for name, names in RELEASENOTES_ROUTING}
+        if self.releasenotes_routing == default:
+            return
+        guides = [spec.name for spec in specs if spec.kind == "guide"]
+        for section, names in self.releasenotes_routing.items():
+            for name in names:
+                if name not in (*guides, ALL_GUIDES):
+                    line = conf_line(conf_py, "guidebook_releasenotes_routing")
+                    raise ConfigError(
+                        f"conf.py:{line}: guidebook_releasenotes_routing[{section!r}]: "
+                        f"unknown guide {name!r} (known: {', '.join(guides)}, "
+                        f"or {ALL_GUIDES!r} for all)"
+                    )
+
     def part_specs(self) -> list[PartSpec]:
         """Validated guides then parts, in conf.py order; raise ConfigError on bad values."""
         specs: list[PartSpec] = []
         seen: set[str] = set()
-        for setting, kind in (("guides", "guide"), ("parts", "part")):
+        for setting, kind in _PART_SETTINGS:
             mapping = getattr(self, setting)
             if not isinstance(mapping, Mapping):
                 raise ConfigError(
@@ -276,16 +353,80 @@ class GuidebookConfig:
         return specs
 
 
-_TYPE_NAMES: dict[type, str] = {
-    str: "a string", bool: "True or False",
+def setting_types(settings: type) -> dict[str, Any]:
+    """Each setting's type, from the annotations of *settings* (:class:`GuidebookConfig`)."""
+    return typing.get_type_hints(settings)
+
+
+def outer_types(hint: Any) -> set[type]:
+    """The classes a value of type *hint* may be (``dict[str, str] | None``: dict, None)."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return set().union(*(outer_types(arg) for arg in typing.get_args(hint)))
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        return {type(arg) for arg in typing.get_args(hint)}
+    return {origin if origin is not None else hint}
+
+
+def matches_type(value: Any, hint: Any) -> bool:
+    """Whether *value* is of type *hint*, its items and keys included."""
+    if hint is Any:
+        return True
+    if hint is type(None) or hint is None:
+        return value is None
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return any(matches_type(value, arg) for arg in typing.get_args(hint))
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Literal:
+        return value in args
+    if hint is int:  # True is an int to Python, not a number in conf.py
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin is None:
+        return isinstance(value, hint)
+    if origin in (list, tuple) and not isinstance(value, (list, tuple)):
+        return False
+    if origin is tuple and args and args[-1] is not Ellipsis:
+        return len(value) == len(args) and all(map(matches_type, value, args))
+    if origin in (list, tuple):
+        return not args or all(matches_type(item, args[0]) for item in value)
+    if origin is dict:
+        return isinstance(value, Mapping) and all(
+            matches_type(key, args[0]) and matches_type(item, args[1])
+            for key, item in value.items())
+    return isinstance(value, origin)
+
+
+_TYPE_NAMES: dict[Any, tuple[str, str]] = {
+    str: ("a string", "strings"),
+    bool: ("True or False", "flags"),
+    int: ("a whole number", "whole numbers"),
+    type(None): ("None", "None"),
 }
 
 
-def field_type(field: dataclasses.Field[Any]) -> type:
-    """The Python type a setting's value must have (its annotation's outer type)."""
-    annotation = str(field.type)
-    outer = annotation.split("[", 1)[0].strip()
-    return {"dict": dict, "list": list, "str": str, "bool": bool, "int": int}[outer]
+def describe_type(hint: Any, plural: bool = False) -> str:
+    """*hint* in words: ``dict[str, list[str]]`` is "a dict of strings to lists of strings"."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return " or ".join(describe_type(arg, plural) for arg in typing.get_args(hint))
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Literal:
+        return "one of " + ", ".join(map(repr, args))
+    if hint in _TYPE_NAMES:
+        return _TYPE_NAMES[hint][plural]
+    outer = {list: "list", tuple: "tuple", dict: "dict"}.get(origin or hint, "value")
+    word = f"{outer}s" if plural else f"a {outer}"
+    if origin is dict:
+        return f"{word} of {describe_type(args[0], True)} to {describe_type(args[1], True)}"
+    if origin in (list, tuple) and args:
+        return f"{word} of {describe_type(args[0], True)}"
+    return word
+
+
+def setting_problem(value: Any, hint: Any, validate: Validator | None = None) -> str | None:
+    """What is wrong with *value* for a setting of type *hint* ("must be ..."), or None."""
+    if not matches_type(value, hint):
+        return f"must be {describe_type(hint)}, not {type(value).__name__} ({value!r})"
+    return validate(value) if validate is not None else None
 
 
 def field_default(field: dataclasses.Field[Any]) -> Any:
@@ -295,7 +436,8 @@ def field_default(field: dataclasses.Field[Any]) -> Any:
     return field.default
 
 
-def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[str]) -> PartSpec:
+def _part_spec(setting: str, kind: PartKind, name: object, spec: object,
+               seen: set[str]) -> PartSpec:
     where = f"conf.py: guidebook_{setting}[{name!r}]"
     if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(
@@ -340,14 +482,13 @@ def _part_spec(setting: str, kind: str, name: object, spec: object, seen: set[st
     )
 
 
-def conf_location(conf_py: Path, *words: str) -> str:
-    """``conf.py:<line>`` of the last line that mentions the first of *words* found.
+def conf_line(conf_py: Path, *words: str) -> int:
+    """The line of conf.py that last mentions the first of *words* found (1 if none does).
 
     A line mentions a word when it quotes it (``"user/index"``) or assigns a name that
     starts with it (``guidebook_releasenotes_dir = ...`` mentions
     ``guidebook_releasenotes``). The last such line, because a later assignment in conf.py
-    wins; line 1 when none does. The result is a ``path:line`` string: a plain path would
-    be taken for a docname by Sphinx's logger (``conf.py.rst``).
+    wins.
     """
     try:
         lines = conf_py.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -358,5 +499,14 @@ def conf_location(conf_py: Path, *words: str) -> str:
         for number in range(len(lines), 0, -1):
             line = lines[number - 1]
             if f'"{word}"' in line or f"'{word}'" in line or assigns.match(line):
-                return f"{conf_py}:{number}"
-    return f"{conf_py}:1"
+                return number
+    return 1
+
+
+def conf_location(conf_py: Path, *words: str) -> str:
+    """``conf.py:<line>`` of :func:`conf_line`, as Sphinx's logger takes a location.
+
+    A ``path:line`` string: a plain path would be taken for a docname by Sphinx's logger
+    (``conf.py.rst``).
+    """
+    return f"{conf_py}:{conf_line(conf_py, *words)}"

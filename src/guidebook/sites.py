@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-#: The site manifest's file name, at the top of the published site.
-MANIFEST_NAME = "guidebook.json"
-
-
 @dataclasses.dataclass
 class Part:
     """A guide (an audience) or another part of the site, with the pages it includes."""

@@ -39,7 +39,6 @@ The uses, and why:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -164,13 +163,3 @@ def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder] |
     """Make Sphinx 9's post-transforms see *cls* (nothing to do when *cls* is None)."""
     if cls is not None:
         env._builder_cls = cls
-
-
-def private_names() -> Iterable[str]:
-    """Every private name this module uses (for the guard tests' coverage check)."""
-    yield from (name for _owner, name in OVERRIDDEN_METHODS)
-    yield from SEARCH_INDEX_STATE
-    yield from HTML_OUTPUT_FOLDERS
-    yield from ("_condition_cache", "_domains", "_raw_config", "_overrides",
-                "_directive_registry", "_directives", "_role_registry", "_roles",
-                "_app", "_builder_cls")

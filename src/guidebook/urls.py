@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 
 #: The suffix of a published page.
 URL_SUFFIX = ".html"
@@ -88,32 +88,6 @@ class UrlCollision:
     def message(self) -> str:
         return (f"{self.first} and {self.second} would both be published at {self.url} "
                 f"in {self.part!r}; rename or move one of them")
-
-
-@dataclasses.dataclass(frozen=True)
-class PartUrls:
-    """Every page of one part and the path it is published at (no suffix)."""
-
-    part: str
-    root: str
-    paths: Mapping[str, str]
-
-    def path(self, docname: str) -> str:
-        """*docname*'s path from the site root (generated pages and others alike)."""
-        found = self.paths.get(docname)
-        return found if found is not None else page_path(self.part, docname, self.root)
-
-    def docname_at(self) -> dict[str, str]:
-        """The reverse map: published path to docname."""
-        return {path: doc for doc, path in self.paths.items()}
-
-
-def part_urls(part: str, root: str, docnames: Iterable[str]) -> PartUrls:
-    """The paths of the part's pages and of the pages Sphinx generates for it."""
-    paths = {doc: page_path(part, doc, root) for doc in docnames}
-    for generated in GENERATED_PAGES:
-        paths.setdefault(generated, f"{part}/{generated}")
-    return PartUrls(part, root, paths)
 
 
 def collisions(part: str, root: str, docnames: Iterable[str],

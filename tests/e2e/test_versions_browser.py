@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -16,12 +17,25 @@ from urllib.parse import urljoin
 import pytest
 
 from guidebook.driver.run import BuildOptions
-from guidebook.reorg.snapshot import find_repository
+from guidebook.reorg.snapshot import Repository, find_repository
 from guidebook.versions.run import build_versions
-from guidebook.versions.trees import remove_trees
+from guidebook.versions.trees import cache_dir, work_slot
 from tests.e2e.conftest import ARTIFACTS, FLAGSHIP_SOURCE, Reader, screenshot, serve_directory
 from tests.e2e.crawl import crawl_site
 from tests.versions_repo import THEMES, make_repo
+
+
+def remove_trees(repo: Repository, out: Path) -> None:
+    """Remove the versions' worktrees of *out* from the repository, and the cache with them.
+
+    The worktrees are registered in the repository (``git worktree list``); deleting the
+    cache folder alone leaves stale entries until ``git worktree prune``.
+    """
+    cache = cache_dir(out)
+    if cache.is_dir():
+        repo.git("worktree", "remove", "--force", str(work_slot(out).tree), check=False)
+        shutil.rmtree(cache, ignore_errors=True)
+    repo.git("worktree", "prune", check=False)
 
 
 def _build(source: Path, out: Path, log: Path | None = None) -> None:

@@ -9,22 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.directives.other import Only
 
 from guidebook.audiences.domain import AudienceDomain
-from guidebook.audiences.folders import SETTING, FolderRule, folder_rules, pattern_line, unmatched
+from guidebook.audiences.folders import SETTING, folder_rules, pattern_line, unmatched
 from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     PAGE_TYPE_FIELD,
-    AudienceSyntaxError,
+    AudienceFinding,
+    FindingKind,
+    FolderRule,
     audience_expression,
+    audience_list_findings,
+    block_findings,
+    page_audience_findings,
     page_parts,
+    page_type_findings,
     parse_audiences,
-    unknown_audiences,
 )
 from guidebook.config import PAGE_TYPES, GuidebookConfig, PartSpec
 from guidebook.warnings_ import WarningCode, warn
@@ -92,21 +97,14 @@ class AudienceDirective(Only):
 
     def run(self) -> list[nodes.Node]:
         location = self.get_location()
-        try:
-            arguments: list[str] = getattr(self, "arguments", [])
-            names = parse_audiences(arguments[0] if arguments else "")
-        except AudienceSyntaxError as exc:
-            warn(WarningCode.AUDIENCE_EMPTY, f"audience directive: {exc}", location=location)
+        arguments: list[str] = getattr(self, "arguments", [])
+        value = arguments[0] if arguments else ""
+        known = [spec.name for spec in part_specs(self.env)]
+        findings = list(audience_list_findings(value, "audience directive", known))
+        _warn_all(findings, location)
+        if any(finding.kind == "audience-syntax" for finding in findings):
             return []
-        specs = part_specs(self.env)
-        unknown = unknown_audiences(names, specs)
-        for name in unknown:
-            warn(
-                WarningCode.AUDIENCE_UNKNOWN,
-                f"unknown audience {name!r} (known: {', '.join(s.name for s in specs)})",
-                location=location,
-            )
-        names = tuple(name for name in names if name not in unknown)
+        names = tuple(name for name in parse_audiences(value) if name in known)
         if not names:
             return []
         self.arguments = [audience_expression(names)]
@@ -158,41 +156,24 @@ def read_page_fields(app: Sphinx, doctree: nodes.document) -> None:
     declared: tuple[str, ...] | None = None
     if AUDIENCE_FIELD in metadata:
         line = _field_line(env, docname, AUDIENCE_FIELD)
-        try:
-            names = parse_audiences(str(metadata[AUDIENCE_FIELD]))
-        except AudienceSyntaxError as exc:
-            warn(WarningCode.AUDIENCE_EMPTY, f":audience: field: {exc}", location=(docname, line))
-        else:
-            for name in unknown_audiences(names, specs):
-                warn(
-                    WarningCode.AUDIENCE_UNKNOWN,
-                    f"unknown audience {name!r} (known: {', '.join(s.name for s in specs)})",
-                    location=(docname, line),
-                )
-            declared = names
-            domain.declared[docname] = (names, line)
+        value = str(metadata[AUDIENCE_FIELD])
+        findings = list(audience_list_findings(value, ":audience: field",
+                                               [spec.name for spec in specs]))
+        _warn_all(findings, (docname, line))
+        if not any(finding.kind == "audience-syntax" for finding in findings):
+            declared = parse_audiences(value)
+            domain.declared[docname] = (declared, line)
     if PAGE_TYPE_FIELD in metadata:
         page_type = str(metadata[PAGE_TYPE_FIELD]).strip()
         if page_type in PAGE_TYPES:
             domain.page_types[docname] = page_type
-        else:
-            warn(
-                WarningCode.PAGE_TYPE_UNKNOWN,
-                f"unknown page type {page_type!r} (use one of {', '.join(PAGE_TYPES)})",
-                location=(docname, _field_line(env, docname, PAGE_TYPE_FIELD)),
-            )
+        _warn_all(page_type_findings(page_type),
+                  (docname, _field_line(env, docname, PAGE_TYPE_FIELD)))
     parts = page_parts(docname, declared, specs, page_rules(env))
     if not parts:
         # The project's top-level root page in no guide: the portal replaces it.
-        replaced_by_portal = docname == env.config.root_doc and "/" not in docname
-        if declared is None and not replaced_by_portal:
-            warn(
-                WarningCode.PAGE_NO_AUDIENCE,
-                "page is outside every guide's folder and has no ':audience:' field "
-                "(add one at the top of the file, e.g. ':audience: user, operator', "
-                f"or map its folder in {SETTING})",
-                location=(docname, 1),
-            )
+        if not (docname == env.config.root_doc and "/" not in docname):
+            _warn_all(page_audience_findings(declared, parts), (docname, 1))
     elif any(spec.root == docname for spec in specs):
         # A guide's landing page is the top of its navigation, not a toctree child.
         metadata["orphan"] = True
@@ -214,13 +195,7 @@ def _record_blocks(
             if isinstance(ancestor, addnodes.only) and AUDIENCES_ATTR in ancestor:
                 visible &= set(ancestor[AUDIENCES_ATTR])
             ancestor = ancestor.parent
-        if parts and not visible & set(parts):
-            warn(
-                WarningCode.AUDIENCE_BLOCK_DEAD,
-                f"audience block for {', '.join(node[AUDIENCES_ATTR])} can never be shown: "
-                f"the page is only in {', '.join(parts)}",
-                location=node,
-            )
+        _warn_all(block_findings(node[AUDIENCES_ATTR], visible, parts), node)
         ids = tuple(
             node_id
             for element in node.findall(nodes.Element)
@@ -230,6 +205,21 @@ def _record_blocks(
             hidden.append((tuple(sorted(visible)), ids))
     if hidden:
         domain.hidden[docname] = hidden
+
+
+#: The build's warning code for each kind of audience finding.
+FINDING_CODES: dict[FindingKind, WarningCode] = {
+    "audience-syntax": WarningCode.AUDIENCE_EMPTY,
+    "audience-unknown": WarningCode.AUDIENCE_UNKNOWN,
+    "page-no-audience": WarningCode.PAGE_NO_AUDIENCE,
+    "audience-block-dead": WarningCode.AUDIENCE_BLOCK_DEAD,
+    "page-type-unknown": WarningCode.PAGE_TYPE_UNKNOWN,
+}
+
+
+def _warn_all(findings: Iterable[AudienceFinding], location: Any) -> None:
+    for finding in findings:
+        warn(FINDING_CODES[finding.kind], finding.message, location=location)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -20,30 +20,15 @@ the longest one wins (``reference/api-*`` over ``reference/``); a page's own
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from sphinx.errors import ConfigError
-from sphinx.util.matching import patmatch
 
-from guidebook.audiences.model import AudienceSyntaxError, parse_audiences
-from guidebook.config import ALL_GUIDES, PartSpec, conf_location
+from guidebook.audiences.model import AudienceSyntaxError, FolderRule, parse_audiences
+from guidebook.config import ALL_GUIDES, PartSpec, conf_line
 
 SETTING = "guidebook_folder_audiences"
-
-
-@dataclasses.dataclass(frozen=True)
-class FolderRule:
-    """One entry of ``guidebook_folder_audiences``: a pattern and the audiences it gives."""
-
-    pattern: str
-    audiences: tuple[str, ...]
-
-    def matches(self, docname: str) -> bool:
-        if self.pattern.endswith("/"):
-            return docname.startswith(self.pattern)
-        return patmatch(docname, self.pattern) is not None
 
 
 def folder_rules(value: object, specs: Sequence[PartSpec], conf: Path | None = None
@@ -102,11 +87,6 @@ def _audience_names(audiences: object, where: str) -> tuple[str, ...]:
         raise ConfigError(f"{where}: {exc}") from None
 
 
-def rule_for(docname: str, rules: Iterable[FolderRule]) -> FolderRule | None:
-    """The rule that gives *docname* its audiences (the longest matching pattern)."""
-    return next((rule for rule in rules if rule.matches(docname)), None)
-
-
 def unmatched(rules: Iterable[FolderRule], docnames: Iterable[str]) -> list[FolderRule]:
     """The rules whose pattern matches none of *docnames*, in conf.py order."""
     pending = list(rules)
@@ -133,7 +113,7 @@ def setting_line(conf: Path | None) -> int:
     """The line where conf.py assigns ``guidebook_folder_audiences`` (1 if not found)."""
     if conf is None:
         return 1
-    return int(conf_location(conf, SETTING).rpartition(":")[2])
+    return conf_line(conf, SETTING)
 
 
 def pattern_line(conf: Path | None, pattern: object) -> int:

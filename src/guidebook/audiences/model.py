@@ -6,14 +6,15 @@ linter and the reviewer tools share one definition.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal
 
-from guidebook.config import PartSpec
+from sphinx.util.matching import patmatch
 
-if TYPE_CHECKING:
-    from guidebook.audiences.folders import FolderRule
+from guidebook.config import PAGE_TYPES, PartSpec
+from guidebook.spelling import did_you_mean
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -26,6 +27,19 @@ PAGE_TYPE_FIELD = "page-type"
 
 class AudienceSyntaxError(ValueError):
     """An audience list that cannot be parsed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class FolderRule:
+    """One entry of ``guidebook_folder_audiences``: a pattern and the audiences it gives."""
+
+    pattern: str
+    audiences: tuple[str, ...]
+
+    def matches(self, docname: str) -> bool:
+        if self.pattern.endswith("/"):
+            return docname.startswith(self.pattern)
+        return patmatch(docname, self.pattern) is not None
 
 
 def parse_audiences(text: str) -> tuple[str, ...]:
@@ -108,3 +122,73 @@ def page_parts(
             names.append(spec.name)
     order = {spec.name: index for index, spec in enumerate(specs)}
     return tuple(sorted(names, key=order.__getitem__))
+
+
+# -- the audience checks, for the build and for lint ---------------------------------------
+
+#: What an :class:`AudienceFinding` is about (the build's warning code and lint's rule
+#: follow from it).
+FindingKind = Literal["audience-syntax", "audience-unknown", "page-no-audience",
+                      "audience-block-dead", "page-type-unknown"]
+
+
+@dataclasses.dataclass(frozen=True)
+class AudienceFinding:
+    """One problem with a page's audiences or type, worded once for the build and lint."""
+
+    kind: FindingKind
+    message: str
+
+
+def audience_list_findings(value: str, where: str,
+                           known: Sequence[str]) -> Iterator[AudienceFinding]:
+    """A malformed list, or each name in it that is no guide or part in *known*.
+
+    *where* says which list: ``":audience: field"`` or ``"audience directive"``.
+    """
+    try:
+        names = parse_audiences(value)
+    except AudienceSyntaxError as exc:
+        yield AudienceFinding("audience-syntax", f"{where}: {exc}")
+        return
+    for name in names:
+        if name not in known:
+            yield AudienceFinding(
+                "audience-unknown",
+                f"unknown audience {name!r}{did_you_mean(name, known)} "
+                f"(known: {', '.join(known)})",
+            )
+
+
+def page_audience_findings(declared: Sequence[str] | None,
+                           parts: Sequence[str]) -> Iterator[AudienceFinding]:
+    """A page that declares no audience and that no guide's folder holds: nobody sees it."""
+    if declared is None and not parts:
+        yield AudienceFinding(
+            "page-no-audience",
+            "page is outside every guide's folder and has no ':audience:' field "
+            "(add one at the top of the file, e.g. ':audience: user, operator', "
+            "or map its folder in guidebook_folder_audiences)",
+        )
+
+
+def block_findings(names: Sequence[str], visible: Iterable[str],
+                   parts: Sequence[str]) -> Iterator[AudienceFinding]:
+    """An ``.. audience::`` block for *names* that no guide of the page shows (*visible*:
+    the guides that may show it, the enclosing blocks' limits applied)."""
+    if parts and not set(visible) & set(parts):
+        yield AudienceFinding(
+            "audience-block-dead",
+            f"audience block for {', '.join(names)} can never be shown: "
+            f"the page is only in {', '.join(parts)}",
+        )
+
+
+def page_type_findings(value: str) -> Iterator[AudienceFinding]:
+    """A ``:page-type:`` that is none of :data:`~guidebook.config.PAGE_TYPES`."""
+    if value not in PAGE_TYPES:
+        yield AudienceFinding(
+            "page-type-unknown",
+            f"unknown page type {value!r}{did_you_mean(value, PAGE_TYPES)} "
+            f"(use one of {', '.join(PAGE_TYPES)})",
+        )

@@ -8,16 +8,9 @@ import os
 import pkgutil
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, Protocol
+from typing import NoReturn
 
 from guidebook import __version__
-
-
-class Command(Protocol):
-    """A subcommand module: ``register`` adds its parser; the parser's ``run`` default runs it."""
-
-    def register(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-        ...
 
 
 def command_names() -> list[str]:

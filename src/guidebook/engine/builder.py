@@ -5,14 +5,16 @@ environment. This module routes pages to their URL in their part's folder (the l
 :mod:`guidebook.urls`; the output folder stays the site root, whose one ``_static/``,
 ``_images/`` and ``_downloads/`` serve every part), decides what an incremental build
 rewrites, and drives the per-part writing; each concern it delegates has a module of
-its own: :mod:`.part_scope` (tags, env views and output folder while a part is written),
-:mod:`.search` (the part's search index), :mod:`.inventory` (``objects.inv`` and general
+its own: :mod:`.part_writer` (every swap of shared state while a part is written: tags,
+env views, search index, general index, and the LaTeX builder of its PDF),
+:mod:`.search` (the part's search index), :mod:`.inventory` (``objects.inv`` and the general
 index), :mod:`.part_navigation` (the sidebar), :mod:`.page_bar` (guide bar and switcher)
 and :mod:`.site_outputs` (portal and manifest).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator, Set
 from pathlib import Path
@@ -31,21 +33,26 @@ from guidebook.audiences import get_domain
 from guidebook.config import conf_location
 from guidebook.engine import not_found
 from guidebook.engine.emptied_sections import prune_toctrees
-from guidebook.engine.inventory import dump_part_inventory, part_index_entries
+from guidebook.engine.inventory import dump_part_inventory
 from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
-from guidebook.engine.part_scope import part_scope
+from guidebook.engine.part_writer import part_index_entries, writing
 from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
     load_previous_manifest,
     portal_parts,
     site_manifest,
-    write_manifest,
 )
+from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
-from guidebook.sites import MANIFEST_NAME, Part, Site, get_site
-from guidebook.sphinx_internals import HTML_OUTPUT_FOLDERS, PrivateBuilderHooks, html_sources_dir
+from guidebook.sites import Part, Site, get_site
+from guidebook.sphinx_internals import (
+    HTML_OUTPUT_FOLDERS,
+    PrivateBuilderHooks,
+    builder_application,
+    html_sources_dir,
+)
 from guidebook.urls import GENERATED_PAGES, collisions
 from guidebook.versions.marker import page_marker, portal_marker
 from guidebook.warnings_ import WarningCode, warn
@@ -71,9 +78,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.only_parts: frozenset[str] = frozenset()
         self._site: Site | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
-        self.pdfs = PdfWriter(self, self._previous_manifest.get("pdfs", {}))
+        #: docname -> where the previous build wrote it (in the first part that had it).
+        self._previous_urls = self._previous_manifest.first_urls()
+        self.pdfs = PdfWriter(self, {pdf.part: pdf for pdf in self._previous_manifest.pdfs})
         self.navigation = PartNavigation(self)
-        self._nav_orders: dict[str, list[dict[str, Any]]] = {}
+        self._nav_orders: dict[str, tuple[NavEntry, ...]] = {}
         self.stem_cache: dict[str, str] = {}
         self.reread: set[str] = set()
         self._cache_compiled_templates()
@@ -90,6 +99,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             directory = Path(self.doctreedir) / "templates"
             directory.mkdir(parents=True, exist_ok=True)
             environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
+
+    @property
+    def application(self) -> Sphinx:
+        """The application this builder writes for."""
+        return builder_application(self)
 
     @property
     def site(self) -> Site:
@@ -122,7 +136,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             return int(self.app.verbosity)
 
     def get_outdated_docs(self) -> Iterator[str]:
-        if not self._previous_manifest.get("parts"):
+        if not self._previous_manifest.sections:
             yield from self.env.found_docs
             return
         yield from super().get_outdated_docs()
@@ -133,7 +147,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def get_output_path(self, page_name: str, /) -> Path:
         if self.current is not None:
             return Path(self.site_root, self.current.path(page_name) + self.out_suffix)
-        previous = self._previous_manifest.get("urls_by_doc", {}).get(page_name)
+        previous = self._previous_urls.get(page_name)
         if previous:
             return Path(self.site_root, previous)
         # The portal, or a page no previous build wrote (so it is out of date anyway).
@@ -182,7 +196,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             pdf_due = self.pdfs.due(part, to_write)
             if not to_write and not pdf_due:
                 continue
-            with part_scope(self, part):
+            with writing(self, part):
                 # The PDF first: the pages link to it only if it was made.
                 if pdf_due and self.pdfs.write(part):
                     to_write = set(part.docnames)
@@ -236,10 +250,20 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def _navigation_changed(self, part: Part) -> bool:
         """A page joined, left, was renamed or got another URL since the last build."""
-        titles = self._previous_manifest.get("titles", {}).get(part.name)
-        urls = self._previous_manifest.get("urls", {}).get(part.name)
-        return bool(titles != {doc: self.title_of(doc) for doc in sorted(part.docnames)}
-                    or urls != self._page_urls(part))
+        previous = self._previous_manifest.section(part.name)
+        if previous is None:
+            return True
+        return bool(previous.titles() != {doc: self.title_of(doc) for doc in part.docnames}
+                    or previous.urls() != self._page_urls(part))
+
+    def page_urls(self) -> dict[str, str]:
+        """Every published page's URL from the site root, in the first part that has it
+        (as the manifest lists them: guides, then the other parts)."""
+        urls: dict[str, str] = {}
+        for part in self._published_parts():
+            for docname, url in self._page_urls(part).items():
+                urls.setdefault(docname, url)
+        return urls
 
     def _page_urls(self, part: Part) -> dict[str, str]:
         return {doc: part.path(doc) + self.link_suffix for doc in sorted(part.docnames)}
@@ -252,7 +276,9 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def load_indexer(self, docnames: Set[str]) -> None:
         if self.current is None:
             return  # the site root has no search index of its own
-        self.indexer = load_part_indexer(self, self.current, docnames, self.stem_cache)
+        self.indexer = load_part_indexer(self.env, self.current, docnames, self.stem_cache,
+                                         self.site_root / self.searchindex_filename,
+                                         self.indexer_format)
 
     def copy_assets(self) -> None:
         """Sphinx's assets, once for the whole site, into the site root (Sphinx calls this
@@ -275,7 +301,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def _remove_departed_pages(self, part: Part) -> None:
         """Remove the pages the previous build wrote at URLs the part no longer has, and the
         asset folders of builds that gave each part its own."""
-        before = self._previous_manifest.get("urls", {}).get(part.name, {})
+        previous = self._previous_manifest.section(part.name)
+        before = previous.urls() if previous is not None else {}
         now = set(self._page_urls(part).values())
         for url in set(before.values()) - now:
             path = self.site_root / url
@@ -287,7 +314,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def dump_inventory(self) -> None:
         assert self.current is not None
-        dump_part_inventory(self, self.current)
+        dump_part_inventory(self.env, self.current, self.site_root / self.current.name,
+                            self.link_suffix)
 
     def local_navigation(self, docname: str, collapse: bool, **kwargs: Any) -> str:
         """The sidebar navigation of *docname* (Sphinx's ``toctree()`` in templates)."""
@@ -380,24 +408,32 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         }
         self.handle_page("index", ctx, "guidebook/portal.html")
 
-    def manifest(self) -> dict[str, Any]:
+    def manifest(self) -> Manifest:
         """The site manifest: every guide and part with its pages and their URLs."""
-        previous_nav = self._previous_manifest.get("nav", {})
 
-        def nav(part: Part) -> list[dict[str, Any]]:
+        def nav(part: Part) -> tuple[NavEntry, ...]:
             order = self._nav_orders.get(part.name)
-            return order if order is not None else previous_nav.get(part.name, [])
+            if order is not None:
+                return order
+            previous = self._previous_manifest.section(part.name)
+            return previous.nav if previous is not None else ()
 
         manifest = site_manifest(self.env, self.site, self._published_parts(), nav,
                                  self.title_of, get_domain(self.env).page_types,
                                  self.link_suffix)
-        manifest["pdfs"] = self.pdfs.manifest_entries()
         self.pdfs.finish()
-        return manifest
+        return dataclasses.replace(manifest, pdfs=self.pdfs.manifest_entries())
 
     def _write_manifest(self) -> None:
         manifest = self.manifest()
-        self.events.emit("guidebook-site-finished", self.site_root, manifest)
+        # Handlers return what they add to the manifest: the redirects return theirs.
+        redirects = [
+            redirect
+            for added in self.events.emit("guidebook-site-finished", self.site_root, manifest)
+            if added
+            for redirect in added
+        ]
+        manifest = dataclasses.replace(manifest, redirects=tuple(redirects))
         write_manifest(self.site_root / MANIFEST_NAME, manifest)
 
 

@@ -7,7 +7,6 @@ and index entries inside another guide's ``.. audience::`` blocks).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator, Set
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
@@ -18,7 +17,8 @@ from sphinx.util.inventory import InventoryFile
 from guidebook.audiences import get_domain
 
 if TYPE_CHECKING:
-    from sphinx.builders.html import StandaloneHTMLBuilder
+    from pathlib import Path
+
     from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
 
@@ -56,28 +56,12 @@ class PartDomains:
             yield PartDomain(domain, self._docnames, self._hidden)
 
 
-def dump_part_inventory(builder: StandaloneHTMLBuilder, part: Part) -> None:
-    """Write the part's ``objects.inv`` into the part's folder, its URIs relative to it."""
-    view = SimpleNamespace(config=builder.env.config, domains=PartDomains(builder.env, part))
-    suffix = builder.link_suffix
+def dump_part_inventory(env: BuildEnvironment, part: Part, folder: Path,
+                        link_suffix: str) -> None:
+    """Write the part's ``objects.inv`` into *folder* (the part's), its URIs relative to it."""
+    view = SimpleNamespace(config=env.config, domains=PartDomains(env, part))
     uris = SimpleNamespace(
-        get_target_uri=lambda docname, typ=None: quote(part.path_in_part(docname)) + suffix)
-    InventoryFile.dump(builder.outdir / part.name / "objects.inv", cast("Any", view),
-                       cast("Any", uris))
+        get_target_uri=lambda docname, typ=None: quote(part.path_in_part(docname)) + link_suffix)
+    InventoryFile.dump(folder / "objects.inv", cast("Any", view), cast("Any", uris))
 
 
-@contextlib.contextmanager
-def part_index_entries(env: BuildEnvironment, part: Part) -> Iterator[None]:
-    """While the general index is written, show it only the part's visible entries."""
-    domain = env.domains.index_domain
-    hidden = get_domain(env).hidden_ids(part.name, part.docnames)
-    entries = domain.data.setdefault("entries", {})
-    domain.data["entries"] = {
-        doc: [entry for entry in doc_entries if (doc, entry[2]) not in hidden]
-        for doc, doc_entries in entries.items()
-        if doc in part.docnames
-    }
-    try:
-        yield
-    finally:
-        domain.data["entries"] = entries

@@ -16,6 +16,7 @@ from sphinx.environment.adapters.toctree import TocTree
 
 from guidebook.engine.navcache import NavigationStore, part_fingerprint
 from guidebook.engine.navigation import Navigation, filter_toctree_entries, nav_from_toctree
+from guidebook.manifest import NavEntry
 
 if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
@@ -98,15 +99,15 @@ def resolve_navigation(builder: StandaloneHTMLBuilder, part: Part, includehidden
     return Navigation(sections)
 
 
-def navigation_order(part: Part, includes: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+def navigation_order(part: Part, includes: Mapping[str, list[str]]) -> tuple[NavEntry, ...]:
     """The part's pages in toctree order with their depth (for the manifest).
 
     Walks the toctree includes (limited to the part while it is written) rather than
     resolving the navigation again: resolving copies every page's table of contents, and
     this order needs only the pages. Pages no toctree reaches are not in it.
     """
-    return [{"docname": docname, "depth": depth}
-            for docname, depth in toctree_order(part.root, part.docnames, includes)]
+    return tuple(NavEntry(docname, depth)
+                 for docname, depth in toctree_order(part.root, part.docnames, includes))
 
 
 def toctree_order(root: str, members: Set[str], includes: Mapping[str, list[str]]

@@ -28,7 +28,9 @@ from guidebook.sphinx_internals import (
 from guidebook.urls import GENERATED_PAGES
 
 if TYPE_CHECKING:
-    from sphinx.builders.html import StandaloneHTMLBuilder
+    from pathlib import Path
+
+    from sphinx.environment import BuildEnvironment
 
     from guidebook.sites import Part
 
@@ -38,17 +40,16 @@ logger = logging.getLogger(__name__)
 class PartIndexBuilder(IndexBuilder):
     """Sphinx's search indexer with state of its own, listing only the part's objects."""
 
-    def __init__(self, builder: StandaloneHTMLBuilder, part: Part,
-                 stem_cache: dict[str, str]) -> None:
-        config = builder.config
+    def __init__(self, env: BuildEnvironment, part: Part, stem_cache: dict[str, str]) -> None:
+        config = env.config
         super().__init__(
-            builder.env,
+            env,
             config.html_search_language or config.language,
             config.html_search_options,
             config.html_search_scorer,
         )
         reset_search_index_state(self)
-        set_search_domains(self, PartDomains(builder.env, part))
+        set_search_domains(self, PartDomains(env, part))
         self._part = part
         # A shared page is indexed once per guide; Sphinx memoises stems per page only.
         stem = self.lang.stem
@@ -103,14 +104,16 @@ class PartIndexBuilder(IndexBuilder):
         })
 
 
-def load_part_indexer(builder: StandaloneHTMLBuilder, part: Part, docnames: Set[str],
-                      stem_cache: dict[str, str]) -> PartIndexBuilder:
-    """The part's indexer, holding its previous index minus the pages about to be written."""
-    indexer = PartIndexBuilder(builder, part, stem_cache)
+def load_part_indexer(env: BuildEnvironment, part: Part, docnames: Set[str],
+                      stem_cache: dict[str, str], index_file: Path,
+                      index_format: Any) -> PartIndexBuilder:
+    """The part's indexer, holding its previous index (*index_file*, in Sphinx's
+    *index_format*) minus the pages about to be written."""
+    indexer = PartIndexBuilder(env, part, stem_cache)
     keep = part.docnames - set(docnames)
     try:
-        with open(builder.outdir / builder.searchindex_filename, encoding="utf-8") as stream:
-            indexer.load(stream, builder.indexer_format)
+        with open(index_file, encoding="utf-8") as stream:
+            indexer.load(stream, index_format)
     except (OSError, ValueError):
         if keep:
             logger.info("guidebook: no search index in %s yet; rewriting all its pages",

@@ -13,9 +13,10 @@ import datetime
 import re
 import secrets
 import string
-import subprocess
 from pathlib import Path
 
+from guidebook.git import GitError
+from guidebook.git import run as run_git
 from guidebook.init.plan import InitError
 
 SKELETON = Path(__file__).parent / "templates" / "new-site"
@@ -64,11 +65,6 @@ def scaffold(folder: Path, *, dry_run: bool = False) -> str:
             f"{listing}\n{note}Next: cd {folder} && guidebook build --strict")
 
 
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
-                          check=False)
-
-
 #: The author of the first commit when git knows no identity here.
 FALLBACK_IDENTITY = ("-c", "user.name=guidebook init", "-c", "user.email=init@guidebook.invalid")
 
@@ -80,22 +76,22 @@ def _git_init(folder: Path) -> str:
     committed; a folder already inside a repository is left for its owner to commit.
     """
     try:
-        if _git(folder, "rev-parse", "--is-inside-work-tree").returncode == 0:
+        if run_git(folder, "rev-parse", "--is-inside-work-tree").returncode == 0:
             return ("Commit these files before you build: reno reads release notes "
                     "from git.\n")
         steps = [("init", "--quiet"), ("add", "--all")]
         for step in steps:
-            result = _git(folder, *step)
+            result = run_git(folder, *step)
             if result.returncode != 0:
                 raise InitError(f"{folder}: git {step[0]} failed: {result.stderr.strip()}")
-        known = _git(folder, "config", "user.email").returncode == 0
+        known = run_git(folder, "config", "user.email").returncode == 0
         identity = () if known else FALLBACK_IDENTITY
-        result = _git(folder, *identity, "commit", "--quiet", "-m",
+        result = run_git(folder, *identity, "commit", "--quiet", "-m",
                       "Start the documentation (guidebook init)")
         if result.returncode != 0:
             raise InitError(f"{folder}: git commit failed: {result.stderr.strip()}")
-    except OSError as exc:
-        raise InitError(f"{folder}: cannot run git ({exc.strerror or exc}); reno needs a "
+    except GitError as exc:
+        raise InitError(f"{folder}: {exc}; reno needs a "
                         "git repository for the release notes") from None
     who = "" if known else " as 'guidebook init' (no git identity is set here)"
     return f"Made it a git repository with one commit{who}: reno reads notes from git.\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def run_doc8(
     handlers, level = list(root_logger.handlers), root_logger.level
     # Absolute, before the chdir: the paths are relative to where the command runs.
     absolute = [str(path.resolve()) for path in paths]
-    with contextlib.chdir(root):
+    with contextlib.chdir(root), warnings.catch_warnings():
+        # doc8 builds a docutils OptionParser per file, which docutils 0.21 deprecates.
+        warnings.filterwarnings("ignore", r"The frontend\.Option", DeprecationWarning)
         result = doc8_main.doc8(paths=absolute, quiet=True, verbose=False)
     # doc8 configures the root logger (logging.basicConfig): undo it.
     for handler in root_logger.handlers[:]:
@@ -184,8 +187,9 @@ def check_openapi(project: Project, context: TreeContext) -> Iterator[tuple[Path
         info: {title: Images API, version: "2.16"}
         paths: {}
     """
+    from guidebook.openapi.bundle import load_spec
     from guidebook.openapi.examples import check_examples
-    from guidebook.openapi.spec import SpecError, load_spec, validate_spec
+    from guidebook.openapi.spec import SpecError, validate_spec
 
     del project
     path = context.openapi_spec

@@ -25,10 +25,11 @@ from sphinx.errors import SphinxError
 from sphinx.util.docutils import docutils_namespace
 from sphinx.util.matching import get_matching_files
 
-from guidebook.audiences.folders import FolderRule, folder_rules
+from guidebook.audiences.folders import folder_rules
 from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     AudienceSyntaxError,
+    FolderRule,
     page_parts,
     parse_audiences,
 )

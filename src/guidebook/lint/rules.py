@@ -13,7 +13,6 @@ example, read top to bottom as the rules' reference, as sphinx-lint keeps its ch
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
@@ -22,12 +21,16 @@ from guidebook.audiences.model import (
     AUDIENCE_FIELD,
     PAGE_TYPE_FIELD,
     AudienceSyntaxError,
+    audience_list_findings,
+    block_findings,
+    page_audience_findings,
+    page_type_findings,
     parse_audiences,
 )
-from guidebook.config import PAGE_TYPES
 from guidebook.lint import similarity
 from guidebook.lint.project import LINK_ROLES, Page, Project
 from guidebook.lint.source import Role
+from guidebook.spelling import did_you_mean
 
 PageCheck = Callable[[Page, Project], Iterator[tuple[int, str]]]
 
@@ -97,35 +100,6 @@ for _code, _name, _severity, _doc in (
     RULES[_code] = Rule(_code, _name, _severity, _doc)
 
 
-def _distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of two neighbouring letters as one edit."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
-            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def _did_you_mean(name: str, known: set[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest known name within a small edit distance."""
-    limit = 1 if len(name) <= 4 else 2
-    best = min(
-        ((_distance(name, candidate), abs(len(candidate) - len(name)),
-          -difflib.SequenceMatcher(None, name, candidate).ratio(), candidate)
-         for candidate in known if abs(len(candidate) - len(name)) <= limit),
-        default=None,
-    )
-    if best is None or best[0] > limit:
-        return ""
-    return f" (did you mean {best[3]!r}?)"
-
-
 def _default_domain(page: Page) -> str | None:
     found = page.source.directives_named("default-domain")
     return found[0].arguments.strip() or None if found else None
@@ -155,7 +129,7 @@ def check_unknown_directive(page: Page, project: Project) -> Iterator[tuple[int,
         # docutils and Sphinx look directive names up in lower case (".. Note::" works).
         if directive.name.lower() not in known:
             yield directive.line, (
-                f"unknown directive {directive.name!r}{_did_you_mean(directive.name, known)}"
+                f"unknown directive {directive.name!r}{did_you_mean(directive.name, known)}"
             )
 
 
@@ -178,7 +152,7 @@ def check_unknown_role(page: Page, project: Project) -> Iterator[tuple[int, str]
     }
     for role in page.source.roles:
         if role.name not in known:
-            yield role.line, f"unknown role {role.name!r}{_did_you_mean(role.name, known)}"
+            yield role.line, f"unknown role {role.name!r}{did_you_mean(role.name, known)}"
 
 
 # -- audiences -----------------------------------------------------------------------
@@ -200,15 +174,9 @@ def check_page_audience(page: Page, project: Project) -> Iterator[tuple[int, str
         Glossary
         ========
     """
-    if not page.fragment and page.declared is None and not page.parts:
-        yield 1, (
-            "page is outside every guide's folder and has no ':audience:' field "
-            "(add one at the top of the file, e.g. ':audience: user, operator')"
-        )
-
-
-def _known(project: Project) -> str:
-    return ", ".join(spec.name for spec in project.specs)
+    if not page.fragment:
+        yield from ((1, finding.message)
+                    for finding in page_audience_findings(page.declared, page.parts))
 
 
 @page_rule("GB102", "unknown-audience", severity="error")
@@ -224,7 +192,7 @@ def check_unknown_audience(page: Page, project: Project) -> Iterator[tuple[int, 
 
         :audience: user
     """
-    known = {spec.name for spec in project.specs}
+    known = [spec.name for spec in project.specs]
     places: list[tuple[int, str, str]] = []
     if AUDIENCE_FIELD in page.source.fields:
         value, line = page.source.fields[AUDIENCE_FIELD]
@@ -234,17 +202,8 @@ def check_unknown_audience(page: Page, project: Project) -> Iterator[tuple[int, 
         for directive in page.source.directives_named("audience")
     )
     for line, where, value in places:
-        try:
-            names = parse_audiences(value)
-        except AudienceSyntaxError as exc:
-            yield line, f"{where}: {exc}"
-            continue
-        for name in names:
-            if name not in known:
-                yield line, (
-                    f"unknown audience {name!r}{_did_you_mean(name, known)} "
-                    f"(known: {_known(project)})"
-                )
+        yield from ((line, finding.message)
+                    for finding in audience_list_findings(value, where, known))
 
 
 @page_rule("GB103", "audience-block-dead")
@@ -264,15 +223,12 @@ def check_dead_audience_block(page: Page, project: Project) -> Iterator[tuple[in
         return
     for directive in page.source.directives_named("audience"):
         try:
-            names = set(parse_audiences(directive.arguments))
+            names = parse_audiences(directive.arguments)
         except AudienceSyntaxError:
             continue
-        visible = project.visible(page, directive.audiences) & names
-        if not visible:
-            yield directive.line, (
-                f"audience block for {', '.join(sorted(names))} can never be shown: "
-                f"the page is only in {', '.join(page.parts)}"
-            )
+        visible = project.visible(page, directive.audiences) & set(names)
+        yield from ((directive.line, finding.message)
+                    for finding in block_findings(names, visible, page.parts))
 
 
 @page_rule("GB104", "page-type-unknown")
@@ -290,11 +246,7 @@ def check_page_type(page: Page, project: Project) -> Iterator[tuple[int, str]]:
     del project
     if PAGE_TYPE_FIELD in page.source.fields:
         value, line = page.source.fields[PAGE_TYPE_FIELD]
-        if value not in PAGE_TYPES:
-            yield line, (
-                f"unknown page type {value!r}{_did_you_mean(value, set(PAGE_TYPES))} "
-                f"(use one of {', '.join(PAGE_TYPES)})"
-            )
+        yield from ((line, finding.message) for finding in page_type_findings(value))
 
 
 # -- navigation and links ------------------------------------------------------------
@@ -418,7 +370,7 @@ def check_unknown_document(page: Page, project: Project) -> Iterator[tuple[int, 
             continue
         found = _link_target(page, project, role)
         if found is not None and found[0] not in project.pages:
-            hint = _did_you_mean(found[0], set(project.pages))
+            hint = did_you_mean(found[0], set(project.pages))
             yield role.line, f"unknown document {found[0]!r}{hint}"
 
 

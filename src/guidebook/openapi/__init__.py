@@ -1,7 +1,7 @@
 """The API reference: an OpenAPI spec checked by guidebook and rendered as field tables.
 
-``.. openapi:: openapi.yaml`` (guidebook replaces sphinxcontrib-openapi's directive of that
-name) reads the spec and the files it refers to with the line of every value
+``.. openapi:: openapi.yaml`` (guidebook's own directive, named as sphinxcontrib-openapi's
+is) reads the spec and the files it refers to with the line of every value
 (:mod:`~guidebook.openapi.spec`, :mod:`~guidebook.openapi.bundle`), validates it with
 openapi-spec-validator, checks every example against its schema with jsonschema
 (:mod:`~guidebook.openapi.examples`), once per build, then renders operations
@@ -28,14 +28,14 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from guidebook.audiences import part_specs
-from guidebook.config import GuidebookConfig
+from guidebook.config import OPENAPI_MARKUPS, GuidebookConfig
 from guidebook.generated import toctree_of
 from guidebook.openapi import links
+from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
 from guidebook.openapi.examples import check_examples
 from guidebook.openapi.markup import Markup, MarkupMemory
 from guidebook.openapi.paging import (
-    GROUPINGS,
     Group,
     group_docname,
     group_operations,
@@ -49,14 +49,12 @@ from guidebook.openapi.spec import (
     Spec,
     SpecError,
     join_pointer,
-    load_spec,
     validate_spec,
 )
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata, OptionSpec
 
@@ -87,7 +85,7 @@ class OpenAPIDirective(SphinxDirective):
     option_spec: ClassVar[OptionSpec] = {
         "encoding": directives.encoding,
         "group": directives.unchanged_required,
-        "markup": lambda value: directives.choice(value, ("commonmark", "restructuredtext")),
+        "markup": lambda value: directives.choice(value, OPENAPI_MARKUPS),
         "response-examples-for": directives.unchanged_required,
     }
 
@@ -272,15 +270,10 @@ def _grouping(env: BuildEnvironment, relpath: str) -> str | None:
     spec_docpath, grouping = _configured(env)
     if relpath.strip("/") != spec_docpath:
         return None
-    return grouping if grouping in GROUPINGS else "tag"
+    return grouping
 
 
 # -- event handlers --------------------------------------------------------------------------
-
-
-def register_directive(app: Sphinx, config: Config) -> None:
-    """Replace sphinxcontrib-openapi's ``openapi`` directive with guidebook's."""
-    app.add_directive("openapi", OpenAPIDirective, override=True)
 
 
 def generate_pages(app: Sphinx) -> None:
@@ -288,11 +281,6 @@ def generate_pages(app: Sphinx) -> None:
     spec_docpath, grouping = _configured(app.env)
     srcdir = Path(app.srcdir)
     path = srcdir / spec_docpath
-    if grouping not in GROUPINGS:
-        warn(WarningCode.OPENAPI_INVALID,
-             f"guidebook_openapi_pages must be one of {', '.join(GROUPINGS)}, not "
-             f"{grouping!r}; paging by tag", location=_conf_py(app))
-        grouping = "tag"
     if grouping == "single" or not path.is_file():
         remove_pages(srcdir, spec_docpath)
         return
@@ -306,16 +294,13 @@ def generate_pages(app: Sphinx) -> None:
     write_pages(srcdir, spec_docpath, group_operations(spec, grouping), part)
 
 
-def _conf_py(app: Sphinx) -> str:
-    return str(Path(app.confdir, "conf.py"))
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("sphinxcontrib.openapi")
+    # httpdomain directly: guidebook's own ``openapi`` directive renders the spec, so
+    # sphinxcontrib-openapi (whose import warns about jsonschema's RefResolver) is not needed.
+    app.setup_extension("sphinxcontrib.httpdomain")
     app.add_domain(ApiDomain)
     app.add_role("api", ApiRole(innernodeclass=nodes.literal))
-    # sphinxcontrib-openapi registers its own ``openapi`` at config-inited (priority 500).
-    app.connect("config-inited", register_directive, priority=600)
+    app.add_directive("openapi", OpenAPIDirective)
     app.connect("builder-inited", generate_pages)
     app.connect("doctree-read", links.record_links)
     app.connect("env-check-consistency", links.check_links)

@@ -18,12 +18,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from guidebook.openapi.spec import BUNDLE_KEY, Spec, join_pointer, parse_file
+from guidebook.openapi.spec import BUNDLE_KEY, Spec, is_url, join_pointer, parse_file
 
 
-def is_url(ref: str) -> bool:
-    scheme, colon, _rest = ref.partition(":")
-    return bool(colon) and scheme.isalpha() and len(scheme) > 1
+def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
+    """Read the YAML or JSON spec at *path* and the files it refers to in its folder.
+
+    :class:`SpecError` says where a file is broken.
+    """
+    data, lines = parse_file(path, encoding)
+    spec = Spec(path, data, lines)
+    bundle_files(spec, encoding)
+    return spec
 
 
 def bundle_files(spec: Spec, encoding: str) -> None:

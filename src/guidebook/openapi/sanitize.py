@@ -1,6 +1,6 @@
 """Make nodes rendered from untrusted spec text inert.
 
-Descriptions in a spec are Markdown (or reStructuredText) that sphinxcontrib-openapi parses
+Descriptions in a spec are Markdown (or reStructuredText) that guidebook parses
 into nodes; Markdown lets raw HTML through as ``raw`` nodes and both let any URL scheme into
 a link. The HTML writer escapes text and attribute values, so after this pass no spec text
 can reach the page as markup: raw HTML is shown as text and links or images whose URL is

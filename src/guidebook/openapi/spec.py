@@ -101,6 +101,11 @@ def split_pointer(pointer: str) -> list[str]:
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
+#: Scalars kept as the text the author wrote: a timestamp (JSON has no date type, and a
+#: reader expects ``2024-01-31`` back, not a Python date).
+_AS_WRITTEN_TAGS = frozenset({_STR_TAG, "tag:yaml.org,2002:timestamp"})
+#: Microversions are kept as written (``min-ver: 3.10`` is "3.10", not the float 3.1).
+_AS_WRITTEN_ENDINGS = ("/x-openstack/min-ver", "/x-openstack/max-ver")
 
 
 class _Builder:
@@ -125,7 +130,7 @@ class _Builder:
                 node.start_mark)
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR_TAG:
+            if node.tag in _AS_WRITTEN_TAGS or pointer.endswith(_AS_WRITTEN_ENDINGS):
                 return node.value
             return self.loader.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
@@ -244,19 +249,6 @@ class Spec:
         return result
 
 
-def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
-    """Read the YAML or JSON spec at *path* and the files it refers to in its folder.
-
-    :class:`SpecError` says where a file is broken.
-    """
-    from guidebook.openapi.bundle import bundle_files
-
-    data, lines = parse_file(path, encoding)
-    spec = Spec(path, data, lines)
-    bundle_files(spec, encoding)
-    return spec
-
-
 def parse_file(
     path: Path, encoding: str, prefix: str = ""
 ) -> tuple[dict[str, Any], dict[str, int]]:
@@ -342,10 +334,14 @@ def check_refs(spec: Spec) -> list[Problem]:
     return problems
 
 
+def is_url(ref: str) -> bool:
+    """Whether a ``$ref`` names a URL (``https://...``) rather than a file."""
+    scheme, colon, _rest = ref.partition(":")
+    return bool(colon) and scheme.isalpha() and len(scheme) > 1
+
+
 def _unfollowed(spec: Spec, pointer: str, ref: str) -> str:
     """Why a reference to another document was not followed (see guidebook.openapi.bundle)."""
-    from guidebook.openapi.bundle import is_url
-
     if is_url(ref):
         return f"$ref {ref!r}: URLs are not followed (the build never fetches what a spec " \
                "points to); copy the document into the spec's folder"

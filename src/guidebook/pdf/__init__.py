@@ -19,17 +19,15 @@ PDF would have been.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import posixpath
 import re
 import shutil
 import time
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
@@ -37,13 +35,19 @@ from sphinx.util.osutil import relative_uri
 
 from guidebook.audiences import part_specs
 from guidebook.config import conf_location
+from guidebook.engine.part_writer import (
+    conf_latex_setting,
+    conf_latex_settings,
+    keep_conf_latex_settings,
+    part_indices,
+    writing_as,
+)
+from guidebook.manifest import PdfEntry
 from guidebook.pdf.latex import (
     SOURCE_MARKER,
     PartLaTeXBuilder,
     extra_context,
-    part_indices,
     relative_url,
-    writing_as,
 )
 from guidebook.pdf.tex import (
     copy_file,
@@ -52,34 +56,45 @@ from guidebook.pdf.tex import (
     missing_tex,
     run_latexmk,
 )
-from guidebook.sphinx_internals import builder_application
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
-    from guidebook.engine.builder import GuidebookBuilder
     from guidebook.sites import Part
 
 logger = logging.getLogger(__name__)
 
-#: The LaTeX settings conf.py made, per application (see :func:`keep_conf_latex_settings`).
-_CONF_LATEX: weakref.WeakKeyDictionary[Sphinx, dict[str, Any]] = weakref.WeakKeyDictionary()
-_LATEX_SETTINGS = ("latex_engine", "latex_elements")
 
 
-@dataclasses.dataclass
-class PdfRecord:
-    """One part's PDF as this build left it."""
+class PdfSite(Protocol):
+    """The build as the PDF writer sees it (the guidebook builder is one)."""
 
-    part: str
-    title: str
-    #: The PDF's URL from the site root (``operator/image-service-operator.pdf``).
-    url: str
-    pages: int
-    size: int
+    @property
+    def config(self) -> Config: ...
+    @property
+    def env(self) -> BuildEnvironment: ...
+    @property
+    def application(self) -> Sphinx: ...
+    @property
+    def site_root(self) -> Path: ...
+    @property
+    def doctreedir(self) -> Path: ...
+    #: The HTML builder's format and name, whose tags the LaTeX builder drops.
+    @property
+    def format(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    #: The part being written (None between parts).
+    @property
+    def current(self) -> Part | None: ...
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str: ...
+    def page_urls(self) -> dict[str, str]:
+        """Every published page's URL from the site root, in the first part that has it."""
+        ...
 
 
 def file_stem(project: str, part: str) -> str:
@@ -91,12 +106,12 @@ def file_stem(project: str, part: str) -> str:
 class PdfWriter:
     """The PDFs of one guidebook build: which to make, making them, linking to them."""
 
-    def __init__(self, builder: GuidebookBuilder, previous: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, builder: PdfSite, previous: dict[str, PdfEntry]) -> None:
         self.builder = builder
         self.enabled = bool(builder.config.guidebook_pdf)
         #: part name -> the previous build's PDF entry (from its manifest).
         self.previous = previous
-        self.records: dict[str, PdfRecord] = {}
+        self.records: dict[str, PdfEntry] = {}
         #: part name -> why its PDF was not made in this build.
         self.failures: dict[str, str] = {}
         self._tex_checked = False
@@ -108,11 +123,9 @@ class PdfWriter:
             # The PDFs of the previous build stand until their part is written again.
             for name, entry in previous.items():
                 staged = self._staged_path(name)
-                if staged.is_file() and entry.get("url"):
-                    self.records[name] = PdfRecord(
-                        name, str(entry.get("title", name)), str(entry["url"]),
-                        int(entry.get("pages", 0)), staged.stat().st_size,
-                    )
+                if staged.is_file():
+                    self.records[name] = dataclasses.replace(entry,
+                                                             size=staged.stat().st_size)
 
     # -- what the builder asks ------------------------------------------------------------
 
@@ -165,8 +178,8 @@ class PdfWriter:
         record = self.records.get(part)
         return record.url if record else None
 
-    def manifest_entries(self) -> list[dict[str, Any]]:
-        return [dataclasses.asdict(self.records[name]) for name in sorted(self.records)]
+    def manifest_entries(self) -> tuple[PdfEntry, ...]:
+        return tuple(self.records[name] for name in sorted(self.records))
 
     def finish(self) -> None:
         """Leave the PDFs this build could not make where the command finds them, to
@@ -184,15 +197,14 @@ class PdfWriter:
         stem = file_stem(self.builder.config.project, name)
         return Path(self.builder.site_root, name, f"{stem}.pdf")
 
-    def _record(self, part: Part, staged: Path, pages: int) -> PdfRecord:
+    def _record(self, part: Part, staged: Path, pages: int) -> PdfEntry:
         url = posixpath.join(*staged.relative_to(self.builder.site_root).parts)
-        return PdfRecord(part.name, part.title, url, pages, staged.stat().st_size)
+        return PdfEntry(part.name, part.title, url, pages, staged.stat().st_size)
 
     def _tex_available(self) -> bool:
         if not self._tex_checked:
             self._tex_checked = True
-            engine = _CONF_LATEX.get(builder_application(self.builder), {}).get(
-                "latex_engine", self.builder.config.latex_engine)
+            engine = conf_latex_setting(self.builder.application, "latex_engine")
             self.engine = engine
             missing = missing_tex(engine)
             if missing and engine != "pdflatex" and shutil.which(engine) is None \
@@ -203,7 +215,7 @@ class PdfWriter:
                     f"--pdf: latex_engine {engine!r} is not installed, the PDFs are written "
                     f"with pdflatex (install it with: "
                     f"{install_hint([ENGINE_PACKAGES.get(engine, 'texlive-' + engine)])})",
-                    location=conf_location(Path(self.builder.confdir, "conf.py"),
+                    location=conf_location(Path(self.builder.application.confdir, "conf.py"),
                                            "latex_engine"),
                 )
                 self.engine, missing = "pdflatex", []
@@ -263,12 +275,12 @@ class PdfWriter:
     def _write_tex(self, part: Part, workdir: Path, texname: str, staged: Path) -> None:
         """Sphinx's LaTeX builder: *part*'s pages as one ``.tex`` file in *workdir*."""
         builder = self.builder
-        app = builder_application(builder)
+        app = builder.application
         config = builder.config
         with conf_latex_settings(app):
             app.config.latex_engine = self.engine
             latex = PartLaTeXBuilder(app, builder.env, part, self._urls_from(staged))
-            latex.outdir = type(builder.outdir)(workdir)
+            latex.outdir = type(latex.outdir)(workdir)
             latex.init()
             latex.context.update(extra_context(latex))
             if self.engine == "pdflatex":
@@ -285,7 +297,7 @@ class PdfWriter:
                 )
             own_tags = {builder.format, builder.name, f"format_{builder.format}",
                         f"builder_{builder.name}"}
-            with writing_as(app, latex, own_tags), part_indices(builder.env):
+            with writing_as(app, latex, latex.own_tags, own_tags), part_indices(builder.env):
                 latex.prepare_writing(set())
                 latex.copy_assets()
                 latex.write_documents(set())
@@ -294,11 +306,7 @@ class PdfWriter:
     def _urls_from(self, staged: Path) -> dict[str, str]:
         """docname -> its HTML page's URL as seen from the PDF (or absolute)."""
         if self._page_urls is None:
-            manifest = self.builder.manifest()
-            self._page_urls = {}
-            for entry in [*manifest["guides"], *manifest["parts"]]:
-                for page in entry["pages"]:
-                    self._page_urls.setdefault(page["docname"], page["url"])
+            self._page_urls = self.builder.page_urls()
         base = str(self.builder.config.html_baseurl or "")
         if base:
             base = base.rstrip("/") + "/"
@@ -382,30 +390,6 @@ def rendering_tools(config: Config) -> list[tuple[str, str]]:
     return tools
 
 
-def keep_conf_latex_settings(app: Sphinx, config: Config) -> None:
-    """Remember the LaTeX engine and elements as conf.py set them.
-
-    An HTML theme may change them when its builder starts (openstackdocstheme switches to
-    xelatex and adds a preamble of its own that stops LaTeX with ``-halt-on-error``);
-    guidebook's PDFs are written with the settings of conf.py, Sphinx's defaults if none.
-    """
-    _CONF_LATEX[app] = {name: getattr(config, name) for name in _LATEX_SETTINGS}
-
-
-@contextlib.contextmanager
-def conf_latex_settings(app: Sphinx) -> Iterator[None]:
-    """While the PDF is written, the LaTeX settings are conf.py's."""
-    wanted = _CONF_LATEX.get(app, {})
-    saved = {name: getattr(app.config, name) for name in wanted}
-    for name, value in wanted.items():
-        setattr(app.config, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(app.config, name, value)
-
-
 def _source_of(tex: Path, line: int) -> str | None:
     """``path:line`` of the source block the .tex file's *line* came from (None: unknown).
 
@@ -433,4 +417,4 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     }
 
 
-__all__ = ["PdfRecord", "PdfWriter", "file_stem", "missing_pdfs", "missing_summary", "setup"]
+__all__ = ["PdfSite", "PdfWriter", "file_stem", "missing_pdfs", "missing_summary", "setup"]

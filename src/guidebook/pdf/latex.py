@@ -16,16 +16,14 @@ machinery, as in the HTML) and its document is assembled from the part's own pag
 
 from __future__ import annotations
 
-import contextlib
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping, Set
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.latex import LaTeXBuilder
-from sphinx.domains import Index, IndexEntry
 from sphinx.errors import NoUri
 from sphinx.locale import _
 from sphinx.util import texescape
@@ -35,8 +33,6 @@ from sphinx.writers.latex import LaTeXTranslator
 from guidebook.engine.emptied_sections import prune_toctrees
 from guidebook.sphinx_internals import (
     forget_evaluated_conditions,
-    post_transform_builder_class,
-    set_post_transform_builder_class,
 )
 from guidebook.warnings_ import WarningCode, warn
 
@@ -290,89 +286,6 @@ def fit_columns(table: nodes.table) -> None:
 
 def _no_colour(text: str) -> str:
     return text
-
-
-@contextlib.contextmanager
-def writing_as(app: Sphinx, builder: PartLaTeXBuilder, others: Set[str]) -> Iterator[None]:
-    """While *builder* writes, Sphinx sees it as the builder of the application.
-
-    Sphinx's post-transforms resolve references with the application's builder and
-    choose by its class which ones apply; ``only`` conditions see the application's
-    tags, which must say ``latex``, not ``html`` (*others*: the HTML builder's own tags).
-    """
-    env = builder.env
-    saved_builder, saved_class = app.builder, post_transform_builder_class(env)
-    removed = {tag for tag in others if tag in app.tags}
-    for tag in removed:
-        app.tags.remove(tag)
-    for tag in builder.own_tags:
-        app.tags.add(tag)
-    forget_evaluated_conditions(app.tags)
-    app.builder = builder
-    if saved_class is not None:
-        set_post_transform_builder_class(env, type(builder))
-    try:
-        yield
-    finally:
-        app.builder = saved_builder
-        set_post_transform_builder_class(env, saved_class)
-        for tag in builder.own_tags:
-            app.tags.remove(tag)
-        for tag in removed:
-            app.tags.add(tag)
-        forget_evaluated_conditions(app.tags)
-
-
-@contextlib.contextmanager
-def part_indices(env: BuildEnvironment) -> Iterator[None]:
-    """Domain indices (the API's HTTP routing table, Python's module index) of the PDF's
-    pages only.
-
-    Sphinx asks each index for the entries of the document's pages, but an index may
-    ignore the request (sphinxcontrib-httpdomain's routing table lists every route of the
-    site): it would put other parts' entries, and links to pages the PDF lacks, into it.
-    """
-    # Each domain keeps a list of its own (Domain.__init__ copies the class's): replace it
-    # through the instance's attributes (mypy sees only the class variable), then put it back.
-    saved = []
-    for domain in env.domains.sorted():
-        own = vars(domain)
-        indices = own.get("indices", type(domain).indices)
-        saved.append((own, "indices" in own, indices))
-        own["indices"] = [_page_limited(index) for index in indices]
-    try:
-        yield
-    finally:
-        for own, had, indices in saved:
-            if had:
-                own["indices"] = indices
-            else:
-                own.pop("indices", None)
-
-
-def _page_limited(index_cls: type[Index]) -> type[Index]:
-    class PageLimitedIndex(index_cls):  # type: ignore[valid-type,misc]
-        def generate(self, docnames: Iterable[str] | None = None
-                     ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-            content, collapse = super().generate(docnames)
-            if docnames is None:
-                return content, collapse
-            wanted = set(docnames)
-            kept = []
-            for letter, entries in content:
-                # By position: some indexes give lists, not IndexEntry tuples.
-                # (name, subtype, docname, ...); a group heading (subtype 1) without a page
-                # stands or falls with the rows under it (subtype 2).
-                rows = [entry for entry in entries if entry[2] in wanted
-                        or (not entry[2] and entry[1] == 1)]
-                rows = [row for number, row in enumerate(rows) if row[2] or (
-                    number + 1 < len(rows) and rows[number + 1][1] == 2)]
-                if rows:
-                    kept.append((letter, rows))
-            return kept, collapse
-
-    PageLimitedIndex.__name__ = PageLimitedIndex.__qualname__ = index_cls.__name__
-    return PageLimitedIndex
 
 
 def relative_url(target: str, base_dir: str) -> str:

@@ -17,16 +17,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from guidebook import manifest as manifest_schema
 from guidebook.config import GuidebookConfig
 from guidebook.engine import not_found
-from guidebook.redirects.mapfile import URL_SUFFIX, RedirectMap, RedirectSyntaxError, parse_map
+from guidebook.manifest import Manifest
+from guidebook.redirects.mapfile import URL_SUFFIX, RedirectMap, parse_map
 from guidebook.redirects.output import (
     HTACCESS_HEADER,
     HTACCESS_NAME,
     STUB_MARKER,
-    check_base,
     htaccess,
     stub_page,
 )
@@ -70,19 +71,17 @@ def site_parts(app: Sphinx) -> list[SitePart]:
     ]
 
 
-def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) -> None:
-    """``guidebook-site-finished``: write ``.htaccess``, the stubs and the manifest list."""
+def write_redirects(app: Sphinx, staging_dir: Path,
+                    manifest: Manifest) -> tuple[manifest_schema.Redirect, ...]:
+    """``guidebook-site-finished``: write ``.htaccess`` and the stubs; return the redirects
+    for the manifest."""
     path, redirect_map = read_map(app)
     parts = site_parts(app)
     resolution = resolve(redirect_map, parts)
     for error in resolution.errors:
         warn(WarningCode.REDIRECTS, error.message, location=f"{path}:{error.lineno}")
     settings = GuidebookConfig.from_sphinx(app.config)
-    try:
-        base = check_base(settings.redirect_base)
-    except RedirectSyntaxError as exc:
-        warn(WarningCode.REDIRECTS, str(exc), location=str(Path(app.confdir, "conf.py")))
-        base = "/"
+    base = settings.redirect_base
     redirects = list(resolution.redirects)
     _remove_stale_stubs(staging_dir, {redirect.source for redirect in redirects})
     docname_at = {part.url(doc): doc for part in parts for doc in part.docnames}
@@ -91,10 +90,8 @@ def write_redirects(app: Sphinx, staging_dir: Path, manifest: dict[str, Any]) ->
     page = f"{not_found.page_name(app.config)}{URL_SUFFIX}"
     named = settings.htaccess_not_found and (staging_dir / page).is_file()
     _write_htaccess(staging_dir, redirects, resolution.folders, base, page if named else None)
-    manifest["redirects"] = [
-        {"from": redirect.source, "to": redirect.target, "guide": redirect.guide}
-        for redirect in redirects
-    ]
+    return tuple(manifest_schema.Redirect(redirect.source, redirect.target, redirect.guide)
+                 for redirect in redirects)
 
 
 def _write_stub(app: Sphinx, staging_dir: Path, redirect: Redirect,

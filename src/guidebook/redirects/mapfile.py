@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
 
 #: A site path ends with this suffix; anything else is a docname.
 URL_SUFFIX = ".html"
@@ -171,8 +170,3 @@ def format_line(old: str, new: str) -> str:
     line = f"{check_path(old).path} {check_path(new).path}"
     parse_line(line)  # refuses a redirect to itself
     return line
-
-
-def format_map(pairs: Iterable[tuple[str, str]]) -> str:
-    """A map file holding *pairs*, one line each."""
-    return "".join(format_line(old, new) + "\n" for old, new in pairs)

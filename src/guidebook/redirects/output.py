@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 from collections.abc import Sequence
 
-from guidebook.redirects.mapfile import RedirectSyntaxError
 from guidebook.redirects.resolve import FolderRedirect, Redirect
 
 HTACCESS_NAME = ".htaccess"
@@ -32,19 +30,6 @@ HTACCESS_HEADER = (
 ERROR_DOCUMENT = "ErrorDocument 404"
 #: Marks the pages guidebook writes at old URLs, so a later build may remove them.
 STUB_MARKER = '<meta name="generator" content="guidebook redirect">'
-_BASE = re.compile(r"/(?:[A-Za-z0-9._-]+/)*\Z")
-
-
-def check_base(base: str) -> str:
-    """Validate ``guidebook_redirect_base``: a URL path that starts and ends with ``/``."""
-    if not _BASE.match(base) or "/../" in base or "/./" in base:
-        raise RedirectSyntaxError(
-            f"guidebook_redirect_base {base!r} must be a URL path such as '/' or "
-            "'/glance/latest/' (starting and ending with '/', letters, digits, '.', '_', '-')"
-        )
-    return base
-
-
 def htaccess(redirects: list[Redirect], base: str,
              folders: Sequence[FolderRedirect] = (), not_found: str | None = None) -> str:
     """The ``.htaccess`` text: ``ErrorDocument 404`` naming the *not_found* page (a site

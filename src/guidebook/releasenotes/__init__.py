@@ -20,14 +20,12 @@ together, past 400 lines; reading the notes is in ``loading.py``, the model in `
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from dulwich.errors import NotGitRepository
-from dulwich.repo import Repo
 from sphinx import addnodes
 from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
@@ -42,17 +40,16 @@ from guidebook.audiences.model import (
     parse_audiences,
 )
 from guidebook.config import (
-    ALL_GUIDES,
-    RELEASENOTES_ROUTING,
     GuidebookConfig,
     PartSpec,
     conf_location,
 )
 from guidebook.generated import toctree_of, write_generated_pages
+from guidebook.git import repository_holding
 from guidebook.releasenotes.domain import ReleaseNotesDomain, get_domain
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
-from guidebook.sites import Site, configured_site
+from guidebook.sites import configured_site
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -97,8 +94,8 @@ def load_notes(app: Sphinx) -> None:
             reporoot=reporoot,
             relnotesdir=site.config.releasenotes_dir,
             guides=site.guide_names,
-            routing=_routing(site, conf_py),
-            series_parts=_series_parts(site.config, conf_py),
+            routing=site.config.releasenotes_routing,
+            series_parts=site.config.releasenotes_series_parts,
             unreleased_title=f"{release} (unreleased)" if release else "Unreleased",
             branch=site.config.releasenotes_branch,
         ))
@@ -113,14 +110,9 @@ def load_notes(app: Sphinx) -> None:
 
 def _notes_without_part(app: Sphinx, config: GuidebookConfig) -> None:
     """Say which setting to add when the repository has reno notes that no part shows."""
-    try:
-        repo = Repo.discover(str(app.srcdir))
-    except NotGitRepository:
+    root = repository_holding(Path(app.srcdir))
+    if root is None:
         return
-    try:
-        root = Path(repo.path).resolve()
-    finally:
-        repo.close()
     source = Path(app.srcdir).resolve()
     if len(source.relative_to(root).parts) > 2:
         # Not the repository's documentation (doc/source, docs): a test or example tree
@@ -151,57 +143,13 @@ def _repository(app: Sphinx, config: GuidebookConfig, conf_py: str) -> Path | No
                  location=conf_py)
             return None
         return root
-    try:
-        repo = Repo.discover(str(app.srcdir))
-    except NotGitRepository:
+    holding = repository_holding(Path(app.srcdir))
+    if holding is None:
         warn(WarningCode.RELEASENOTES,
              f"release notes: no git repository holds {app.srcdir} (reno reads the notes "
              "from git; set guidebook_releasenotes_repo)",
              location=conf_py)
-        return None
-    try:
-        return Path(repo.path).resolve()
-    finally:
-        repo.close()
-
-
-def _routing(site: Site, conf_py: str) -> dict[str, list[str]]:
-    default = {name: list(names) for name, names in RELEASENOTES_ROUTING}
-    routing: object = site.config.releasenotes_routing
-    if not isinstance(routing, Mapping) or not all(
-        isinstance(key, str)
-        and isinstance(value, Sequence)
-        and not isinstance(value, str)
-        and all(isinstance(name, str) for name in value)
-        for key, value in routing.items()
-    ):
-        warn(WarningCode.RELEASENOTES,
-             "guidebook_releasenotes_routing must map reno section names to lists of guide "
-             "names; using the default routing",
-             location=conf_py)
-        return default
-    result = {key: list(value) for key, value in routing.items()}
-    if result != default:
-        known = {*site.guide_names, ALL_GUIDES}
-        for section, names in result.items():
-            for name in names:
-                if name not in known:
-                    warn(WarningCode.RELEASENOTES,
-                         f"guidebook_releasenotes_routing[{section!r}]: unknown guide {name!r} "
-                         f"(known: {', '.join(site.guide_names)}, or '*' for all)",
-                         location=conf_py)
-    return result
-
-
-def _series_parts(config: GuidebookConfig, conf_py: str) -> int:
-    value: object = config.releasenotes_series_parts
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    warn(WarningCode.RELEASENOTES,
-         f"guidebook_releasenotes_series_parts must be a whole number of at least 1, "
-         f"not {value!r}; using 2",
-         location=conf_py)
-    return 2
+    return holding
 
 
 def write_series_pages(srcdir: Path, part: PartSpec, notes: ReleaseNotes) -> None:

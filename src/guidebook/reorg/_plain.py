@@ -15,8 +15,8 @@ from typing import Any
 
 from sphinx.util.inventory import InventoryFile
 
+from guidebook.manifest import Manifest, Page, Section
 from guidebook.reorg import ReorgError
-from guidebook.reorg.manifest import Manifest, Page, Section
 
 #: The name of the one section of a plain site.
 PLAIN_SECTION = "site"

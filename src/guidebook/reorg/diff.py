@@ -25,8 +25,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+from guidebook.manifest import Manifest, Page, Section
 from guidebook.reorg import ReorgError
-from guidebook.reorg.manifest import Manifest, Page, Section
 from guidebook.reorg.snapshot import (
     Repository,
     Snapshot,

@@ -4,9 +4,9 @@ broken URLs in red."""
 
 from __future__ import annotations
 
+from guidebook.manifest import NavEntry, Section
 from guidebook.reorg._html import esc, page
 from guidebook.reorg.diff import SectionDiff, SiteDiff
-from guidebook.reorg.manifest import NavEntry, Section
 
 #: Draws an arrow between the two rows of each move within a guide (the badges and labels
 #: already say it; the arrows only help the eye).

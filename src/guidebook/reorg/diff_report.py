@@ -40,9 +40,9 @@ import dataclasses
 import json
 from typing import Any
 
+from guidebook.manifest import Page
 from guidebook.reorg._plain import PLAIN_SECTION
 from guidebook.reorg.diff import FORMAT_VERSION, PORTAL_URL, SiteDiff
-from guidebook.reorg.manifest import Page
 from guidebook.reorg.snapshot import Snapshot
 
 

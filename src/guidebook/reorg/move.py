@@ -30,7 +30,6 @@ import dataclasses
 import os
 import posixpath
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +37,8 @@ from sphinx.config import eval_config_file
 from sphinx.errors import ConfigError
 from sphinx.util.tags import Tags
 
+from guidebook.git import GitError, git
+from guidebook.git import run as run_git
 from guidebook.redirects.mapfile import RedirectSyntaxError, format_line, parse_map
 
 DEFAULT_MAP = "redirects.txt"
@@ -177,14 +178,12 @@ def apply_move(plan: MovePlan) -> None:
     created = [parent for parent in reversed(plan.dest.parents) if not parent.exists()]
     for folder in created:
         folder.mkdir()
-    result = subprocess.run(
-        ["git", "mv", "--", str(plan.src), str(plan.dest)],
-        cwd=plan.src.parent, capture_output=True, text=True, check=False,
-    )
-    if result.returncode != 0:
+    try:
+        git(plan.src.parent, "mv", "--", str(plan.src), str(plan.dest))
+    except GitError as exc:
         for folder in reversed(created):
             folder.rmdir()
-        raise MoveError(f"{plan.src}: git mv failed: {result.stderr.strip()}")
+        raise MoveError(f"{plan.src}: {exc}") from None
     for path, text in plan.contents.items():
         path.write_text(text, encoding="utf-8")
 
@@ -254,11 +253,12 @@ def _locate(arg: str, root: Path, cwd: Path) -> tuple[str, Path]:
 
 
 def _require_tracked(path: Path, cwd: Path) -> None:
-    result = subprocess.run(
-        ["git", "ls-files", "--error-unmatch", "--", path.name],
-        cwd=path.parent, capture_output=True, text=True, check=False,
-    )
-    if result.returncode != 0:
+    try:
+        tracked = run_git(path.parent, "ls-files", "--error-unmatch", "--",
+                          path.name).returncode == 0
+    except GitError:
+        tracked = False
+    if not tracked:
         raise MoveError(f"{_show(path, cwd)}: not tracked by git (guidebook move uses "
                         "git mv; add and commit the page first)")
 

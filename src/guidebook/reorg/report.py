@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from guidebook.config import PAGE_TYPES
+from guidebook.manifest import Manifest, Section, load_manifest
 from guidebook.reorg._html import esc, page
-from guidebook.reorg.manifest import Manifest, Section, load_manifest
 from guidebook.reorg.snapshot import snapshot_of_tree
 
 FORMAT_VERSION = 1

@@ -17,17 +17,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from guidebook.driver.run import BuildOptions, run_build
 from guidebook.engine.part_navigation import toctree_order
+from guidebook.git import git
+from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, Section, load_manifest
 from guidebook.reorg import ReorgError
 from guidebook.reorg._plain import build_plain, is_plain_project, manifest_of_inventory
-from guidebook.reorg.manifest import Manifest, NavEntry, Section, load_manifest
-from guidebook.sites import MANIFEST_NAME
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,20 +49,6 @@ class Repository:
 
     def git(self, *args: str, check: bool = True) -> str:
         return git(self.root, *args, check=check)
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> str:
-    """Run git; :class:`ReorgError` with git's own message when *check* and it fails."""
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
-        )
-    except OSError as exc:
-        raise ReorgError(f"cannot run git: {exc.strerror or exc}") from None
-    if check and result.returncode != 0:
-        message = result.stderr.strip().splitlines()
-        raise ReorgError(f"git {args[0]} failed: {message[-1] if message else result.returncode}")
-    return result.stdout
 
 
 def find_repository(source: Path) -> Repository:

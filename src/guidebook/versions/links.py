@@ -20,7 +20,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from guidebook.reorg.manifest import Manifest, Page, Section
+from guidebook.manifest import Manifest, Page, Section
 
 #: How the target was found.
 SAME = "same"

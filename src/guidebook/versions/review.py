@@ -13,10 +13,10 @@ import dataclasses
 import json
 from pathlib import Path
 
+from guidebook.manifest import MANIFEST_NAME
 from guidebook.reorg import ReorgError
 from guidebook.reorg.diff import SiteDiff, compare, review
 from guidebook.reorg.snapshot import find_repository, git_renames, snapshot_of_manifest
-from guidebook.sites import MANIFEST_NAME
 from guidebook.versions.assemble import VERSIONS_NAME
 from guidebook.versions.spec import VersionsError, VersionSpec, read_versions
 

@@ -24,10 +24,9 @@ from typing import TextIO, cast
 
 from guidebook.driver.publish import discard, mirror, output_lock, prepare_staging, publish
 from guidebook.driver.run import BuildOptions, checked_paths, run_build
+from guidebook.manifest import MANIFEST_NAME, load_manifest
 from guidebook.reorg import ReorgError
-from guidebook.reorg.manifest import load_manifest
 from guidebook.reorg.snapshot import Repository, find_repository, git_renames
-from guidebook.sites import MANIFEST_NAME
 from guidebook.versions.assemble import assemble
 from guidebook.versions.links import PublishedVersion, VersionLinks
 from guidebook.versions.spec import VersionsError, VersionSet, VersionSpec, branch_of, read_versions

@@ -16,7 +16,7 @@ from pathlib import Path
 from sphinx.errors import ConfigError
 from sphinx.util.tags import Tags
 
-from guidebook.config import conf_location
+from guidebook.config import conf_line
 from guidebook.reorg.snapshot import Repository
 
 #: A version name is one URL path segment: it becomes the folder ``OUT/<name>/``.
@@ -64,7 +64,7 @@ class VersionSet:
 
 
 class _Locator:
-    """Points a message at the conf.py line that caused it (:func:`conf_location`)."""
+    """Points a message at the conf.py line that caused it (:func:`conf_line`)."""
 
     def __init__(self, conf: Path) -> None:
         self.conf = conf
@@ -75,14 +75,10 @@ class _Locator:
 
     def line_of(self, *words: str) -> int:
         """The last line quoting the first of *words* found, else the setting's line."""
-        return self._line(conf_location(self.conf, *words, "guidebook_versions"))
+        return conf_line(self.conf, *words, "guidebook_versions")
 
     def setting_line(self, setting: str) -> int:
-        return self._line(conf_location(self.conf, setting))
-
-    @staticmethod
-    def _line(location: str) -> int:
-        return int(location.rpartition(":")[2])
+        return conf_line(self.conf, setting)
 
     def error(self, line: int, message: str) -> VersionsError:
         return VersionsError(f"{self.conf}:{line}: {message}")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import guidebook
+from guidebook.git import git
 from guidebook.reorg import ReorgError
 from guidebook.reorg.snapshot import Repository
 from guidebook.versions.spec import VersionSpec
@@ -152,19 +153,4 @@ def _is_worktree(tree: Path) -> bool:
 
 
 def _git_in(tree: Path, *args: str) -> str:
-    from guidebook.reorg.snapshot import git
-
     return git(tree, *args)
-
-
-def remove_trees(repo: Repository, out: Path) -> None:
-    """Remove the versions' worktrees of *out* from the repository, and the cache with them.
-
-    The worktrees are registered in the repository (``git worktree list``); deleting the
-    cache folder alone leaves stale entries until ``git worktree prune``.
-    """
-    cache = cache_dir(out)
-    if cache.is_dir():
-        repo.git("worktree", "remove", "--force", str(work_slot(out).tree), check=False)
-        shutil.rmtree(cache, ignore_errors=True)
-    repo.git("worktree", "prune", check=False)

@@ -1,22 +1,38 @@
-"""The site manifest (``guidebook.json``) as typed, read-only values.
+"""The site manifest (``guidebook.json``): its schema as typed, read-only values.
 
-The builder writes the manifest as plain JSON; the review tools read it back through
-:func:`parse_manifest`, which checks its shape so that a foreign or damaged file gives a
-clear message rather than a ``KeyError`` deep inside a comparison.
+Every guide and part the build published, with its pages, their URLs and the navigation
+order; the redirects the site answers; the PDFs it holds. The builder writes it
+(:meth:`Manifest.to_json`, :func:`write_manifest`) and reads the previous build's back to
+know where each page went; the redirects add theirs; the review tools (``guidebook
+report``, ``diff``), the versions and the translations read it through
+:func:`load_manifest` (:meth:`Manifest.from_json`), which checks its shape so that a
+foreign or damaged file gives a clear message rather than a ``KeyError`` deep inside a
+comparison. Nothing else reads or writes the JSON.
+
+A pure model: it imports nothing of Sphinx.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from guidebook.reorg import ReorgError
 
-__all__ = ["Manifest", "NavEntry", "Page", "Redirect", "ReorgError", "Section",
-           "load_manifest", "parse_manifest"]
+__all__ = ["MANIFEST_NAME", "Manifest", "ManifestError", "NavEntry", "Page", "PdfEntry",
+           "Redirect", "Section", "load_manifest", "parse_manifest", "write_manifest"]
+
+#: The site manifest's file name, at the top of the published site.
+MANIFEST_NAME = "guidebook.json"
+
+
+class ManifestError(ReorgError):
+    """A file that is not a guidebook manifest (a review command's bad input: exit status
+    2, no traceback)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +46,11 @@ class Page:
     audiences: tuple[str, ...]
     page_type: str | None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"docname": self.docname, "source": self.source, "title": self.title,
+                "url": self.url, "audiences": list(self.audiences),
+                "page_type": self.page_type}
+
 
 @dataclasses.dataclass(frozen=True)
 class NavEntry:
@@ -37,6 +58,9 @@ class NavEntry:
 
     docname: str
     depth: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"docname": self.docname, "depth": self.depth}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +86,19 @@ class Section:
     def docnames(self) -> set[str]:
         return {page.docname for page in self.pages}
 
+    def titles(self) -> dict[str, str]:
+        """docname -> title of every page."""
+        return {page.docname: page.title for page in self.pages}
+
+    def urls(self) -> dict[str, str]:
+        """docname -> URL (from the site root) of every page."""
+        return {page.docname: page.url for page in self.pages}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "kind": self.kind, "root": self.root,
+                "url": self.url, "nav": [entry.to_json() for entry in self.nav],
+                "pages": [page.to_json() for page in self.pages]}
+
 
 @dataclasses.dataclass(frozen=True)
 class Redirect:
@@ -71,13 +108,46 @@ class Redirect:
     target: str
     guide: str | None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.source, "to": self.target, "guide": self.guide}
+
+
+@dataclasses.dataclass(frozen=True)
+class PdfEntry:
+    """One part's PDF (``guidebook build --pdf``)."""
+
+    part: str
+    title: str
+    #: The PDF's URL from the site root (``operator/image-service-operator.pdf``).
+    url: str
+    pages: int
+    size: int
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
 
 @dataclasses.dataclass(frozen=True)
 class Manifest:
-    """Everything a review needs to know about one build of the site."""
+    """Everything the next build and a review need to know about one build of the site."""
 
-    sections: tuple[Section, ...]
+    sections: tuple[Section, ...] = ()
     redirects: tuple[Redirect, ...] = ()
+    pdfs: tuple[PdfEntry, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest's JSON value (what ``guidebook.json`` holds)."""
+        return {
+            "guides": [section.to_json() for section in self.sections if section.kind == "guide"],
+            "parts": [section.to_json() for section in self.sections if section.kind != "guide"],
+            "redirects": [redirect.to_json() for redirect in self.redirects],
+            "pdfs": [pdf.to_json() for pdf in self.pdfs],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, origin: str) -> Manifest:
+        """Check and convert a manifest's JSON value; *origin* names it in messages."""
+        return parse_manifest(data, origin)
 
     def section(self, name: str) -> Section | None:
         for section in self.sections:
@@ -110,6 +180,13 @@ class Manifest:
     def sections_of(self, docname: str) -> list[str]:
         return [section.name for section in self.sections if section.page(docname)]
 
+    def first_urls(self) -> dict[str, str]:
+        """docname -> its URL in the first section that has it."""
+        urls: dict[str, str] = {}
+        for _section, page in self.pages():
+            urls.setdefault(page.docname, page.url)
+        return urls
+
     def with_nav(self, nav: dict[str, tuple[NavEntry, ...]]) -> Manifest:
         """A copy whose sections without a navigation take theirs from *nav*."""
         sections = tuple(
@@ -126,33 +203,40 @@ def normalise_url(url: str) -> str:
 
 
 def load_manifest(path: Path) -> Manifest:
-    """Read a ``guidebook.json`` file; :class:`ReorgError` when it is not one."""
+    """Read a ``guidebook.json`` file; :class:`ManifestError` when it is not one."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ReorgError(f"{path}: cannot read the manifest: {exc.strerror or exc}") from None
+        raise ManifestError(f"{path}: cannot read the manifest: {exc.strerror or exc}") from None
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise ReorgError(f"{path}: not a JSON file: {exc}") from None
+        raise ManifestError(f"{path}: not a JSON file: {exc}") from None
     return parse_manifest(data, str(path))
+
+
+def write_manifest(path: Path, manifest: Manifest) -> None:
+    """Write *manifest* to *path* atomically."""
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest.to_json(), indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def parse_manifest(data: Any, origin: str) -> Manifest:
     """Check and convert the JSON value of a manifest; *origin* names it in messages."""
     if not isinstance(data, dict) or not isinstance(data.get("guides"), list):
-        raise ReorgError(f"{origin}: not a guidebook manifest (no \"guides\" list)")
+        raise ManifestError(f"{origin}: not a guidebook manifest (no \"guides\" list)")
     sections = []
     for key in ("guides", "parts"):
         entries = data.get(key, [])
         if not isinstance(entries, list):
-            raise ReorgError(f"{origin}: \"{key}\" must be a list")
+            raise ManifestError(f"{origin}: \"{key}\" must be a list")
         for index, entry in enumerate(entries):
             sections.append(_section(entry, f"{origin}: {key}[{index}]", key))
     redirects = []
     entries = data.get("redirects", [])
     if not isinstance(entries, list):
-        raise ReorgError(f"{origin}: \"redirects\" must be a list")
+        raise ManifestError(f"{origin}: \"redirects\" must be a list")
     for index, entry in enumerate(entries):
         where = f"{origin}: redirects[{index}]"
         redirects.append(Redirect(
@@ -160,38 +244,51 @@ def parse_manifest(data: Any, origin: str) -> Manifest:
             target=normalise_url(_text(entry, "to", where)),
             guide=_optional_text(entry, "guide", where),
         ))
-    return Manifest(sections=tuple(sections), redirects=tuple(redirects))
+    pdfs = []
+    entries = data.get("pdfs", [])
+    if not isinstance(entries, list):
+        raise ManifestError(f"{origin}: \"pdfs\" must be a list")
+    for index, entry in enumerate(entries):
+        where = f"{origin}: pdfs[{index}]"
+        pdfs.append(PdfEntry(
+            part=_text(entry, "part", where),
+            title=_optional_text(entry, "title", where) or _text(entry, "part", where),
+            url=_text(entry, "url", where),
+            pages=_number(entry, "pages", where),
+            size=_number(entry, "size", where),
+        ))
+    return Manifest(sections=tuple(sections), redirects=tuple(redirects), pdfs=tuple(pdfs))
 
 
 def _section(entry: Any, where: str, key: str) -> Section:
     name = _text(entry, "name", where)
     pages = entry.get("pages")
     if not isinstance(pages, list):
-        raise ReorgError(f"{where}: \"pages\" must be a list")
+        raise ManifestError(f"{where}: \"pages\" must be a list")
     parsed = []
     for index, page in enumerate(pages):
         at = f"{where}.pages[{index}]"
         audiences = page.get("audiences", [name]) if isinstance(page, dict) else None
         if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
-            raise ReorgError(f"{at}: \"audiences\" must be a list of names")
+            raise ManifestError(f"{at}: \"audiences\" must be a list of names")
         docname = _text(page, "docname", at)
         parsed.append(Page(
             docname=docname,
             source=_optional_text(page, "source", at) or docname,
-            title=_optional_text(page, "title", at) or docname,
+            title=_title_or(_optional_text(page, "title", at), docname),
             url=normalise_url(_text(page, "url", at)),
             audiences=tuple(audiences),
             page_type=_optional_text(page, "page_type", at),
         ))
     nav_data = entry.get("nav", [])
     if not isinstance(nav_data, list):
-        raise ReorgError(f"{where}: \"nav\" must be a list")
+        raise ManifestError(f"{where}: \"nav\" must be a list")
     nav = []
     for index, item in enumerate(nav_data):
         at = f"{where}.nav[{index}]"
         depth = item.get("depth", 0) if isinstance(item, dict) else None
         if not isinstance(depth, int):
-            raise ReorgError(f"{at}: \"depth\" must be a number")
+            raise ManifestError(f"{at}: \"depth\" must be a number")
         nav.append(NavEntry(_text(item, "docname", at), depth))
     return Section(
         name=name,
@@ -207,7 +304,7 @@ def _section(entry: Any, where: str, key: str) -> Section:
 def _text(entry: Any, key: str, where: str) -> str:
     value = entry.get(key) if isinstance(entry, dict) else None
     if not isinstance(value, str) or not value:
-        raise ReorgError(f"{where}: \"{key}\" must be a non-empty string")
+        raise ManifestError(f"{where}: \"{key}\" must be a non-empty string")
     return value
 
 
@@ -216,5 +313,17 @@ def _optional_text(entry: Any, key: str, where: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ReorgError(f"{where}: \"{key}\" must be a string")
+        raise ManifestError(f"{where}: \"{key}\" must be a string")
+    return value
+
+
+def _title_or(title: str | None, docname: str) -> str:
+    """A page's title; its docname when the manifest has none (an empty title stands)."""
+    return title if title is not None else docname
+
+
+def _number(entry: Any, key: str, where: str) -> int:
+    value = entry.get(key, 0) if isinstance(entry, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ManifestError(f"{where}: \"{key}\" must be a whole number")
     return value

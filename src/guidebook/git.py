@@ -1,0 +1,64 @@
+"""The one seam between guidebook and git: every git command goes through here.
+
+:func:`run` runs a git command and hands back its result, whatever its exit status (the
+caller decides what a failure means); :func:`git` returns the output of one that must
+succeed, or raises :class:`GitError` with git's own message. :func:`work_tree_root` finds
+the work tree holding a folder with the git command; :func:`repository_holding` finds the
+repository with dulwich, as reno reads it, so a build needs no git binary to find its
+release notes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from guidebook.reorg import ReorgError
+
+
+class GitError(ReorgError):
+    """git could not be run, or a command that had to succeed failed."""
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``git *args`` in *cwd*, its output captured; :class:`GitError` if git cannot run."""
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              check=False)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    """The output of ``git *args`` in *cwd*; :class:`GitError` with git's own message when
+    *check* and it fails (with *check* false, a failure's output, usually empty)."""
+    result = run(cwd, *args)
+    if check and result.returncode != 0:
+        message = result.stderr.strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {message[-1] if message else result.returncode}")
+    return result.stdout
+
+
+def work_tree_root(folder: Path) -> Path | None:
+    """The top of the git work tree holding *folder* (None: none does, or no git)."""
+    try:
+        result = run(folder, "rev-parse", "--show-toplevel")
+    except GitError:
+        return None
+    top = result.stdout.strip()
+    return Path(top) if result.returncode == 0 and top else None
+
+
+def repository_holding(folder: Path) -> Path | None:
+    """The repository holding *folder* as dulwich (and so reno) finds it (None: none)."""
+    from dulwich.errors import NotGitRepository
+    from dulwich.repo import Repo
+
+    try:
+        repo = Repo.discover(str(folder))
+    except NotGitRepository:
+        return None
+    try:
+        return Path(repo.path).resolve()
+    finally:
+        repo.close()
