@@ -243,7 +243,7 @@ def test_latex_error_names_guide_page_and_line(
     assert (f"{conf}:14: WARNING: --pdf: latex_engine 'xelatex' is not installed, the PDFs "
             "are written with pdflatex (install it with: sudo apt-get install "
             "texlive-xetex) [guidebook.pdf-tex-missing]") in result.warnings(), result.output
-    graph, warning = [line for line in result.warnings() if "pdf-latex" in line]
+    graph, warning = [line for line in result.warnings() if "LaTeX stopped" in line]
     # The raw LaTeX block is on line 8 of the page.
     assert warning.startswith(f"{page}:8: WARNING: guide 'contributor': LaTeX stopped"), warning
     assert "Undefined control sequence" in warning
