@@ -32,9 +32,12 @@ from sphinx.util.display import status_iterator
 from guidebook.audiences import get_domain
 from guidebook.config import conf_location
 from guidebook.engine import not_found
+from guidebook.engine.captions import with_caption_levels
+from guidebook.engine.closest import ClosestPages
 from guidebook.engine.emptied_sections import prune_toctrees
 from guidebook.engine.inventory import dump_part_inventory
 from guidebook.engine.navcache import toc_fingerprint
+from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
 from guidebook.engine.part_writer import part_index_entries, writing
@@ -42,10 +45,12 @@ from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
     load_previous_manifest,
     portal_parts,
+    site_description,
     site_manifest,
 )
-from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, write_manifest
+from guidebook.manifest import MANIFEST_NAME, Language, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
+from guidebook.redirects import redirect_targets
 from guidebook.sites import Part, Site, get_site
 from guidebook.sphinx_internals import (
     HTML_OUTPUT_FOLDERS,
@@ -76,7 +81,12 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.current: Part | None = None
         #: The parts to write (``guidebook build --only``); empty: every part.
         self.only_parts: frozenset[str] = frozenset()
+        #: The parts a language's build leaves out (translated below the threshold).
+        self.withheld_parts: frozenset[str] = frozenset()
+        #: In a language's build, its entry in the manifest (set by guidebook.i18n).
+        self.manifest_language: Language | None = None
         self._site: Site | None = None
+        self._closest: ClosestPages | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         #: docname -> where the previous build wrote it (in the first part that had it).
         self._previous_urls = self._previous_manifest.first_urls()
@@ -100,6 +110,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             directory.mkdir(parents=True, exist_ok=True)
             environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
 
+    def init_highlighter(self) -> None:
+        """Sphinx's highlighter, keeping every block it highlights for the next guide."""
+        super().init_highlighter()
+        self.highlighter = SiteHighlighter.replacing(self.highlighter)
+
     @property
     def application(self) -> Sphinx:
         """The application this builder writes for."""
@@ -110,6 +125,14 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         if self._site is None:
             self._site = get_site(self.env)
         return self._site
+
+    @property
+    def closest_pages(self) -> ClosestPages:
+        """Each page's closest page in the guides that lack it (the switcher's links)."""
+        if self._closest is None:
+            titles = {doc: self.title_of(doc) for doc in self.env.found_docs}
+            self._closest = ClosestPages(titles, redirect_targets(self.env), self.link_suffix)
+        return self._closest
 
     # -- reading ------------------------------------------------------------------------
 
@@ -165,14 +188,19 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             part = published[0]
         if docname not in part.docnames and docname not in GENERATED_PAGES:
             others = self.site.parts_of(docname)
+            shown = [name for name in others if name not in self.withheld_parts]
             if others:
-                part = self.site.parts[others[0]]
+                part = self.site.parts[(shown or others)[0]]
+        if part.name in self.withheld_parts:
+            # Not published in this language: the page in the original (one folder up).
+            return "../" + quote(part.path(docname)) + self.link_suffix
         return quote(part.path(docname)) + self.link_suffix
 
     # -- writing, one part at a time ------------------------------------------------------
 
     def write_documents(self, docnames: Set[str]) -> None:
         self._site = get_site(self.env)
+        self._closest = None
         self.navigation.fingerprints = self._toc_fingerprints()
         docnames = set(docnames) - self._unchanged_parents(docnames)
         published = {part.name for part in self._published_parts()}
@@ -232,10 +260,13 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         previous = self.navigation.store.fingerprints
         fingerprints = self.navigation.fingerprints
         changed = {doc for doc in self.reread if previous.get(doc) != fingerprints[doc]}
+        # Sphinx adds every page whose toctrees reach a re-read page, at any depth.
+        ancestors = self.env.files_to_rebuild
+        reached = {parent for doc in self.reread for parent in ancestors.get(doc, ())}
+        affected = {parent for doc in changed for parent in ancestors.get(doc, ())}
         skip: set[str] = set()
         for docname in set(docnames) - self.reread:
-            children = [c for c in self.env.toctree_includes.get(docname, ()) if c in self.reread]
-            if not children or any(child in changed for child in children):
+            if docname not in reached or docname in affected:
                 continue
             outputs = [
                 self.site_root / (self.site.parts[part].path(docname) + self.out_suffix)
@@ -328,13 +359,15 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def handle_page(self, pagename: str, addctx: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         if self.current is not None:
             addctx = {**addctx, **part_context(self.site, self.current, pagename,
-                                               self.link_suffix),
+                                               self.link_suffix, self.closest_pages),
                       "guidebook_pdf_url": self.pdfs.page_link(pagename)}
-            if "body" in addctx and self.config.guidebook_switcher:
-                addctx["body"] = (render_guide_bar(self, self.current, pagename, addctx)
-                                  + addctx["body"])
+            bar = (render_guide_bar(self, self.current, pagename, addctx)
+                   if self.config.guidebook_switcher else "")
             if "body" in addctx:
-                addctx["body"] = page_marker(self.config) + addctx["body"]
+                addctx["body"] = (page_marker(self.config) + bar
+                                  + with_caption_levels(addctx["body"]))
+            else:  # search, genindex: the package's templates place it
+                addctx["guidebook_bar"] = bar
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     def update_page_context(self, pagename: str, templatename: str, ctx: dict[str, Any],
@@ -374,6 +407,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             part
             for part in self.site.parts.values()
             if part.root in self.env.found_docs and (not only or part.name in only)
+            and part.name not in self.withheld_parts
         ]
 
     def gen_pages_from_extensions(self) -> None:
@@ -393,7 +427,9 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                 if pagename == name:
                     body = not_found.body(self.config, self._published_parts(),
                                           self.link_suffix)
-                    self.handle_page(pagename, {**context, "body": body}, template)
+                    self.handle_page(pagename, {**context, "body": body,
+                                                "guidebook_description": self._description()},
+                                     template, outfilename=self._site_page_path(pagename))
 
     def _write_portal(self) -> None:
         self.write_buildinfo()
@@ -405,8 +441,19 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             "body": "",
             "display_toc": False,
             "guidebook_versions_marker": portal_marker(self.config),
+            "guidebook_description": self._description(),
         }
-        self.handle_page("index", ctx, "guidebook/portal.html")
+        self.handle_page("index", ctx, "guidebook/portal.html",
+                         outfilename=self._site_page_path("index"))
+
+    def _site_page_path(self, page_name: str) -> Path:
+        """Where a page of the site itself goes: the site root, never the path a previous
+        build gave the guide page of the same name (a guide rooted at the top-level
+        ``index`` has its landing page at ``<guide>/index.html``)."""
+        return self.site_root / (page_name + self.out_suffix)
+
+    def _description(self) -> str:
+        return site_description(self.config.project, self._published_parts())
 
     def manifest(self) -> Manifest:
         """The site manifest: every guide and part with its pages and their URLs."""
@@ -433,7 +480,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             if added
             for redirect in added
         ]
-        manifest = dataclasses.replace(manifest, redirects=tuple(redirects))
+        manifest = dataclasses.replace(manifest, redirects=tuple(redirects),
+                                       language=self.manifest_language)
         write_manifest(self.site_root / MANIFEST_NAME, manifest)
 
 

@@ -37,6 +37,7 @@ from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
 DEFAULT_MAP = "redirects.txt"
@@ -63,12 +64,28 @@ def read_map(app: Sphinx) -> tuple[Path, RedirectMap]:
 
 def site_parts(app: Sphinx) -> list[SitePart]:
     """The guides and parts of the site that are published (their root page exists)."""
-    env = app.env
+    return _published_parts(app.env)
+
+
+def _published_parts(env: BuildEnvironment) -> list[SitePart]:
     return [
         SitePart(part.name, part.kind, part.root, frozenset(part.docnames))
         for part in get_site(env).parts.values()
         if part.root in env.found_docs
     ]
+
+
+def redirect_targets(env: BuildEnvironment) -> dict[str, str]:
+    """Every old URL the redirect map sends on, and where, both from the site root (the
+    switcher's closest page in a guide the page left; the map's errors are reported
+    once, by :func:`write_redirects`)."""
+    path = Path(env.srcdir, GuidebookConfig.from_sphinx(env.config).redirects_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    resolution = resolve(parse_map(text), _published_parts(env))
+    return {redirect.source: redirect.target for redirect in resolution.redirects}
 
 
 def write_redirects(app: Sphinx, staging_dir: Path,
