@@ -48,7 +48,7 @@ from guidebook.manifest import (
     write_manifest,
 )
 from guidebook.sphinx_internals import forget_evaluated_conditions
-from tests.conftest import BuildResult, build_source
+from tests.conftest import Builder, BuildResult, build_source
 
 GOLDEN = Path(__file__).parent / "golden" / "engine"
 _SIDEBAR_NAV = re.compile(
@@ -355,3 +355,20 @@ def test_sphinx_build_b_guidebook_never_loads_the_driver(tmp_path: Path, copy_ro
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr
     assert (tmp_path / "o" / "guide" / "first.html").is_file()
     assert (tmp_path / "o" / MANIFEST_NAME).is_file()
+
+
+def test_a_pruned_home_drops_the_headings_left_with_nothing_under_them(
+    build_root: Builder,
+) -> None:
+    result = build_root("pruned-home", strict=True)
+    assert result.status == 0, result.output
+    user, admin = result.html("user", "index"), result.html("admin", "index")
+    # Each guide keeps its own section and the one with text; the other guide's section
+    # held only a toctree the pruning emptied, and goes.
+    assert "Using the service" in user and "Running the service" not in user
+    assert "Running the service" in admin and "Using the service" not in admin
+    assert "About the service" in user and "About the service" in admin
+    # A heading over a hidden toctree is the author's: it stays where the page is kept,
+    # and goes where the pruning emptied it.
+    assert "Reading the source" in user
+    assert "Reading the source" not in admin

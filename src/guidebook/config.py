@@ -195,6 +195,17 @@ class GuidebookConfig:
         metadata={"rebuild": "",
                   "doc": "The redirect map, relative to the source directory."},
     )
+    htaccess_not_found: bool = dataclasses.field(
+        default=True,
+        metadata={
+            "rebuild": "",
+            "doc": "Name the site's 404 page in ``.htaccess`` (``ErrorDocument 404``). "
+            "whereto, the redirect test OpenStack projects run on the built ``.htaccess``, "
+            "reads no other line than ``Redirect`` and ``RedirectMatch``: ``False`` leaves "
+            "it out, for a host that has its own not-found page (``guidebook init`` sets it "
+            "when the repository tests its redirects with whereto).",
+        },
+    )
     redirect_base: str = dataclasses.field(
         default="/",
         metadata={

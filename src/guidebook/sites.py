@@ -52,7 +52,7 @@ class Part:
 
     def path_in_part(self, docname: str) -> str:
         """Where *docname* is published inside the part's folder: ``sharing``."""
-        return path_in_part(docname, self.root)
+        return path_in_part(docname, self.root, self.name)
 
 
 @dataclasses.dataclass

@@ -29,6 +29,7 @@ from guidebook.driver.publish import (
 )
 from guidebook.engine.builder import GuidebookBuilder
 from guidebook.i18n.build import build_translations, plan_languages
+from guidebook.pdf import missing_pdfs, missing_summary
 
 
 def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
@@ -68,12 +69,16 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
             return status
         publish(staging, out)
         print(f"guidebook: published {out}", file=err)
+        missing = missing_pdfs(doctree_dir(out))
         if options.fresh or not spare_dir(out).is_dir():
             try:
                 refresh_spare(out)
             except OSError as exc:
                 # The site is published; without a spare the next build copies it whole.
                 print(f"guidebook: note: no spare copy of the site kept ({exc})", file=err)
+        if missing:  # the HTML is published; a PDF asked for is not there
+            print(missing_summary(missing), file=err)
+            return 1
         return 0
 
 

@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 import jinja2
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.errors import SphinxError
 from sphinx.locale import __
@@ -35,9 +34,9 @@ from guidebook.config import conf_location
 from guidebook.engine import not_found
 from guidebook.engine.captions import with_caption_levels
 from guidebook.engine.closest import ClosestPages
+from guidebook.engine.emptied_sections import prune_toctrees
 from guidebook.engine.inventory import dump_part_inventory
 from guidebook.engine.navcache import toc_fingerprint
-from guidebook.engine.navigation import filter_toctree_entries
 from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
@@ -469,6 +468,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         manifest = site_manifest(self.env, self.site, self._published_parts(), nav,
                                  self.title_of, get_domain(self.env).page_types,
                                  self.link_suffix)
+        self.pdfs.finish()
         return dataclasses.replace(manifest, pdfs=self.pdfs.manifest_entries())
 
     def _write_manifest(self) -> None:
@@ -492,14 +492,14 @@ def note_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
 
 
 def filter_foreign_toctree_entries(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Drop toctree entries that lead to pages outside the guide being written.
+    """Drop toctree entries that lead to pages outside the guide being written, and the
+    headings that leaves with nothing under them.
 
     Connected to ``doctree-resolved``, which Sphinx emits before it resolves the toctrees.
     """
     builder = app.builder
     if isinstance(builder, GuidebookBuilder) and builder.current is not None:
-        for node in doctree.findall(addnodes.toctree):
-            filter_toctree_entries(node, builder.current.docnames)
+        prune_toctrees(doctree, builder.current.docnames)
 
 
 class UrlCollisionError(SphinxError):

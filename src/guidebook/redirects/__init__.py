@@ -97,15 +97,16 @@ def write_redirects(app: Sphinx, staging_dir: Path,
     resolution = resolve(redirect_map, parts)
     for error in resolution.errors:
         warn(WarningCode.REDIRECTS, error.message, location=f"{path}:{error.lineno}")
-    base = GuidebookConfig.from_sphinx(app.config).redirect_base
+    settings = GuidebookConfig.from_sphinx(app.config)
+    base = settings.redirect_base
     redirects = list(resolution.redirects)
     _remove_stale_stubs(staging_dir, {redirect.source for redirect in redirects})
     docname_at = {part.url(doc): doc for part in parts for doc in part.docnames}
     for redirect in redirects:
         _write_stub(app, staging_dir, redirect, docname_at)
     page = f"{not_found.page_name(app.config)}{URL_SUFFIX}"
-    _write_htaccess(staging_dir, redirects, resolution.folders, base,
-                    page if (staging_dir / page).is_file() else None)
+    named = settings.htaccess_not_found and (staging_dir / page).is_file()
+    _write_htaccess(staging_dir, redirects, resolution.folders, base, page if named else None)
     return tuple(manifest_schema.Redirect(redirect.source, redirect.target, redirect.guide)
                  for redirect in redirects)
 
