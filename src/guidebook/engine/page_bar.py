@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
 
-    from guidebook.sites import Part, Site
+    from guidebook.config import Part
+    from guidebook.sites import Site
 
 GUIDE_BAR_TEMPLATE = "guidebook/guidebar.html"
 

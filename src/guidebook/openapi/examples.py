@@ -3,7 +3,7 @@
 One validator is compiled per schema (a shared component is compiled once, whatever the
 number of examples that use it). A schema ``pattern`` Python's ``re`` cannot compile is
 skipped while checking (reported once by :func:`~guidebook.openapi.spec.validate_spec`).
-The problems are grouped per operation: one :class:`~guidebook.openapi.spec.Problem` per
+The problems are grouped per operation: one :class:`~guidebook.openapi.spec.SpecProblem` per
 operation, with the count and the first few, at the line of the first.
 """
 
@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from guidebook.openapi.spec import Problem, Spec, compile_error, join_pointer, short_message
+from guidebook.openapi.spec import Spec, SpecProblem, compile_error, join_pointer, short_message
 
 #: The base URI the spec is registered under while examples are checked.
 _SPEC_URI = "urn:guidebook:openapi-spec"
@@ -126,7 +126,7 @@ def _named_examples(
                               join_pointer(example_pointer, "value"), schema_pointer)
 
 
-def check_examples(spec: Spec) -> tuple[list[Problem], int]:
+def check_examples(spec: Spec) -> tuple[list[SpecProblem], int]:
     """Validate every example against its schema: one problem per operation, and the count.
 
     ``$ref`` is resolved by jsonschema through a registry holding the whole spec, lazily, so a
@@ -163,15 +163,15 @@ def check_examples(spec: Spec) -> tuple[list[Problem], int]:
             if problems], count
 
 
-def _grouped(operation: str, problems: list[tuple[str, str, str]]) -> Problem:
+def _grouped(operation: str, problems: list[tuple[str, str, str]]) -> SpecProblem:
     pointer, what, why = problems[0]
     if len(problems) == 1:
         verb = "" if why.startswith("cannot") else "does not match its schema: "
-        return Problem(pointer, f"{operation}: {what} {verb}{why}")
+        return SpecProblem(pointer, f"{operation}: {what} {verb}{why}")
     shown = "; ".join(f"{what}: {why}" for _, what, why in problems[:SHOWN_PER_OPERATION])
     more = len(problems) - SHOWN_PER_OPERATION
     rest = f"; and {more} more" if more > 0 else ""
-    return Problem(pointer, f"{operation}: {len(problems)} example problems "
+    return SpecProblem(pointer, f"{operation}: {len(problems)} example problems "
                             f"(do not match their schemas): {shown}{rest}")
 
 

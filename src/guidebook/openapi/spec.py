@@ -1,6 +1,6 @@
 """Load an OpenAPI spec with the line of every value, and validate it.
 
-Nothing here knows about Sphinx: the functions return :class:`Problem` records that carry a
+Nothing here knows about Sphinx: the functions return :class:`SpecProblem` records that carry a
 JSON pointer into the spec, and :meth:`Spec.line_of` turns a pointer into the line of the
 YAML (or JSON) file it came from.
 
@@ -22,7 +22,7 @@ import yaml
 #: The HTTP methods an OpenAPI path item may hold, in the order they are listed.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: The extension field that names the guides whose pages may link to an operation.
-AUDIENCE_FIELD = "x-audience"
+AUDIENCE_KEY = "x-audience"
 #: The extension field under which the files a spec refers to are held once read.
 BUNDLE_KEY = "x-guidebook-files"
 
@@ -38,7 +38,7 @@ class SpecError(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
-class Problem:
+class SpecProblem:
     """One thing wrong with a spec, at a JSON pointer into it."""
 
     pointer: str
@@ -231,7 +231,7 @@ class Spec:
                 operation = item.get(method)
                 if not isinstance(operation, Mapping):
                     continue
-                audiences = operation.get(AUDIENCE_FIELD, ())
+                audiences = operation.get(AUDIENCE_KEY, ())
                 result.append(Operation(
                     method=method,
                     path=str(path),
@@ -291,13 +291,13 @@ def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             yield from walk(item, join_pointer(pointer, index))
 
 
-def check_refs(spec: Spec) -> list[Problem]:
+def check_refs(spec: Spec) -> list[SpecProblem]:
     """Every ``$ref`` must point inside the spec, at something, and not only at itself.
 
     References to other files or URLs are refused: spec text is untrusted, and following
     them would read local files or fetch URLs during the build.
     """
-    problems: list[Problem] = []
+    problems: list[SpecProblem] = []
     loops: set[frozenset[str]] = set()
     for pointer, value in walk(spec.data):
         if not isinstance(value, Mapping) or not isinstance(value.get("$ref"), str):
@@ -305,7 +305,7 @@ def check_refs(spec: Spec) -> list[Problem]:
         ref: str = value["$ref"]
         at = join_pointer(pointer, "$ref")
         if not ref.startswith("#"):
-            problems.append(Problem(at, _unfollowed(spec, pointer, ref)))
+            problems.append(SpecProblem(at, _unfollowed(spec, pointer, ref)))
             continue
         chain = [ref]
         while True:
@@ -313,7 +313,7 @@ def check_refs(spec: Spec) -> list[Problem]:
                 target = spec.get(chain[-1][1:])
             except (KeyError, IndexError, ValueError):
                 if len(chain) == 1:
-                    problems.append(Problem(at, f"$ref {ref!r} points to nothing in the spec"))
+                    problems.append(SpecProblem(at, f"$ref {ref!r} points to nothing in the spec"))
                 break
             following = target.get("$ref") if isinstance(target, Mapping) else None
             if not isinstance(following, str) or not following.startswith("#"):
@@ -322,7 +322,7 @@ def check_refs(spec: Spec) -> list[Problem]:
                 cycle = frozenset(chain[chain.index(following):])
                 if cycle not in loops:
                     loops.add(cycle)
-                    problems.append(Problem(at, f"$ref {ref!r} never reaches a schema: "
+                    problems.append(SpecProblem(at, f"$ref {ref!r} never reaches a schema: "
                                                 f"{' -> '.join([*chain, following])}"))
                 break
             chain.append(following)
@@ -348,7 +348,7 @@ def _unfollowed(spec: Spec, pointer: str, ref: str) -> str:
     return f"$ref {ref!r}: no file {name!r} in the spec's folder"
 
 
-def validate_spec(spec: Spec) -> list[Problem]:
+def validate_spec(spec: Spec) -> list[SpecProblem]:
     """Check *spec* against the OpenAPI 3.0 or 3.1 schema with openapi-spec-validator."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
@@ -362,14 +362,14 @@ def validate_spec(spec: Spec) -> list[Problem]:
         validator_class = OpenAPIV31SpecValidator
     else:
         found = repr(spec.data["openapi"]) if "openapi" in spec.data else "no 'openapi' field"
-        return [Problem(join_pointer("", "openapi") if "openapi" in spec.data else "",
+        return [SpecProblem(join_pointer("", "openapi") if "openapi" in spec.data else "",
                         f"unsupported OpenAPI version ({found}); use 3.0.x or 3.1.x")]
     problems = python_regex_limits(spec)
     try:
         validator = validator_class(spec.data, base_uri=spec.path.resolve().as_uri())
         errors = list(validator.iter_errors())
     except Exception as exc:  # the validator gives up on some broken documents
-        return [Problem("", f"the spec cannot be validated: {type(exc).__name__}: {exc}")]
+        return [SpecProblem("", f"the spec cannot be validated: {type(exc).__name__}: {exc}")]
     for error in errors:
         if getattr(error, "validator", None) == "format" and \
                 getattr(error, "validator_value", None) == "regex":
@@ -378,7 +378,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
         dialect = _UNKNOWN_DIALECT.search(str(getattr(error, "message", "")))
         if dialect:
             at = _value_pointer(spec, dialect.group(1), ("/$schema",)) or ""
-            problems.append(Problem(at, (
+            problems.append(SpecProblem(at, (
                 f"$schema {dialect.group(1)!r}: openapi-spec-validator does not know this "
                 "JSON Schema dialect; the schemas that declare it are not validated"),
                 limitation=True))
@@ -388,7 +388,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
             # documents of their own: the error has no path, only the value.
             value_pointer = _value_pointer(spec, getattr(error, "instance", None))
             if value_pointer is not None:
-                problems.append(Problem(value_pointer, (
+                problems.append(SpecProblem(value_pointer, (
                     f"{_operation_label(value_pointer)}the schema's "
                     f"{split_pointer(value_pointer)[-1]} {short_message(error)}"),
                     example=True))
@@ -396,7 +396,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
         pointer = locate(spec, join_pointer("", *path), getattr(error, "instance", None))
         declared = _declared_dialect(spec, pointer)
         if declared is not None:
-            problems.append(Problem(pointer, (
+            problems.append(SpecProblem(pointer, (
                 f"not validated: the schema declares the dialect {declared!r}, which "
                 f"openapi-spec-validator checks as OpenAPI {version}'s own "
                 f"({short_message(error)})"), limitation=True))
@@ -405,7 +405,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
         unexpected = _UNEXPECTED.search(str(getattr(error, "message", "")))
         if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
             pointer = join_pointer(pointer, unexpected.group(1))
-        problems.append(Problem(pointer, f"invalid OpenAPI {version}: {short_message(error)}"))
+        problems.append(SpecProblem(pointer, f"invalid OpenAPI {version}: {short_message(error)}"))
     return sorted(set(problems), key=lambda problem: spec.line_of(problem.pointer))
 
 
@@ -471,7 +471,7 @@ def locate(spec: Spec, pointer: str, instance: Any) -> str:
     return pointer
 
 
-def python_regex_limits(spec: Spec) -> list[Problem]:
+def python_regex_limits(spec: Spec) -> list[SpecProblem]:
     """Patterns Python's ``re`` cannot compile, such as ECMA-262's ``\\p{L}``.
 
     JSON Schema patterns are ECMA-262 regular expressions; a valid one that Python's dialect
@@ -483,7 +483,7 @@ def python_regex_limits(spec: Spec) -> list[Problem]:
             continue
         error = compile_error(value)
         if error is not None:
-            problems.append(Problem(pointer, (
+            problems.append(SpecProblem(pointer, (
                 f"pattern {value!r} uses a regular expression feature Python's re lacks "
                 f"({error}); examples are checked without it"), limitation=True))
     return problems

@@ -33,7 +33,7 @@ _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclasses.dataclass(frozen=True)
-class Problem:
+class NoteProblem:
     """Something wrong with a note or the notes configuration, with where it is."""
 
     path: str
@@ -104,7 +104,7 @@ class ReleaseNotes:
 
     series: tuple[Series, ...] = ()
     sections: tuple[SectionSpec, ...] = ()
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[NoteProblem, ...] = ()
 
     @property
     def releases(self) -> list[Release]:
