@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from guidebook.openapi.openstack import version_label, version_notes
 from guidebook.openapi.spec import Spec, join_pointer
 
 #: Nested objects deeper than this are named but not expanded.
@@ -88,7 +89,7 @@ def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
 
 
 def _notes(schema: Mapping[str, Any]) -> tuple[str, ...]:
-    notes: list[str] = []
+    notes: list[str] = list(version_notes(schema))
     enum = schema.get("enum")
     if isinstance(enum, list) and enum:
         shown = ", ".join(f"``{_literal(value)}``" for value in enum[:20])
@@ -229,6 +230,9 @@ class FieldWalker:
             inner_ref = ref or (items.get("$ref", "") if isinstance(items, Mapping) else "")
             recursive = bool(inner_ref) and inner_ref in stack
             notes = _notes(target)
+            if isinstance(raw, Mapping) and raw is not target:
+                notes = (*version_notes(raw), *(note for note in notes
+                                               if note not in version_notes(raw)))
             if option:
                 notes = (f"In {option}.", *notes)
             if recursive:
@@ -247,10 +251,13 @@ class FieldWalker:
 
 def _alternative_name(raw: Any, target: Any, index: int) -> str:
     if isinstance(raw, Mapping) and isinstance(raw.get("$ref"), str):
-        return _ref_name(raw["$ref"])
-    if isinstance(target, Mapping) and target.get("title"):
-        return str(target["title"])
-    return f"option {index + 1}"
+        name = _ref_name(raw["$ref"])
+    elif isinstance(target, Mapping) and target.get("title"):
+        name = str(target["title"])
+    else:
+        name = f"option {index + 1}"
+    versions = version_label(target) or version_label(raw)
+    return f"{name} ({versions})" if versions else name
 
 
 def schema_fields(spec: Spec, schema: Any, pointer: str) -> tuple[list[Field], bool]:

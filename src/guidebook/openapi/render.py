@@ -28,6 +28,7 @@ from sphinx import addnodes
 
 from guidebook.openapi.fields import Field, schema_fields, type_label
 from guidebook.openapi.markup import Markup, as_text
+from guidebook.openapi.openstack import operation_versions, version_notes
 from guidebook.openapi.sanitize import is_safe_uri
 from guidebook.openapi.spec import Operation, Spec, join_pointer
 
@@ -68,6 +69,9 @@ class OperationRenderer:
         target: nodes.Element = content if content is not None else section
         if audience_note is not None:
             target += audience_note
+        versions = operation_versions(data)
+        if versions is not None:
+            target += versions
         label = f"{key}: "
         description = data.get("description")
         if isinstance(description, str):
@@ -119,7 +123,7 @@ class OperationRenderer:
         for (name, place), (param, pointer) in sorted(
                 merged.items(), key=lambda entry: order.get(entry[0][1], 9)):
             schema, schema_pointer = self._parameter_schema(param, pointer)
-            notes = list(_schema_notes(schema))
+            notes = list(dict.fromkeys((*version_notes(param), *_schema_notes(schema))))
             if param.get("deprecated"):
                 notes.append("Deprecated.")
             description_pointer = join_pointer(pointer, "description")

@@ -101,6 +101,11 @@ def split_pointer(pointer: str) -> list[str]:
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
+#: Scalars kept as the text the author wrote: a timestamp (JSON has no date type, and a
+#: reader expects ``2024-01-31`` back, not a Python date).
+_AS_WRITTEN_TAGS = frozenset({_STR_TAG, "tag:yaml.org,2002:timestamp"})
+#: Microversions are kept as written (``min-ver: 3.10`` is "3.10", not the float 3.1).
+_AS_WRITTEN_ENDINGS = ("/x-openstack/min-ver", "/x-openstack/max-ver")
 
 
 class _Builder:
@@ -125,7 +130,7 @@ class _Builder:
                 node.start_mark)
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR_TAG:
+            if node.tag in _AS_WRITTEN_TAGS or pointer.endswith(_AS_WRITTEN_ENDINGS):
                 return node.value
             return self.loader.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
