@@ -63,6 +63,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.engine.safety")
     app.setup_extension("guidebook.redirects")
     app.setup_extension("guidebook.pdf")
+    app.setup_extension("guidebook.apiref.assets")
     app.setup_extension("notfound.extension")
     app.connect("config-inited", not_found.default_settings)
     # After sphinx-notfound-page's own handler (priority 400).

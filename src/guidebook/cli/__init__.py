@@ -43,6 +43,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     first = next((arg for arg in arguments if not arg.startswith("-")), None)
+    if first is not None:
+        first = first.replace("-", "_")  # convert-api-ref lives in convert_api_ref.py
     parser = build_parser(first if first in command_names() else None)
     args = parser.parse_args(arguments)
     if not getattr(args, "run", None):

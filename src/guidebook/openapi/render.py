@@ -26,9 +26,10 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx import addnodes
 
+from guidebook.openapi.actions import ActionBranch, action_branches, is_microversion_header
 from guidebook.openapi.fields import Field, schema_fields, type_label
 from guidebook.openapi.markup import Markup, as_text
-from guidebook.openapi.openstack import operation_versions, version_notes
+from guidebook.openapi.openstack import operation_versions, version_label, version_notes
 from guidebook.openapi.sanitize import is_safe_uri
 from guidebook.openapi.spec import Operation, Spec, join_pointer
 
@@ -129,18 +130,41 @@ class OperationRenderer:
             description_pointer = join_pointer(pointer, "description")
             description = param.get("description") or (
                 schema.get("description") if isinstance(schema, Mapping) else "") or ""
+            cell = (self._microversion_header(str(description), description_pointer, notes,
+                                              label)
+                    if is_microversion_header(param) else
+                    self._description(str(description), description_pointer, notes, label))
             rows.append([
                 _code(name),
                 nodes.Text(place),
                 nodes.Text(type_label(self.spec, schema) if isinstance(schema, Mapping)
                            else "any"),
                 nodes.Text("yes" if param.get("required") else "no"),
-                self._description(str(description), description_pointer, notes, label),
+                cell,
             ])
             del schema_pointer
         return [nodes.rubric("", "Parameters"),
                 _table(("Name", "In", "Type", "Required", "Description"), rows,
                        "guidebook-api-parameters")]
+
+    def _microversion_header(self, text: str, pointer: str, notes: list[str],
+                             label: str) -> nodes.Node:
+        """The microversion header's description: in full the first time on a page, then a
+        link to it."""
+        shown = self.on_page.get(_MICROVERSION_HEADER)
+        if shown is not None:
+            anchor, where = shown
+            link = nodes.reference("", where, internal=True, refid=anchor)
+            return nodes.paragraph("", "", nodes.Text("Selects the microversion, as explained "
+                                                      "under "), link, nodes.Text("."),
+                                   classes=["guidebook-api-same"])
+        anchor = nodes.make_id("api-microversion-header")
+        self.on_page[_MICROVERSION_HEADER] = (anchor, self.current)
+        cell = self._description(text, pointer, notes, label)
+        if not isinstance(cell, nodes.Element):
+            cell = nodes.container("", cell)
+        cell["ids"].append(anchor)
+        return cell
 
     def _parameter_schema(self, param: Mapping[str, Any], pointer: str) -> tuple[Any, str]:
         if "schema" in param:
@@ -235,11 +259,36 @@ class OperationRenderer:
             paragraph = nodes.paragraph("", "", nodes.emphasis(media_type, media_type),
                                         classes=["guidebook-api-media-type"])
             result.append(paragraph)
-            if "schema" in media:
+            actions = action_branches(self.spec, media.get("schema"),
+                                      join_pointer(media_pointer, "schema"))
+            if actions:
+                result += self._action_tables(actions, label)
+            elif "schema" in media:
                 result += self._schema_table(media["schema"], join_pointer(media_pointer,
                                                                            "schema"), label)
             if examples:
                 result += self._examples(media, media_pointer, what)
+        return result
+
+    def _action_tables(self, actions: list[ActionBranch], label: str) -> list[nodes.Node]:
+        """One body per action, under the action's name (a ``oneOf`` keyed by action)."""
+        result: list[nodes.Node] = []
+        for action in actions:
+            heading = nodes.paragraph("", "", nodes.strong("Action ", "Action "),
+                                      _code(action.name), classes=["guidebook-api-action"])
+            title = action.target.get("title")
+            if isinstance(title, str) and title:
+                heading += nodes.Text(f": {title}")
+            versions = version_label(action.target)
+            if versions:
+                heading += nodes.Text(f" ({versions})")
+            result.append(heading)
+            description = action.target.get("description")
+            if isinstance(description, str):
+                target_pointer = self.spec.resolve(action.schema, action.pointer)[1]
+                result += self.markup.parse(description, join_pointer(target_pointer,
+                                                                      "description"), label)
+            result += self._schema_table(action.schema, action.pointer, label)
         return result
 
     def _schema_table(self, schema: Any, pointer: str, label: str) -> list[nodes.Node]:
@@ -351,6 +400,10 @@ class OperationRenderer:
         if isinstance(schema, Mapping) and "example" in schema:
             yield "example", {"value": schema["example"]}, join_pointer(schema_pointer,
                                                                         "example")
+
+
+#: The :attr:`OperationRenderer.on_page` key of the microversion header's description.
+_MICROVERSION_HEADER = "#microversion-header"
 
 
 def _example_block(value: Any) -> nodes.literal_block:
