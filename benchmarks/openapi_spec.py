@@ -63,10 +63,11 @@ def _schema(rng: random.Random, index: int, names: list[str]) -> dict[str, Any]:
     if names and index % 3 == 0:
         schema = {"allOf": [{"$ref": f"#/components/schemas/{rng.choice(names)}"}, schema]}
     if names and index % 7 == 0:
-        schema["properties"] = {"link": {"oneOf": [
+        # Added to the object's own properties (its required names stay defined).
+        schema.setdefault("properties", {})["link"] = {"oneOf": [
             {"$ref": f"#/components/schemas/{rng.choice(names)}"},
             {"type": "object", "title": "Reference",
-             "properties": {"href": {"type": "string", "format": "uri"}}}]}}
+             "properties": {"href": {"type": "string", "format": "uri"}}}]}
     return schema
 
 
@@ -224,6 +225,35 @@ def generate(operations: int, dest: Path, theme: str = "alabaster", seed: int = 
         "API reference\n=============\n\n.. openapi:: openapi.yaml\n", encoding="utf-8")
     return {"operations": operations, "tags": len(spec["tags"]),
             "paths": len(spec["paths"]), "schemas": len(spec["components"]["schemas"]),
+            "bytes": len(text.encode("utf-8"))}
+
+
+def place(spec_path: Path, dest: Path, theme: str = "alabaster") -> dict[str, Any]:
+    """Write both sites under *dest* around a real spec (a copy of *spec_path*)."""
+    text = spec_path.read_text(encoding="utf-8-sig")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    name = "openapi" + spec_path.suffix
+    methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+    operations = sum(1 for item in (data.get("paths") or {}).values()
+                     if isinstance(item, dict) for key in item if key in methods)
+    site, plain = dest / "guidebook", dest / "sphinx"
+    for folder in (site / "api-ref", site / "user", plain):
+        folder.mkdir(parents=True, exist_ok=True)
+    (site / "conf.py").write_text(GUIDEBOOK_CONF.format(theme=theme) +
+                                  f"guidebook_openapi_spec = 'api-ref/{name}'\n",
+                                  encoding="utf-8")
+    (site / "api-ref" / name).write_text(text, encoding="utf-8")
+    (plain / name).write_text(text, encoding="utf-8")
+    for index in (site / "api-ref" / "index.rst", plain / "index.rst"):
+        index.write_text(f"API reference\n=============\n\n.. openapi:: {name}\n",
+                         encoding="utf-8")
+    (site / "user" / "index.rst").write_text("User guide\n==========\n\nHello.\n",
+                                             encoding="utf-8")
+    (plain / "conf.py").write_text(SPHINX_CONF.format(theme=theme), encoding="utf-8")
+    tags = {tag for item in (data.get("paths") or {}).values() if isinstance(item, dict)
+            for key, operation in item.items() if key in methods
+            and isinstance(operation, dict) for tag in operation.get("tags") or []}
+    return {"operations": operations, "tags": len(tags), "name": spec_path.name,
             "bytes": len(text.encode("utf-8"))}
 
 

@@ -52,6 +52,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import real_trees  # noqa: E402
 from generate import GUIDES, THEME_ENV, edit_page, generate  # noqa: E402
 from pdf import append_section, pdf_row, render_pdf_section  # noqa: E402
 
@@ -503,6 +504,11 @@ def main(argv: list[str] | None = None) -> int:
         from versions_bench import main as versions_main
 
         return int(versions_main(arguments[1:]))
+    if arguments[:1] == ["languages"]:
+        # ``run.py languages ...``: the translated-site benchmark (issue 25).
+        from languages_bench import main as languages_main
+
+        return int(languages_main(arguments[1:]))
     parser = argparse.ArgumentParser(description="guidebook build benchmarks (issue 9)")
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="comma-separated page counts (default: %(default)s)")
@@ -537,10 +543,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layout-against", default=None, metavar="REV",
                         help="instead of the matrix: site size and build time of this "
                         "checkout against git revision REV (see layout.py)")
+    parser.add_argument("--real-trees", type=Path, metavar="DIR",
+                        default=os.environ.get("GUIDEBOOK_REAL_TREES") or None,
+                        help="instead of the matrix: the real-tree benchmark (real_bench.py) "
+                        "of the OpenStack trees cloned in DIR (default: "
+                        "$GUIDEBOOK_REAL_TREES) and the flagship")
+    parser.add_argument("--fetch", action="store_true",
+                        help="with --real-trees: clone the absent trees from opendev.org")
+    parser.add_argument("--trees", default=",".join(real_trees.TREES),
+                        help="with --real-trees: which trees (default: %(default)s)")
+    parser.add_argument("--jobs-list", default="1,2", metavar="J,J",
+                        help="with --real-trees: the -j values (default: %(default)s)")
+    parser.add_argument("--no-flagship", action="store_true",
+                        help="with --real-trees: leave the flagship out")
     parser.add_argument("--openapi", default=None, metavar="OPS",
                         help="instead of the matrix: the API reference benchmark "
                         "(openapi_bench.py) at these comma-separated operation counts")
     args = parser.parse_args(argv)
+    if args.real_trees is not None:
+        import real_bench
+
+        with workdir(args.work, args.keep) as work:
+            return real_bench.main(
+                args.real_trees, args.fetch, parse_list(args.trees),
+                [int(jobs) for jobs in parse_list(args.jobs_list)], args.repeat, work,
+                None if args.quick else (args.results or HERE / "RESULTS.md"),
+                shlex.join(["python", "benchmarks/run.py",
+                            *(sys.argv[1:] if argv is None else argv)]),
+                flagship=not args.no_flagship)
     if args.openapi is not None:
         import openapi_bench
 
@@ -562,9 +592,11 @@ def main(argv: list[str] | None = None) -> int:
         print(report)
         if args.results is not None:
             import openapi_bench
+            import real_bench
 
-            args.results.write_text(openapi_bench.keep_section(args.results, report),
-                                    encoding="utf-8")
+            args.results.write_text(real_bench.keep_section(
+                args.results, openapi_bench.keep_section(args.results, report)),
+                encoding="utf-8")
         return 0
     sizes = sorted({int(size) for size in parse_list(args.sizes)})
     themes = parse_list(args.themes)
@@ -618,8 +650,10 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     if results is not None:
         import openapi_bench
+        import real_bench
 
-        results.write_text(openapi_bench.keep_section(results, report), encoding="utf-8")
+        results.write_text(real_bench.keep_section(
+            results, openapi_bench.keep_section(results, report)), encoding="utf-8")
         raw = {"rows": [dataclasses.asdict(row) for row in rows],
                "metas": {str(pages): meta for pages, meta in metas.items()},
                "lint": lint, "context": context}

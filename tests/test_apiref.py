@@ -214,6 +214,15 @@ def test_each_action_body_is_listed_under_its_name(converted_build: BuildResult)
     assert "os-getRDPConsole" not in reboot.split("<table")[1]
 
 
+def test_a_codegenerator_spec_gets_the_same_conventions(converted_build: BuildResult) -> None:
+    page = converted_build.html("api-ref", "api-ref/codegen")
+    headings = re.findall(r'<p class="guidebook-api-action"><strong>Action </strong>'
+                          r'<code[^>]*><span class="pre">([^<]+)</span></code>([^<]*)</p>', page)
+    assert headings == [("os-extend", ""), ("revert", " (new in 3.40)")]
+    assert page.count("The volume microversion, such as") == 1
+    assert page.count("Selects the microversion, as explained under") == 1
+
+
 def test_microversions_are_shown_on_operations_and_fields(
         converted_build: BuildResult) -> None:
     listing = converted_build.html("api-ref", "api-ref/operations/servers")

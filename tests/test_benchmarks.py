@@ -9,13 +9,17 @@ not.
 from __future__ import annotations
 
 import importlib.util
+import os
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.conftest import build_source
+from tests.conftest import ROOTS, build_source
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -133,3 +137,62 @@ def test_the_api_reference_goals_are_judged_from_the_figures(tmp_path: Path) -> 
     assert "NOT met" in written
     kept = openapi_bench.keep_section(results, "# New matrix\n")
     assert kept.startswith("# New matrix\n") and "NOT met" in kept
+
+
+def test_the_real_tree_benchmark_prepares_builds_and_reports_a_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``run.py --real-trees``: on a tree of our own standing in for an OpenStack one.
+
+    conf.py imports a library this Python lacks (cut, as for octavia and ironic) and
+    names an extension it cannot import (dropped, and named in the report) beside one of
+    its own that it can; both builds run side by side, and the one-page edit rewrites
+    the edited page in its guides and their indexes, no other page.
+    """
+    import real_bench
+    import real_trees
+
+    trees = tmp_path / "trees"
+    repository = trees / "tiny"
+    shutil.copytree(ROOTS / "test-realtree", repository)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "tree"]):
+        subprocess.run(["git", *command], cwd=repository, check=True,
+                       env={**os.environ, **env})
+    monkeypatch.setitem(real_trees.CONF_CUTS, "tiny", [
+        ("from no_such_service import backend", 'backend.init_backend("threading")')])
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Results\n\nthe matrix\n", encoding="utf-8")
+
+    status = real_bench.main(trees, False, ["tiny", "absent"], [1], 1, tmp_path / "work",
+                             results, "python benchmarks/run.py --real-trees DIR",
+                             flagship=False)
+
+    assert status == 0
+    report = results.read_text(encoding="utf-8")
+    assert report.startswith("# Results\n\nthe matrix\n")
+    assert re.search(r"^\| tiny \| 5 \| 1 \| [\d.]+ \([\d.]+\) \| [\d.]+ \([\d.]+\) \|",
+                     report, re.M), report
+    assert "Skipped (absent; `--real-trees DIR --fetch` clones them): absent." in report
+    assert "extensions dropped from conf.py (not importable here): `no_such_extension`" \
+        in report
+    assert re.search(r"^- tiny -j 1: fresh <= 1.0x: (met|NOT met) ", report, re.M), report
+    assert re.search(r"^\| reading \| [\d.]+ / [\d.]+ \|$", report, re.M), report
+    rewritten = re.search(r"^\| tiny \| 1 \| `doc/source/admin/tuning.rst` \| (.*) \|$",
+                          report, re.M)
+    assert rewritten is not None, report
+    # In a guide's folder: the edited page and the guide's indexes; at the site root: the
+    # portal and the 404 page, which every build writes.
+    folders = {folder: re.findall(r"[\w/-]+\.html", files)
+               for folder, files in re.findall(r"([\w/]+): \d+ \(([^)]*)\)",
+                                               rewritten.group(1))}
+    assert set(folders.pop("/")) <= {"index.html", "404.html"}, folders
+    assert any("admin/tuning.html" in pages for pages in folders.values()), folders
+    for pages in folders.values():
+        assert set(pages) <= {"admin/tuning.html", "genindex.html", "search.html"}, folders
+    # Run again, the section is replaced, not added.
+    real_bench.write_section(results, real_bench.render([], ["tiny"], {
+        "command": "c", "commit": "x", "cpus": "2", "cpu": "c", "load": "0",
+        "software": "s"}))
+    assert results.read_text(encoding="utf-8").count(real_bench.BEGIN) == 1

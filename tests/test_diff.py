@@ -165,8 +165,9 @@ def test_committed_reorganisation_gives_the_exact_diff(
         ],
         "guides": EXPECTED_GUIDES,
         "broken_urls": EXPECTED_BROKEN,
+        "broken_links": [],
         "summary": {"moves": 2, "added": 1, "removed": 3, "moved": 1, "audiences_changed": 4,
-                    "titles_changed": 1, "broken_urls": 4},
+                    "titles_changed": 1, "broken_urls": 4, "broken_links": 0},
     }
     # The temporary worktrees are gone again.
     assert git(repo, "worktree", "list").count("\n") == 1
@@ -206,6 +207,31 @@ def test_removed_page_without_redirect_fails_the_check(
     assert "1 URL(s) break: HEAD~1" in out
     assert "  user/upload.html  (page user/upload; no page to send it to)\n" in out
     assert "admin (guide: Admin guide): no changes\n" in out
+
+
+def test_hand_written_links_a_patch_breaks_are_listed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A relative .html link to a renamed page breaks; links that still name a page and
+    links that were already broken are not the patch's doing."""
+    src = repo / "doc" / "source"
+    with (src / "user/upload.rst").open("a", encoding="utf-8") as page:
+        page.write("\nShare it (`sharing <share.html#how>`_), mind the `cache "
+                   "<../admin/cache.html>`_ and the `old page <gone.html>`_.\n")
+    commit_all(repo, "hand-written links")
+    git(repo, "mv", "doc/source/user/share.rst", "doc/source/user/sharing.rst")
+    edit(src / "user/index.rst", "   share\n", "   sharing\n")
+    commit_all(repo, "rename share")
+
+    status, out, _err = run_diff(repo, capsys, "HEAD~1")
+
+    assert status == 1
+    assert ("1 link(s) break: they name no page of working tree (link the page with :doc:, or fix "
+            "the path):\n  user/upload.rst:10: share.html#how\n") in out, out
+    status, out, _err = run_diff(repo, capsys, "HEAD~1", "--format", "json")
+    assert json.loads(out)["broken_links"] == [
+        {"source": "user/upload.rst", "line": 10, "uri": "share.html#how",
+         "docname": "user/upload"}]
 
 
 def test_unchanged_site_passes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -295,7 +295,7 @@ def test_json_spec_problems_are_at_their_own_line(tmp_path: Path) -> None:
         '              "schema": {"type": "string", "pattern": "^\\\\p{L}+$"}}}\n'
         '          }\n        }\n      }\n    }\n  }\n}\n', encoding="utf-8")
     spec = load_spec(path)
-    from guidebook.openapi.spec import validate_spec
+    from guidebook.openapi.validate import validate_spec
 
     problems = validate_spec(spec)
     assert [(spec.line_of(p.pointer), p.limitation) for p in problems] == [(11, True)]

@@ -68,6 +68,7 @@ def test_report_json_of_a_tiny_root(
                 "contributor": counts(0, 0, 0, 0, 2),
             },
         },
+        "languages": [],  # no guidebook_languages
     }
 
 

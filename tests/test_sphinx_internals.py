@@ -147,6 +147,28 @@ def test_docutils_registries() -> None:
     )
 
 
+def test_loaded_catalogs_are_forgotten(tmp_path: Path) -> None:
+    import gettext
+
+    import sphinx.locale
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    messages = tmp_path / "xx" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    for word in ("first", "second"):
+        catalog = Catalog(locale="de")
+        catalog.add("Hello", word)
+        with open(messages / "probe.mo", "wb") as handle:
+            write_mo(handle, catalog)
+        translator, found = sphinx.locale.init([str(tmp_path)], "xx", "probe")
+        assert found and translator.gettext("Hello") == word, changed(
+            "sphinx.locale.translators or gettext._translations changed: a recompiled "
+            "catalog is not read again")
+        sphinx_internals.forget_loaded_catalogs()
+    assert ("general", "probe") not in sphinx.locale.translators
+    assert not any("probe.mo" in str(key) for key in gettext._translations)
+
 
 def test_builder_application_and_post_transform_class(tmp_path: Path, copy_root: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,3 +312,22 @@ def test_builder_is_the_seams_hooks() -> None:
     assert issubclass(GuidebookBuilder, sphinx_internals.PrivateBuilderHooks)
     assert issubclass(GuidebookBuilder, StandaloneHTMLBuilder)
     assert issubclass(GuidebookBuilder, Builder)
+
+
+def test_the_theme_still_asks_git_through_its_module_function() -> None:
+    """openstackdocstheme's per-file git call, which guidebook keeps for the build."""
+    module_name, name = sphinx_internals.THEME_GIT_DATE
+    module = importlib.import_module(module_name)
+    function = getattr(module, name, None)
+    theme = "openstackdocstheme: " + changed(f"{module_name}.{name}")
+    assert callable(function), theme
+    assert list(inspect.signature(function).parameters) == ["src_file"], theme
+    # Looked up in the module at every call, so the kept answers are what pages get.
+    assert f"{name}(" in inspect.getsource(module._get_last_updated), theme
+    keeper = sphinx_internals.ThemeGitDates.install()
+    try:
+        assert keeper is not None and getattr(module, name) is keeper
+    finally:
+        assert keeper is not None
+        keeper.restore()
+    assert getattr(module, name) is function

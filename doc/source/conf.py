@@ -72,3 +72,10 @@ guidebook_versions = {
     "2026.1": "1017291f794b07e6ce525bacbb6c2d114e61e8e5",
     "2026.2": "HEAD",
 }
+
+# Translations (guidebook build publishes each under doc/build/html/<lang>/): part of the
+# end user guide, in doc/source/locale/<lang>/LC_MESSAGES/doc-user.po (OpenStack's layout;
+# see contributor/docs-translating). A guide less than 2% translated is published in
+# English only: the other guides, so far.
+guidebook_languages = ["ja", "ru"]
+guidebook_languages_threshold = 0.02

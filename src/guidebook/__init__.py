@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidebook.config import GuidebookConfig
+from guidebook.versions.marker import page_version_name, show_version_name
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -56,13 +57,19 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     GuidebookConfig.register(app)
     app.add_event("guidebook-site-finished")
     app.connect("config-inited", check_config, priority=100)
+    app.connect("config-inited", show_version_name, priority=900)
+    app.connect("html-page-context", page_version_name)
     app.setup_extension("guidebook.audiences")
     app.setup_extension("guidebook.reference")
     app.setup_extension("guidebook.releasenotes")
     app.setup_extension("guidebook.openapi")
     app.setup_extension("guidebook.engine.safety")
+    app.setup_extension("guidebook.engine.replay")
+    app.setup_extension("guidebook.engine.page_links")
     app.setup_extension("guidebook.redirects")
     app.setup_extension("guidebook.pdf")
+    app.setup_extension("guidebook.engine.once_per_site")
+    app.setup_extension("guidebook.i18n")
     app.setup_extension("guidebook.apiref.assets")
     app.setup_extension("notfound.extension")
     app.connect("config-inited", not_found.default_settings)

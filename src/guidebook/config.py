@@ -75,6 +75,23 @@ def at_least(minimum: int) -> Validator:
     return validate
 
 
+#: A language code as Sphinx takes it: ``ja``, ``pt_BR``, ``zh_CN``, ``sr@latin``.
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*(?:@[a-z]+)?$")
+
+
+def language_codes(value: Any) -> str | None:
+    """A validator for a list of language codes (``['de', 'ja', 'pt_BR']``)."""
+    wrong = [code for code in value if not LANGUAGE_CODE.match(code)]
+    if wrong:
+        return f"must be language codes such as 'de', 'ja' or 'pt_BR', not {wrong!r}"
+    return None
+
+
+def share(value: Any) -> str | None:
+    """A validator for a share: a number from 0 to 1."""
+    return None if 0 <= value <= 1 else f"must be a number from 0 to 1 (a share), not {value!r}"
+
+
 _URL_PATH = re.compile(r"/(?:[A-Za-z0-9._-]+/)*\Z")
 
 
@@ -155,6 +172,17 @@ class GuidebookConfig:
             "glob on docnames (``*`` alone: the top-level pages); the value ``*`` is "
             "every guide. The longest matching pattern wins; a page's own "
             "``:audience:`` wins over all.",
+        },
+    )
+    include_roots: list[str] = dataclasses.field(
+        default_factory=list,
+        metadata={
+            "rebuild": "env",
+            "doc": "Folders outside the repository whose files ``include``, "
+            "``literalinclude`` and ``image`` may publish, relative to conf.py's folder "
+            "(such as ``['../../shared-docs']``). Files anywhere inside the repository "
+            "(its git work tree; the source directory when there is none) are always "
+            "allowed; anything else, through a path or a symlink, is refused.",
         },
     )
     openapi_spec: str = dataclasses.field(
@@ -279,6 +307,31 @@ class GuidebookConfig:
                   "pages carry a marker where the version switcher is filled in when the "
                   "versions are assembled. Leave it off in conf.py.",
                   "rebuild": "html"},
+    )
+
+    languages: list[str] = dataclasses.field(
+        default_factory=list,
+        metadata={"doc": "The languages the site is translated into, such as ``['de', 'ja']``: "
+                  "``guidebook build`` publishes each under ``OUT/<lang>/`` from the catalogs "
+                  "in ``locale_dirs`` (Sphinx's layout, or OpenStack's ``doc.po`` and "
+                  "``doc-<folder>.po``) and reno's ``releasenotes/source/locale``.",
+                  "validate": language_codes,
+                  # The source's pages only link to the other languages.
+                  "rebuild": "html"},
+    )
+    languages_threshold: float | int = dataclasses.field(
+        default=0.0,
+        metadata={"doc": "The share of a guide's messages (0 to 1) that must be translated for "
+                  "the guide to be published in a language; a guide below it is published in "
+                  "the original only, and that language's portal says so.",
+                  "validate": share,
+                  "rebuild": ""},
+    )
+    translation_of: str = dataclasses.field(
+        default="",
+        metadata={"doc": "Set by ``guidebook build`` for each language's build: the language "
+                  "the sources are written in. Leave it off in conf.py.",
+                  "rebuild": ""},
     )
 
     @classmethod
@@ -410,6 +463,7 @@ _TYPE_NAMES: dict[Any, tuple[str, str]] = {
     str: ("a string", "strings"),
     bool: ("True or False", "flags"),
     int: ("a whole number", "whole numbers"),
+    float: ("a number", "numbers"),
     type(None): ("None", "None"),
 }
 

@@ -23,8 +23,9 @@ from typing import Any
 
 from guidebook.reorg import ReorgError
 
-__all__ = ["MANIFEST_NAME", "Manifest", "ManifestError", "NavEntry", "Page", "PdfEntry",
-           "Redirect", "Section", "load_manifest", "parse_manifest", "write_manifest"]
+__all__ = ["MANIFEST_NAME", "Language", "Manifest", "ManifestError", "NavEntry", "Page",
+           "PartCoverage", "PdfEntry", "Redirect", "Section", "load_manifest", "parse_manifest",
+           "write_manifest"]
 
 #: The site manifest's file name, at the top of the published site.
 MANIFEST_NAME = "guidebook.json"
@@ -128,12 +129,48 @@ class PdfEntry:
 
 
 @dataclasses.dataclass(frozen=True)
+class PartCoverage:
+    """How much of one guide or part a language translates, and whether it is published."""
+
+    name: str
+    translated: int
+    total: int
+    share: float
+    published: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Language:
+    """A language the site is published in; the original has no coverage of its own."""
+
+    code: str
+    name: str
+    url: str
+    original: bool
+    parts: tuple[PartCoverage, ...] = ()
+    #: In a translation's own manifest: the language of the sources.
+    source: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "url": self.url,
+                "original": self.original,
+                **({"source": self.source} if self.source else {}),
+                "parts": {part.name: {"translated": part.translated, "total": part.total,
+                                      "share": part.share, "published": part.published}
+                          for part in self.parts}}
+
+
+@dataclasses.dataclass(frozen=True)
 class Manifest:
     """Everything the next build and a review need to know about one build of the site."""
 
     sections: tuple[Section, ...] = ()
     redirects: tuple[Redirect, ...] = ()
     pdfs: tuple[PdfEntry, ...] = ()
+    #: The original first, then each translation (``guidebook_languages``).
+    languages: tuple[Language, ...] = ()
+    #: In a translation's own manifest (``OUT/<lang>/guidebook.json``): that language.
+    language: Language | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The manifest's JSON value (what ``guidebook.json`` holds)."""
@@ -142,6 +179,9 @@ class Manifest:
             "parts": [section.to_json() for section in self.sections if section.kind != "guide"],
             "redirects": [redirect.to_json() for redirect in self.redirects],
             "pdfs": [pdf.to_json() for pdf in self.pdfs],
+            **({"languages": [language.to_json() for language in self.languages]}
+               if self.languages else {}),
+            **({"language": self.language.to_json()} if self.language else {}),
         }
 
     @classmethod
@@ -257,7 +297,42 @@ def parse_manifest(data: Any, origin: str) -> Manifest:
             pages=_number(entry, "pages", where),
             size=_number(entry, "size", where),
         ))
-    return Manifest(sections=tuple(sections), redirects=tuple(redirects), pdfs=tuple(pdfs))
+    language = data.get("language")
+    return Manifest(sections=tuple(sections), redirects=tuple(redirects), pdfs=tuple(pdfs),
+                    languages=_languages(data.get("languages", []), origin),
+                    language=(_language(language, f"{origin}: language")
+                              if language is not None else None))
+
+
+def _languages(entries: Any, origin: str) -> tuple[Language, ...]:
+    if not isinstance(entries, list):
+        raise ManifestError(f"{origin}: \"languages\" must be a list")
+    return tuple(_language(entry, f"{origin}: languages[{index}]")
+                 for index, entry in enumerate(entries))
+
+
+def _language(entry: Any, where: str) -> Language:
+    parts = entry.get("parts", {}) if isinstance(entry, dict) else None
+    if not isinstance(parts, dict):
+        raise ManifestError(f"{where}: \"parts\" must be an object")
+    coverage = []
+    for name, counts in parts.items():
+        numbers: list[Any] = [counts.get(key) if isinstance(counts, dict) else None
+                               for key in ("translated", "total", "share")]
+        if not all(isinstance(number, (int, float)) for number in numbers):
+            raise ManifestError(f"{where}.parts[{name!r}]: \"translated\", \"total\" and "
+                                "\"share\" must be numbers")
+        coverage.append(PartCoverage(str(name), int(numbers[0]), int(numbers[1]),
+                                     float(numbers[2]), bool(counts.get("published"))))
+    return Language(
+        code=_text(entry, "code", where),
+        name=_optional_text(entry, "name", where) or _text(entry, "code", where),
+        url=_optional_text(entry, "url", where) or "",
+        original=bool(entry.get("original")),
+        parts=tuple(coverage),
+        source=_optional_text(entry, "source", where) or "",
+    )
+
 
 
 def _section(entry: Any, where: str, key: str) -> Section:

@@ -35,10 +35,20 @@ The uses, and why:
   application is ``builder._app`` (Sphinx 9, where ``builder.app`` is deprecated); while
   the LaTeX builder writes, the environment must name its class, or the LaTeX
   post-transforms would not run and the HTML ones would.
+- :class:`ThemeGitDates` (not Sphinx's, openstackdocstheme's):
+  ``page_context._get_last_updated_file`` runs ``git log`` for a page's source file each
+  time the page is rendered, so once per guide showing it; no setting turns that into
+  once per file, or lets it run early. The theme looks the function up in its module at
+  every call, so an answer kept per file there is what every later guide gets.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -163,3 +173,95 @@ def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder] |
     """Make Sphinx 9's post-transforms see *cls* (nothing to do when *cls* is None)."""
     if cls is not None:
         env._builder_cls = cls
+
+
+#: openstackdocstheme's function asking git for a source file's last commit date.
+THEME_GIT_DATE = ("openstackdocstheme.page_context", "_get_last_updated_file")
+
+
+class ThemeGitDates:
+    """openstackdocstheme's per-file git date, asked once per file, and asked early.
+
+    Installed in the theme's module in place of its function (:meth:`install`), it keeps
+    every answer for the rest of the build. :meth:`prefetch` asks git about a list of
+    files in a background thread, so those calls run on another core while Sphinx reads;
+    a page that needs a date still being asked waits for that answer instead of asking
+    again.
+    """
+
+    def __init__(self, module: Any, original: Callable[[str], Any]) -> None:
+        self._module = module
+        self._original = original
+        self._answers: dict[str, Future[Any]] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def install(cls) -> ThemeGitDates | None:
+        """Put the keeper in the theme's module (None: the theme is not loaded)."""
+        module_name, name = THEME_GIT_DATE
+        module = sys.modules.get(module_name)
+        original = getattr(module, name, None)
+        if module is None or original is None:
+            return None
+        keeper = cls(module, original)
+        setattr(module, name, keeper)
+        return keeper
+
+    def __call__(self, src_file: str) -> Any:
+        return self._answer(src_file).result()
+
+    def _answer(self, src_file: str) -> Future[Any]:
+        # The theme passes paths relative to the working directory.
+        key = os.path.abspath(src_file)
+        with self._lock:
+            answer = self._answers.get(key)
+            mine = answer is None
+            if answer is None:
+                answer = self._answers[key] = Future()
+        if mine:
+            try:
+                answer.set_result(self._original(src_file))
+            except BaseException as exc:  # the theme's own call raised: raise it there
+                answer.set_exception(exc)
+        return answer
+
+    def prefetch(self, src_files: Sequence[str]) -> None:
+        """Ask git about *src_files* in a background thread (one at a time)."""
+        def ask_all() -> None:
+            for src_file in src_files:
+                self._answer(src_file)
+
+        self.wait()
+        self._thread = threading.Thread(target=ask_all, name="guidebook-git-dates",
+                                        daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Until the background thread is done (before Sphinx forks writers, or ends)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def restore(self) -> None:
+        """The theme's own function again; a later build asks git anew."""
+        self.wait()
+        setattr(self._module, THEME_GIT_DATE[1], self._original)
+
+
+def forget_loaded_catalogs() -> None:
+    """Empty Sphinx's process-wide table of loaded message catalogs.
+
+    ``sphinx.locale.init`` adds each catalog it loads to the one already in the table for
+    that domain: a second build in the same process, in another language, would take the
+    first language's words where its own catalog has none. Python's ``gettext`` keeps
+    every ``.mo`` file it read in a private cache keyed by path, never checking the file
+    again: a catalog recompiled since (a translator's fix, in ``guidebook serve``) would
+    not be seen.
+    """
+    import gettext
+
+    import sphinx.locale
+
+    sphinx.locale.translators.clear()
+    gettext._translations.clear()  # type: ignore[attr-defined]

@@ -68,8 +68,11 @@ class WarningCode(enum.Enum):
                     "A release note or a release notes setting reno or guidebook cannot use.")
     REDIRECTS = ("redirects", "A line of the redirect map, or a redirect setting, is wrong.")
     INCLUDE_OUTSIDE = ("include-outside",
-                       "``.. include::`` or ``.. literalinclude::`` of a file outside the "
-                       "source tree.")
+                       "``.. include::``, ``.. literalinclude::`` or ``.. image::`` of a "
+                       "file outside the repository and ``guidebook_include_roots``.")
+    LINK_BROKEN = ("link-broken",
+                   "A hand-written relative ``.html`` link (```text <../x.html>`_``) that "
+                   "names no page of the site; links that name a page follow it.")
     SYMLINK_LOOP = ("symlink-loop",
                     "A directory symlink in the source tree that loops back into its own "
                     "folder.")
@@ -79,6 +82,13 @@ class WarningCode(enum.Enum):
     PDF_LATEX = ("pdf-latex",
                  "A guide's or part's PDF could not be made: LaTeX stopped at an error (its "
                  "log is kept) or the LaTeX writer failed.")
+    CATALOG = ("catalog",
+               "A message catalog (``.po``) line that cannot be read; the rest of the catalog "
+               "is used.")
+    TRANSLATION_MARKUP = ("translation-markup",
+                          "A translation whose reStructuredText markup is broken or whose "
+                          "roles and link targets differ from the original's: reported at "
+                          "its catalog line, and the original is used.")
 
     @property
     def qualified(self) -> str:

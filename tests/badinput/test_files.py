@@ -26,8 +26,8 @@ SECRET = "Topsecretword from outside the tree"
 
 REFUSED = (
     "{src}/user/page.rst:4: WARNING: {name} of {arg!r} refused: it leads to {target}, "
-    "outside the source directory {src} (copy the file into the source tree) "
-    "[guidebook.include-outside]"
+    "outside the source directory {src} (copy the file into it, or add its folder to "
+    "guidebook_include_roots in conf.py) [guidebook.include-outside]"
 )
 
 

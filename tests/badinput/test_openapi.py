@@ -87,8 +87,9 @@ def test_bad_spec(case: Case, baseline: Baseline, tmp_path: Path) -> None:
 
 
 def _ref_problem(baseline: Baseline, tmp_path: Path, spec: str) -> tuple[Path, list[str]]:
-    """Build a spec with a broken ``$ref``; the build must fail cleanly, site intact."""
-    case = Case("ref", {SPEC_PATH: spec}, 2, ())
+    """Build a spec with a broken ``$ref``: a located warning, so the strict build fails
+    cleanly, site intact."""
+    case = Case("ref", {SPEC_PATH: spec}, 1, ())
     result = check_case(case, baseline, tmp_path)
     assert "RecursionError" not in result.output
     # A newcomer's message: short, never the whole spec printed back.

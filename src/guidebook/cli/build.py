@@ -26,13 +26,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="ignore the saved environment and rebuild everything")
     parser.add_argument("--only", action="append", default=[], metavar="PART",
                         help="write only this guide or part (repeatable), e.g. api-ref")
+    parser.add_argument("--language", action="append", default=[], metavar="LANG",
+                        help="build only this language (repeatable): a code of "
+                        "guidebook_languages, or the original's (conf.py's language)")
     parser.add_argument("--pdf", action="store_true",
                         help="also write a PDF of every guide and part (needs TeX)")
     parser.add_argument("--quiet", "-q", action="store_true", help="only print warnings")
+    parser.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VALUE",
+                        type=_definition,
+                        help="override a conf.py setting, as sphinx-build -D does "
+                        "(repeatable), e.g. -D release=2026.1")
     parser.add_argument("--versions", action="store_true",
                         help="build every version in guidebook_versions from its own git "
                         "tree into OUT/<version>/, with OUT/latest/ and OUT/versions.json")
     parser.set_defaults(run=run)
+
+
+def _definition(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` of ``-D``; Sphinx converts VALUE to the setting's type."""
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (e.g. -D release=2026.1)")
+    return name.strip(), value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         fresh=args.fresh,
         quiet=args.quiet,
         only=tuple(args.only),
-        overrides={"guidebook_pdf": True} if args.pdf else {},
+        languages=tuple(args.language),
+        overrides={**dict(args.define), **({"guidebook_pdf": True} if args.pdf else {})},
     )
     if args.versions:
         from guidebook.versions.run import build_versions

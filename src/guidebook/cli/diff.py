@@ -1,4 +1,4 @@
-"""``guidebook diff``: review a reorganisation; exit 1 when an old URL breaks."""
+"""``guidebook diff``: review a reorganisation; exit 1 when an old URL or a link breaks."""
 
 from __future__ import annotations
 
@@ -135,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         counts = diff.summary()
         print(f"guidebook diff: {counts['moved']} moved, {counts['added']} added, "
-              f"{counts['removed']} removed, {counts['broken_urls']} broken URL(s); "
+              f"{counts['removed']} removed, {counts['broken_urls']} broken URL(s), "
+              f"{counts['broken_links']} broken link(s); "
               f"report in {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 import sys
 import tempfile
 import traceback
@@ -14,6 +15,7 @@ from typing import TextIO
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError, SphinxError
+from sphinx.util import console
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from guidebook.driver.publish import (
@@ -26,6 +28,7 @@ from guidebook.driver.publish import (
     spare_dir,
 )
 from guidebook.engine.builder import GuidebookBuilder
+from guidebook.i18n.build import build_translations, plan_languages
 
 
 @dataclasses.dataclass
@@ -42,6 +45,11 @@ class BuildOptions:
     #: Write only these guides or parts (``--only``); empty: all of them. A build
     #: option, not a conf.py value, so that changing it never re-reads a source.
     only: tuple[str, ...] = ()
+    #: Build only these languages (``--language``; the original's code included); empty:
+    #: the original and every language in ``guidebook_languages``.
+    languages: tuple[str, ...] = ()
+    #: Build the languages too; the review tools compare the original alone.
+    translations: bool = True
     overrides: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
@@ -55,12 +63,22 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
     if paths is None:
         return 2
     source, out = paths
+    try:
+        plan = plan_languages(source, options.languages, options.overrides)
+    except SphinxError as exc:
+        print(f"guidebook: error: {describe_error(exc, source / 'conf.py')}", file=err)
+        return 2
     with output_lock(out):
         staging = prepare_staging(out, incremental=not options.fresh)
         status = 1
         try:
             with fewer_collections():
-                status = _sphinx_build(options, source, staging, doctree_dir(out), err)
+                status = (sphinx_build(options, source, staging, doctree_dir(out), err)
+                          if plan.original else 0)
+                if status == 0 and options.translations and (plan.translations
+                                                             or plan.configured):
+                    status = build_translations(options, plan, source, staging,
+                                                doctree_dir(out), err, sphinx_build)
         finally:
             if status != 0:
                 discard(staging)
@@ -120,10 +138,27 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _sphinx_build(
+def wants_colour(stream: TextIO) -> bool:
+    """Colour as sphinx-build does: never with ``NO_COLOR``, always with ``FORCE_COLOR``,
+    else only when *stream* is a terminal (not a pipe, a file or a log)."""
+    if "NO_COLOR" in os.environ or "NO_COLOUR" in os.environ:
+        return False
+    if "FORCE_COLOR" in os.environ or "FORCE_COLOUR" in os.environ:
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def sphinx_build(
     options: BuildOptions, source: Path, staging: Path, doctrees: Path, err: TextIO
 ) -> int:
+    """Run Sphinx once, from *source* into *staging*; its exit status (errors said on
+    *err* as ``path:line: message``, never as a traceback)."""
     status_stream: TextIO | None = None if options.quiet else err
+    if wants_colour(err):
+        console.coloron()
+    else:
+        console.nocolor()
     try:
         with patch_docutils(source), docutils_namespace():
             app = Sphinx(

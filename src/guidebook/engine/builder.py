@@ -36,6 +36,7 @@ from guidebook.engine import not_found
 from guidebook.engine.inventory import dump_part_inventory
 from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.navigation import filter_toctree_entries
+from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
 from guidebook.engine.part_writer import part_index_entries, writing
@@ -45,7 +46,7 @@ from guidebook.engine.site_outputs import (
     portal_parts,
     site_manifest,
 )
-from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, write_manifest
+from guidebook.manifest import MANIFEST_NAME, Language, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
 from guidebook.sites import Site, get_site
 from guidebook.sphinx_internals import (
@@ -77,6 +78,10 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self.current: Part | None = None
         #: The parts to write (``guidebook build --only``); empty: every part.
         self.only_parts: frozenset[str] = frozenset()
+        #: The parts a language's build leaves out (translated below the threshold).
+        self.withheld_parts: frozenset[str] = frozenset()
+        #: In a language's build, its entry in the manifest (set by guidebook.i18n).
+        self.manifest_language: Language | None = None
         self._site: Site | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         #: docname -> where the previous build wrote it (in the first part that had it).
@@ -100,6 +105,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             directory = Path(self.doctreedir) / "templates"
             directory.mkdir(parents=True, exist_ok=True)
             environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
+
+    def init_highlighter(self) -> None:
+        """Sphinx's highlighter, keeping every block it highlights for the next guide."""
+        super().init_highlighter()
+        self.highlighter = SiteHighlighter.replacing(self.highlighter)
 
     @property
     def application(self) -> Sphinx:
@@ -166,8 +176,12 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             part = published[0]
         if docname not in part.docnames and docname not in GENERATED_PAGES:
             others = self.site.parts_of(docname)
+            shown = [name for name in others if name not in self.withheld_parts]
             if others:
-                part = self.site.parts[others[0]]
+                part = self.site.parts[(shown or others)[0]]
+        if part.name in self.withheld_parts:
+            # Not published in this language: the page in the original (one folder up).
+            return "../" + quote(part.path(docname)) + self.link_suffix
         return quote(part.path(docname)) + self.link_suffix
 
     # -- writing, one part at a time ------------------------------------------------------
@@ -233,10 +247,13 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         previous = self.navigation.store.fingerprints
         fingerprints = self.navigation.fingerprints
         changed = {doc for doc in self.reread if previous.get(doc) != fingerprints[doc]}
+        # Sphinx adds every page whose toctrees reach a re-read page, at any depth.
+        ancestors = self.env.files_to_rebuild
+        reached = {parent for doc in self.reread for parent in ancestors.get(doc, ())}
+        affected = {parent for doc in changed for parent in ancestors.get(doc, ())}
         skip: set[str] = set()
         for docname in set(docnames) - self.reread:
-            children = [c for c in self.env.toctree_includes.get(docname, ()) if c in self.reread]
-            if not children or any(child in changed for child in children):
+            if docname not in reached or docname in affected:
                 continue
             outputs = [
                 self.site_root / (self.site.parts[part].path(docname) + self.out_suffix)
@@ -375,6 +392,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             part
             for part in self.site.parts.values()
             if part.root in self.env.found_docs and (not only or part.name in only)
+            and part.name not in self.withheld_parts
         ]
 
     def gen_pages_from_extensions(self) -> None:
@@ -394,7 +412,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                 if pagename == name:
                     body = not_found.body(self.config, self._published_parts(),
                                           self.link_suffix)
-                    self.handle_page(pagename, {**context, "body": body}, template)
+                    self.handle_page(pagename, {**context, "body": body}, template,
+                                     outfilename=self._site_page_path(pagename))
 
     def _write_portal(self) -> None:
         self.write_buildinfo()
@@ -407,7 +426,14 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             "display_toc": False,
             "guidebook_versions_marker": portal_marker(self.config),
         }
-        self.handle_page("index", ctx, "guidebook/portal.html")
+        self.handle_page("index", ctx, "guidebook/portal.html",
+                         outfilename=self._site_page_path("index"))
+
+    def _site_page_path(self, page_name: str) -> Path:
+        """Where a page of the site itself goes: the site root, never the path a previous
+        build gave the guide page of the same name (a guide rooted at the top-level
+        ``index`` has its landing page at ``<guide>/index.html``)."""
+        return self.site_root / (page_name + self.out_suffix)
 
     def manifest(self) -> Manifest:
         """The site manifest: every guide and part with its pages and their URLs."""
@@ -433,7 +459,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             if added
             for redirect in added
         ]
-        manifest = dataclasses.replace(manifest, redirects=tuple(redirects))
+        manifest = dataclasses.replace(manifest, redirects=tuple(redirects),
+                                       language=self.manifest_language)
         write_manifest(self.site_root / MANIFEST_NAME, manifest)
 
 

@@ -1,28 +1,35 @@
-"""Guards on what a build reads: files inside the source tree, text that decodes.
+"""Guards on what a build reads: files inside the repository, text that decodes.
 
-Sphinx follows ``.. include::`` and ``.. literalinclude::`` wherever a path leads, walks
-directory symlinks even when they loop, and stops with a bare ``UnicodeDecodeError`` on a
-page that is not UTF-8. guidebook refuses the first, skips the second and names the file
-and line of the third, so a contributor's typo never publishes a file from outside the
-tree, never multiplies pages and never ends in a traceback.
+Sphinx follows ``.. include::``, ``.. literalinclude::`` and ``.. image::`` wherever a path
+leads, walks directory symlinks even when they loop, and stops with a bare
+``UnicodeDecodeError`` on a page that is not UTF-8. guidebook refuses the first when the
+path (or a symlink on it) leaves the repository and the folders of
+``guidebook_include_roots``, skips the second and names the file and line of the third, so
+a contributor's typo never publishes a file from outside the project, never multiplies
+pages and never ends in a traceback. Files of the repository outside the source directory
+(``CONTRIBUTING.rst``, ``etc/*.sample``, API samples) are published: real trees include
+them.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docutils import nodes
 from sphinx.directives.code import LiteralInclude
 from sphinx.directives.other import Include
-from sphinx.errors import SphinxError
+from sphinx.errors import ConfigError, SphinxError
 
+from guidebook.config import conf_location
+from guidebook.git import work_tree_root
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -43,17 +50,58 @@ def _inside(path: Path, tree: Path) -> bool:
     return resolved == tree or tree in resolved.parents
 
 
+@functools.lru_cache(maxsize=32)
+def _repository_of(srcdir: str) -> Path:
+    """The git work tree holding *srcdir*, or *srcdir* itself outside git (one git call)."""
+    return (work_tree_root(Path(srcdir)) or Path(srcdir)).resolve()
+
+
+def resolve_include_roots(app: Sphinx, config: Config) -> None:
+    """Check ``guidebook_include_roots`` and make each entry an absolute folder path.
+
+    Relative entries are relative to conf.py's folder, which the directives cannot see.
+    """
+    conf_py = Path(app.confdir, "conf.py")
+    resolved = []
+    for entry in config.guidebook_include_roots:
+        where = conf_location(conf_py, "guidebook_include_roots")
+        if not isinstance(entry, str) or not entry:
+            raise ConfigError(
+                f"{where}: guidebook_include_roots must list folder names, not {entry!r}")
+        root = Path(app.confdir, entry).resolve()
+        if not root.is_dir():
+            raise ConfigError(
+                f"{where}: guidebook_include_roots entry {entry!r} is not a folder ({root})")
+        resolved.append(str(root))
+    config.guidebook_include_roots = resolved
+
+
+def allowed_roots(env: BuildEnvironment) -> tuple[Path, ...]:
+    """The repository (else the source directory) and the ``guidebook_include_roots``."""
+    repository = _repository_of(str(Path(env.srcdir).resolve()))
+    return (repository, *(Path(root) for root in env.config.guidebook_include_roots))
+
+
+def _outside_message(env: BuildEnvironment, what: str, target: str) -> str:
+    """``<what> refused: it leads to <target>, outside the repository <root> (...)``."""
+    srcdir = Path(env.srcdir).resolve()
+    root = _repository_of(str(srcdir))
+    where = f"the source directory {srcdir}" if root == srcdir else f"the repository {root}"
+    return (
+        f"{what} refused: it leads to {target}, outside {where} (copy the file into it, "
+        "or add its folder to guidebook_include_roots in conf.py)"
+    )
+
+
 def _refused(directive: Include | LiteralInclude, argument: str, name: str) -> bool:
-    """Warn and return True when *argument* leads outside the source tree."""
+    """Warn and return True when *argument* leads outside the allowed roots."""
     env = directive.env
     _rel, filename = env.relfn2path(argument)
-    srcdir = Path(env.srcdir).resolve()
-    if _inside(Path(filename), srcdir):
+    if any(_inside(Path(filename), root) for root in allowed_roots(env)):
         return False
     warn(
         WarningCode.INCLUDE_OUTSIDE,
-        f"{name} of {argument!r} refused: it leads to {filename}, outside the source "
-        f"directory {srcdir} (copy the file into the source tree)",
+        _outside_message(env, f"{name} of {argument!r}", filename),
         location=directive.get_location(),
     )
     return True
@@ -78,6 +126,27 @@ class SourceTreeLiteralInclude(LiteralInclude):
             if argument and _refused(self, str(argument), "literalinclude"):
                 return []
         return super().run()
+
+
+def refuse_outside_images(app: Sphinx, doctree: nodes.document) -> None:
+    """Drop, with a located warning, each image whose file is outside the allowed roots.
+
+    Runs before Sphinx's image collector (priority 500), which would copy the file into
+    ``_images/`` wherever it is.
+    """
+    env = app.env
+    roots: tuple[Path, ...] | None = None
+    for node in list(doctree.findall(nodes.image)):
+        uri = str(node.get("uri", ""))
+        if not uri or uri.startswith("data:") or "://" in uri:
+            continue
+        _rel, filename = env.relfn2path(uri, env.docname)
+        roots = roots or allowed_roots(env)
+        if any(_inside(Path(filename), root) for root in roots):
+            continue
+        warn(WarningCode.INCLUDE_OUTSIDE,
+             _outside_message(env, f"image {uri!r}", filename), location=node)
+        node.parent.remove(node)
 
 
 def skip_symlink_loops(app: Sphinx, config: Config) -> None:
@@ -138,6 +207,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("include", SourceTreeInclude, override=True)
     app.add_directive("literalinclude", SourceTreeLiteralInclude, override=True)
     app.connect("config-inited", skip_symlink_loops)
+    app.connect("config-inited", resolve_include_roots)
+    app.connect("doctree-read", refuse_outside_images, priority=400)
     app.connect("env-before-read-docs", check_source_encoding)
     return {
         "version": "1",

@@ -170,7 +170,8 @@ def check_openapi(project: Project, context: TreeContext) -> Iterator[tuple[Path
     """
     from guidebook.openapi.bundle import load_spec
     from guidebook.openapi.examples import check_examples
-    from guidebook.openapi.spec import SpecError, validate_spec
+    from guidebook.openapi.spec import SpecError
+    from guidebook.openapi.validate import validate_spec
 
     del project
     path = context.openapi_spec
@@ -185,4 +186,5 @@ def check_openapi(project: Project, context: TreeContext) -> Iterator[tuple[Path
     if not problems:
         problems = check_examples(spec)[0]
     for problem in problems:
-        yield path, spec.line_of(problem.pointer), problem.message
+        file, _, line = spec.where(problem).rpartition(":")
+        yield Path(file), int(line), problem.message

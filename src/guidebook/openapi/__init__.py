@@ -5,9 +5,12 @@ is) reads the spec and the files it refers to with the line of every value
 (:mod:`~guidebook.openapi.spec`, :mod:`~guidebook.openapi.bundle`), validates it with
 openapi-spec-validator, checks every example against its schema with jsonschema
 (:mod:`~guidebook.openapi.examples`), once per build, then renders operations
-(:mod:`~guidebook.openapi.render`). The spec named by ``guidebook_openapi_spec`` is paged:
-one generated page per tag (:mod:`~guidebook.openapi.paging`), each ``.. openapi:: ...
-:group: <slug>``, and the page without ``:group:`` shows their toctree. Each operation is
+(:mod:`~guidebook.openapi.render`). Every spec is paged: one generated page per tag
+(:mod:`~guidebook.openapi.paging`, the specs found by :mod:`~guidebook.openapi.named`),
+each ``.. openapi:: ... :group: <slug>``, and the page without ``:group:`` shows their
+toctree. Problems are located warnings, never a refusal
+(:mod:`~guidebook.openapi.authoring`); Swagger 2.0 is read as OpenAPI 3.0
+(:mod:`~guidebook.openapi.swagger2`). Each operation is
 a section titled by its summary, with a stable anchor derived from its method and path
 (``api-get-v2-images``) and its ``x-audience`` under its heading. Text from the spec is
 made inert (:mod:`~guidebook.openapi.sanitize`).
@@ -33,24 +36,28 @@ from guidebook.generated import toctree_of
 from guidebook.openapi import links
 from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
-from guidebook.openapi.examples import check_examples
+from guidebook.openapi.examples import check_examples, check_schema_values
 from guidebook.openapi.markup import Markup, MarkupMemory
+from guidebook.openapi.named import named_specs
 from guidebook.openapi.paging import (
+    GROUPINGS,
     Group,
     group_docname,
     group_operations,
+    pages_folder,
     remove_pages,
     write_pages,
 )
 from guidebook.openapi.render import OperationRenderer
 from guidebook.openapi.spec import (
-    AUDIENCE_KEY,
+    AUDIENCE_FIELD,
     Operation,
     Spec,
     SpecError,
     join_pointer,
-    validate_spec,
+    spec_name,
 )
+from guidebook.openapi.validate import validate_spec
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -74,10 +81,10 @@ class OpenAPISpecError(SphinxError):
 class OpenAPIDirective(SphinxDirective):
     """``.. openapi:: path/to/spec.yaml``: check the spec and render it, paged by group.
 
-    With ``:group: <slug>`` (the generated pages) it renders one group's operations; on the
-    page of the configured spec without it, the groups' toctree; with
-    ``guidebook_openapi_pages = "single"`` (or another spec), every operation, grouped in
-    one section per tag.
+    With ``:group: <slug>`` (the generated pages) it renders one group's operations;
+    without it, the groups' toctree, the spec being paged by ``:pages:`` (``tag`` by
+    default; ``guidebook_openapi_pages`` for ``guidebook_openapi_spec``); with ``:pages:
+    single``, every operation, grouped in one section per tag.
     """
 
     required_arguments = 1
@@ -85,6 +92,7 @@ class OpenAPIDirective(SphinxDirective):
     option_spec: ClassVar[OptionSpec] = {
         "encoding": directives.encoding,
         "group": directives.unchanged_required,
+        "pages": lambda value: directives.choice(value, GROUPINGS),
         "markup": lambda value: directives.choice(value, OPENAPI_MARKUPS),
         "response-examples-for": directives.unchanged_required,
     }
@@ -93,12 +101,12 @@ class OpenAPIDirective(SphinxDirective):
         relpath, abspath = self.env.relfn2path(directives.path(self.arguments[0]))
         self.env.note_dependency(relpath)
         spec = self._checked_spec(Path(abspath))
-        grouping = _grouping(self.env, relpath)
+        spec_docpath = relpath.strip("/")
+        grouping = _grouping(self.env, spec_docpath, self.options.get("pages"))
         slug = self.options.get("group")
-        if grouping == "single" or (slug is None and grouping is None):
-            groups = group_operations(spec, "tag")
-            return self._single_page(spec, groups)
-        groups = group_operations(spec, grouping or "tag")
+        if slug is None and grouping == "single":
+            return self._single_page(spec, group_operations(spec, "tag"))
+        groups = group_operations(spec, grouping)
         if slug is None:
             for option in ("markup", "response-examples-for"):
                 if option in self.options:
@@ -108,7 +116,7 @@ class OpenAPIDirective(SphinxDirective):
                          f":{option}: does not reach the generated pages of a paged API "
                          f"reference: set {setting} in conf.py",
                          location=self.get_location())
-            return [self._toctree(relpath, groups)]
+            return [self._toctree(_folder(self.env, spec_docpath), groups)]
         group = next((group for group in groups if group.slug == slug), None)
         if group is None:
             warn(WarningCode.OPENAPI_INVALID,
@@ -142,8 +150,8 @@ class OpenAPIDirective(SphinxDirective):
             result.append(section)
         return result
 
-    def _toctree(self, relpath: str, groups: list[Group]) -> nodes.Node:
-        docnames = [group_docname(relpath, group.slug) for group in groups]
+    def _toctree(self, folder: str, groups: list[Group]) -> nodes.Node:
+        docnames = [group_docname(folder, group.slug) for group in groups]
         return toctree_of(self, docnames, titlesonly=True, classes=("guidebook-api-groups",))
 
     def _renderer(self, spec: Spec) -> OperationRenderer:
@@ -173,21 +181,13 @@ class OpenAPIDirective(SphinxDirective):
             return domain.specs[key]
         spec = read_spec(domain, path, self.options.get("encoding", self.config.source_encoding))
         domain.checked.add(key)
-        problems = []
-        for problem in validate_spec(spec):
-            if problem.limitation or problem.example:
-                code = (WarningCode.OPENAPI_CHECK_LIMIT if problem.limitation
-                        else WarningCode.OPENAPI_EXAMPLE)
-                warn(code, problem.message, location=spec.location(problem.pointer))
-                continue
-            problems.append(problem)
-            warn(WarningCode.OPENAPI_INVALID, problem.message,
-                 location=spec.location(problem.pointer))
-        if problems:
-            count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-            raise OpenAPISpecError(
-                f"{spec.location(problems[0].pointer)}: the OpenAPI spec is not valid "
-                f"({count}, listed above); the API reference cannot be built")
+        # Every problem is a located warning (--strict fails on it): the reference renders
+        # whatever can be rendered, as Redoc does, rather than refusing the spec.
+        for problem in [*validate_spec(spec), *check_schema_values(spec)]:
+            code = (WarningCode.OPENAPI_CHECK_LIMIT if problem.limitation
+                    else WarningCode.OPENAPI_EXAMPLE if problem.example
+                    else WarningCode.OPENAPI_INVALID)
+            warn(code, problem.message, location=spec.where(problem))
         example_problems, checked = check_examples(spec)
         for problem in example_problems:
             warn(WarningCode.OPENAPI_EXAMPLE, problem.message,
@@ -200,37 +200,43 @@ class OpenAPIDirective(SphinxDirective):
     def _check_audiences(self, spec: Spec) -> None:
         guides = {part.name for part in part_specs(self.env) if part.kind == "guide"}
         for operation in spec.operations():
-            pointer = join_pointer(operation.pointer, AUDIENCE_KEY)
-            raw = spec.get(operation.pointer).get(AUDIENCE_KEY)
+            pointer = join_pointer(operation.pointer, AUDIENCE_FIELD)
+            raw = spec.get(operation.pointer).get(AUDIENCE_FIELD)
             if raw is None:
                 continue
             if not isinstance(raw, list) or not raw:
                 warn(WarningCode.OPENAPI_AUDIENCE,
-                     f"{operation.key}: {AUDIENCE_KEY} must be a non-empty list of guide "
+                     f"{operation.key}: {AUDIENCE_FIELD} must be a non-empty list of guide "
                      f"names (known: {', '.join(sorted(guides))})",
                      location=spec.location(pointer))
                 continue
             for name in operation.audiences:
                 if name not in guides:
                     warn(WarningCode.OPENAPI_AUDIENCE,
-                         f"{operation.key}: unknown audience {name!r} in {AUDIENCE_KEY} "
+                         f"{operation.key}: unknown audience {name!r} in {AUDIENCE_FIELD} "
                          f"(known: {', '.join(sorted(guides))})",
                          location=spec.location(pointer))
 
     def _register(self, spec: Spec, operations: list[Operation]) -> None:
         domain = get_api_domain(self.env)
+        name = spec_name(spec.path)
         for operation in operations:
             where = spec.location(operation.pointer)
-            other = domain.operations.get(operation.key)
-            if other is not None and other[0] != self.env.docname:
+            entry = (self.env.docname, operation.anchor, operation.audiences,
+                     operation.summary, where)
+            qualified = f"{name}:{operation.key}"
+            other = domain.operations.get(qualified)
+            if other is not None and other[0] != self.env.docname and \
+                    other[4].rpartition(":")[0] == str(spec.file_of(operation.pointer)):
                 warn(WarningCode.OPENAPI_INVALID,
                      f"{operation.key} is also rendered in {other[0]!r}; "
                      "links go to the first one",
                      location=self.get_location())
                 continue
-            domain.operations[operation.key] = (
-                self.env.docname, operation.anchor, operation.audiences,
-                operation.summary, where)
+            domain.operations[qualified] = entry
+            # Unqualified too: a link naming no spec works while one spec has the operation
+            # (links.check_links reports one that several specs have).
+            domain.operations.setdefault(operation.key, entry)
 
     def _audience_note(self, operation: Operation) -> nodes.paragraph | None:
         if not operation.audiences:
@@ -255,6 +261,11 @@ def read_spec(domain: ApiDomain, path: Path, encoding: str) -> Spec:
             spec = load_spec(path, encoding)
         except SpecError as exc:
             raise OpenAPISpecError(f"{exc}; the API reference cannot be built") from None
+        if not spec.operations():
+            raise OpenAPISpecError(
+                f"{spec.location('/paths' if 'paths' in spec.data else '')}: the OpenAPI spec "
+                "has no operations (paths with get, post, ...); the API reference cannot be "
+                "built")
         domain.specs[key] = spec
     return spec
 
@@ -265,33 +276,58 @@ def _configured(env: BuildEnvironment) -> tuple[str, str]:
     return config.openapi_spec.strip().strip("/"), config.openapi_pages
 
 
-def _grouping(env: BuildEnvironment, relpath: str) -> str | None:
-    """How the spec at *relpath* is paged: the configured grouping, or None for another spec."""
-    spec_docpath, grouping = _configured(env)
-    if relpath.strip("/") != spec_docpath:
-        return None
-    return grouping
+def _grouping(env: BuildEnvironment, spec_docpath: str, option: str | None) -> str:
+    """How the spec at *spec_docpath* is paged: the directive's ``:pages:``, else the
+    configured grouping for the configured spec, else by tag."""
+    if option:
+        return option
+    configured, grouping = _configured(env)
+    if spec_docpath == configured:
+        return grouping
+    return "tag"
+
+
+def _folder(env: BuildEnvironment, spec_docpath: str) -> str:
+    return pages_folder(spec_docpath, spec_docpath == _configured(env)[0])
 
 
 # -- event handlers --------------------------------------------------------------------------
 
 
 def generate_pages(app: Sphinx) -> None:
-    """Write one page per group of the configured spec, before Sphinx looks for documents."""
-    spec_docpath, grouping = _configured(app.env)
+    """Write one page per group of every paged spec, before Sphinx looks for documents."""
+    configured = _configured(app.env)[0]
     srcdir = Path(app.srcdir)
-    path = srcdir / spec_docpath
-    if grouping == "single" or not path.is_file():
-        remove_pages(srcdir, spec_docpath)
-        return
-    try:
-        spec = read_spec(get_api_domain(app.env), path, app.config.source_encoding)
-    except OpenAPISpecError:
-        return  # reported, with its line, by the directive that renders the spec
-    folder = spec_docpath.split("/", 1)[0] if "/" in spec_docpath else ""
-    part = next((spec_.name for spec_ in part_specs(app.env)
-                 if spec_.kind == "part" and spec_.folder == folder and folder), None)
-    write_pages(srcdir, spec_docpath, group_operations(spec, grouping), part)
+    conf_py = str(Path(app.confdir, "conf.py"))
+    #: spec -> (grouping, where it was named); the configured spec is paged unless single.
+    paged: dict[str, tuple[str, str]] = {}
+    if (srcdir / configured).is_file():
+        paged[configured] = (_grouping(app.env, configured, None), conf_py)
+    for named in named_specs(srcdir, app.config.exclude_patterns):
+        if (srcdir / named.spec_docpath).is_file() and (
+                named.pages or named.spec_docpath not in paged):
+            paged[named.spec_docpath] = (
+                _grouping(app.env, named.spec_docpath, named.pages or None), named.location)
+    if paged.get(configured, ("single",))[0] == "single":
+        remove_pages(srcdir, pages_folder(configured, True))
+    for spec_docpath, (spec_grouping, where) in paged.items():
+        if spec_grouping == "single":
+            continue
+        try:
+            spec = read_spec(get_api_domain(app.env), srcdir / spec_docpath,
+                             app.config.source_encoding)
+        except OpenAPISpecError:
+            continue  # reported, with its line, by the directive that renders the spec
+        folder = pages_folder(spec_docpath, spec_docpath == configured)
+        top = spec_docpath.split("/", 1)[0] if "/" in spec_docpath else ""
+        part = next((spec_.name for spec_ in part_specs(app.env)
+                     if spec_.kind == "part" and spec_.folder == top and top), None)
+        for kept in write_pages(srcdir, folder, spec_docpath,
+                                group_operations(spec, spec_grouping), part):
+            warn(WarningCode.OPENAPI_INVALID,
+                 f"{kept} was not written by guidebook: the page of that group of "
+                 f"{spec_docpath} is not generated (rename the file, or page the spec "
+                 "with :pages: single)", location=where)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -13,12 +13,32 @@ fetches a URL.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from guidebook.openapi.spec import BUNDLE_KEY, Spec, is_url, join_pointer, parse_file
+from guidebook.openapi.spec import (
+    BUNDLE_KEY,
+    Spec,
+    SpecError,
+    is_url,
+    join_pointer,
+    parse_file,
+    walk_references,
+)
+from guidebook.openapi.swagger2 import convert, is_swagger2, swagger2_problems
+
+#: Files read as YAML or JSON; any other file a ``$ref`` names is held as its text.
+_DATA_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+
+
+def _text_of(path: Path, encoding: str) -> str:
+    try:
+        return path.read_text(encoding=encoding)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(path, 1, f"cannot read the file a spec refers to: {exc}") from None
 
 
 def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
@@ -29,6 +49,12 @@ def load_spec(path: Path, encoding: str = "utf-8") -> Spec:
     data, lines = parse_file(path, encoding)
     spec = Spec(path, data, lines)
     bundle_files(spec, encoding)
+    if is_swagger2(spec.data):
+        # Checked as written (at the lines of the file), then read as OpenAPI 3.0.
+        problems = [dataclasses.replace(problem, where=spec.where(problem))
+                    for problem in swagger2_problems(spec)]
+        spec = convert(spec)
+        spec.read_problems = problems
     return spec
 
 
@@ -57,25 +83,22 @@ def bundle_files(spec: Spec, encoding: str) -> None:
                 holder["$ref"] = "#" + fragment
                 continue
             if target_prefix not in spec.files:
-                data, lines = parse_file(target, encoding, target_prefix)
+                data: Any
+                if target.suffix.lower() in _DATA_SUFFIXES:
+                    data, lines = parse_file(target, encoding, target_prefix)
+                    pending.append((target_prefix, target))
+                else:  # a code sample or a Markdown text: its text is the value (as Redoc)
+                    data, lines = _text_of(target, encoding), {target_prefix: 1}
                 spec.data.setdefault(BUNDLE_KEY, {})[relname] = data
                 spec.lines.update(lines)
                 spec.files[target_prefix] = target
-                pending.append((target_prefix, target))
             holder["$ref"] = f"#{target_prefix}{fragment}"
 
 
 def _ref_holders(value: Any) -> list[dict[str, Any]]:
-    """Every mapping with a string ``$ref`` under *value*."""
-    found: list[dict[str, Any]] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Mapping):
-            if isinstance(item.get("$ref"), str) and isinstance(item, dict):
-                found.append(item)
-            stack.extend(child for key, child in item.items() if key != BUNDLE_KEY)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    """Every mapping with a string ``$ref`` under *value* (not in example values)."""
+    if isinstance(value, Mapping) and BUNDLE_KEY in value:
+        value = {key: item for key, item in value.items() if key != BUNDLE_KEY}
+    return [holder for _pointer, holder in walk_references(value)
+            if isinstance(holder, dict)]
 

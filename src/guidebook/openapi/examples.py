@@ -3,7 +3,7 @@
 One validator is compiled per schema (a shared component is compiled once, whatever the
 number of examples that use it). A schema ``pattern`` Python's ``re`` cannot compile is
 skipped while checking (reported once by :func:`~guidebook.openapi.spec.validate_spec`).
-The problems are grouped per operation: one :class:`~guidebook.openapi.spec.SpecProblem` per
+The problems are grouped per operation: one :class:`~guidebook.openapi.spec.Problem` per
 operation, with the count and the first few, at the line of the first.
 """
 
@@ -14,12 +14,21 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import referencing.exceptions
 from jsonschema import validators
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import UndefinedTypeCheck, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from guidebook.openapi.spec import Spec, SpecProblem, compile_error, join_pointer, short_message
+from guidebook.openapi.authoring import schemas
+from guidebook.openapi.spec import (
+    Problem,
+    Spec,
+    compile_error,
+    join_pointer,
+    operation_label,
+    short_message,
+)
 
 #: The base URI the spec is registered under while examples are checked.
 _SPEC_URI = "urn:guidebook:openapi-spec"
@@ -126,7 +135,7 @@ def _named_examples(
                               join_pointer(example_pointer, "value"), schema_pointer)
 
 
-def check_examples(spec: Spec) -> tuple[list[SpecProblem], int]:
+def check_examples(spec: Spec) -> tuple[list[Problem], int]:
     """Validate every example against its schema: one problem per operation, and the count.
 
     ``$ref`` is resolved by jsonschema through a registry holding the whole spec, lazily, so a
@@ -150,7 +159,9 @@ def check_examples(spec: Spec) -> tuple[list[SpecProblem], int]:
         try:
             errors = sorted(validator.iter_errors(example.value),
                             key=lambda error: list(error.absolute_path))
-        except Exception as exc:  # an unresolvable $ref or a broken schema
+        except (RecursionError, referencing.exceptions.Unresolvable):
+            continue  # a $ref to nothing or a loop: reported, at its line, by check_refs
+        except Exception as exc:  # a broken schema
             problems.append((example.value_pointer,
                              f"example {example.name!r} of the {example.place}",
                              f"cannot be checked: {type(exc).__name__}: {short_message(exc)}"))
@@ -163,15 +174,47 @@ def check_examples(spec: Spec) -> tuple[list[SpecProblem], int]:
             if problems], count
 
 
-def _grouped(operation: str, problems: list[tuple[str, str, str]]) -> SpecProblem:
+def check_schema_values(spec: Spec) -> list[Problem]:
+    """A schema's own ``default`` and ``example`` checked against it, each at its own line.
+
+    (openapi-spec-validator checks them as documents of their own, so its errors carry no
+    place: a search by value would point at the first equal value anywhere in the file.)
+    """
+    validator_class, format_checker, specification = _validator_for(spec.version)
+    resource = Resource.from_contents(spec.data, default_specification=specification)
+    registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
+    problems: list[Problem] = []
+    for pointer, schema in schemas(spec.data):
+        if not isinstance(schema, Mapping) or "$ref" in schema:
+            continue
+        for keyword in ("default", "example"):
+            if keyword not in schema:
+                continue
+            value_pointer = join_pointer(pointer, keyword)
+            try:
+                validator = validator_class({"$ref": f"{_SPEC_URI}#{pointer}"},
+                                            registry=registry, format_checker=format_checker)
+                error = next(iter(sorted(validator.iter_errors(schema[keyword]),
+                                         key=lambda found: list(found.absolute_path))), None)
+            except Exception:
+                continue
+            if error is not None:
+                problems.append(Problem(
+                    join_pointer(value_pointer, *error.absolute_path),
+                    f"{operation_label(pointer)}the schema's {keyword} "
+                    f"{short_message(error)}{_instance_path(error)}", example=True))
+    return problems
+
+
+def _grouped(operation: str, problems: list[tuple[str, str, str]]) -> Problem:
     pointer, what, why = problems[0]
     if len(problems) == 1:
         verb = "" if why.startswith("cannot") else "does not match its schema: "
-        return SpecProblem(pointer, f"{operation}: {what} {verb}{why}")
+        return Problem(pointer, f"{operation}: {what} {verb}{why}")
     shown = "; ".join(f"{what}: {why}" for _, what, why in problems[:SHOWN_PER_OPERATION])
     more = len(problems) - SHOWN_PER_OPERATION
     rest = f"; and {more} more" if more > 0 else ""
-    return SpecProblem(pointer, f"{operation}: {len(problems)} example problems "
+    return Problem(pointer, f"{operation}: {len(problems)} example problems "
                             f"(do not match their schemas): {shown}{rest}")
 
 
@@ -198,4 +241,11 @@ def _validator_for(version: str) -> tuple[Any, Any, Any]:
         base, checker, specification = oas.OAS30Validator, oas.oas30_format_checker, DRAFT4
     else:
         base, checker, specification = oas.OAS31Validator, oas.oas31_format_checker, DRAFT202012
-    return validators.extend(base, {"pattern": _pattern}), checker, specification
+    # A 3.0 spec's ``type: 'null'`` (3.1's way, reported by validate_spec) still checks.
+    type_checker = base.TYPE_CHECKER
+    try:
+        type_checker.is_type(None, "null")
+    except UndefinedTypeCheck:
+        type_checker = type_checker.redefine("null", lambda _checker, value: value is None)
+    return (validators.extend(base, {"pattern": _pattern}, type_checker=type_checker),
+            checker, specification)

@@ -45,8 +45,54 @@ def _ref_name(ref: str) -> str:
     return name
 
 
+def nullable_branch(spec: Spec, schema: Mapping[str, Any], pointer: str
+                    ) -> tuple[dict[str, Any], str, str] | None:
+    """``anyOf: [X, {type: 'null'}]`` (or ``oneOf``): X with ``nullable``, its pointer, its
+    ``$ref``; None for any other schema.
+
+    The schema's own keywords (a description beside the ``anyOf``) win over X's; X keeps its
+    description, bounds and default.
+    """
+    for keyword in ("anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        if not isinstance(branches, list) or len(branches) < 2:
+            continue
+        others = [(index, branch) for index, branch in enumerate(branches)
+                  if not (isinstance(branch, Mapping) and branch.get("type") == "null"
+                          and len(branch) <= 2)]
+        if len(others) != 1 or not isinstance(others[0][1], Mapping):
+            continue
+        index, branch = others[0]
+        ref = branch.get("$ref", "") if isinstance(branch.get("$ref"), str) else ""
+        target, target_pointer = spec.resolve(branch, join_pointer(pointer, keyword, index))
+        if not isinstance(target, Mapping):
+            continue
+        own = {key: value for key, value in schema.items() if key not in ("anyOf", "oneOf")}
+        return {**target, **own, "nullable": True}, target_pointer, ref
+    return None
+
+
+def single_ref(schema: Mapping[str, Any]) -> str:
+    """The ``$ref`` of ``allOf: [{$ref: X}]`` (a common way to add a description), or ""."""
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], Mapping):
+        ref = parts[0].get("$ref")
+        return ref if isinstance(ref, str) else ""
+    return ""
+
+
 def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
     """``string (date-time)``, ``array of Image``, ``object (Image), nullable``..."""
+    collapsed = nullable_branch(spec, schema, "")
+    if collapsed is not None:
+        schema, ref = collapsed[0], collapsed[2] or ref
+    if "type" not in schema and single_ref(schema):
+        ref = single_ref(schema)
+        target, _ = spec.resolve(schema["allOf"][0], "")
+        if isinstance(target, Mapping) and target is not schema:
+            label = type_label(spec, {**target, **{key: value for key, value in schema.items()
+                                                   if key != "allOf"}}, ref)
+            return label
     raw = schema.get("type")
     types = [str(item) for item in raw] if isinstance(raw, list) else (
         [str(raw)] if raw is not None else [])
@@ -58,7 +104,7 @@ def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
         elif "items" in schema:
             types = ["array"]
         elif any(isinstance(schema.get(key), list) for key in ("oneOf", "anyOf")):
-            alternatives = schema.get("oneOf") or schema.get("anyOf") or []
+            alternatives = _list(schema.get("oneOf")) or _list(schema.get("anyOf"))
             labels = []
             for alternative in alternatives:
                 target, _ = spec.resolve(alternative, "")
@@ -114,6 +160,21 @@ def _notes(schema: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """*value* if it is a mapping (a broken spec may hold anything anywhere), else {}."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _names(value: Any) -> set[str]:
+    """The names of a ``required`` list (anything else in it is reported by the checks)."""
+    return {item for item in value if isinstance(item, str)} if isinstance(value, list) \
+        else set()
+
+
 def _literal(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = " ".join(text.split()).replace("`", "'")
@@ -125,11 +186,11 @@ def _merge_all_of(spec: Spec, schema: Mapping[str, Any], pointer: str,
                   stack: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str], bool]:
     """One object from ``allOf`` parts: properties (with their pointers), required, recursion."""
     merged: dict[str, Any] = {key: value for key, value in schema.items() if key != "allOf"}
-    properties: dict[str, Any] = dict(merged.get("properties") or {})
+    properties: dict[str, Any] = dict(_mapping(merged.get("properties")))
     pointers = {name: join_pointer(pointer, "properties", name) for name in properties}
-    required = set(merged.get("required") or [])
+    required = _names(merged.get("required"))
     recursive = False
-    for index, part in enumerate(schema.get("allOf") or []):
+    for index, part in enumerate(_list(schema.get("allOf"))):
         ref = part.get("$ref", "") if isinstance(part, Mapping) else ""
         if ref and ref in stack:
             recursive = True
@@ -145,11 +206,11 @@ def _merge_all_of(spec: Spec, schema: Mapping[str, Any], pointer: str,
             part_pointers = sub_pointers
         else:
             part_pointers = {name: join_pointer(target_pointer, "properties", name)
-                             for name in target.get("properties") or {}}
-        for name, value in (target.get("properties") or {}).items():
+                             for name in _mapping(target.get("properties"))}
+        for name, value in _mapping(target.get("properties")).items():
             properties[name] = value
             pointers[name] = part_pointers.get(name, pointers.get(name, target_pointer))
-        required |= set(target.get("required") or [])
+        required |= _names(target.get("required"))
         for key, value in target.items():
             if key not in {"properties", "required", "allOf"}:
                 merged.setdefault(key, value)
@@ -195,7 +256,7 @@ class FieldWalker:
             self._properties(merged, pointers, prefix, stack, depth, option)
         elif "properties" in schema:
             pointers = {name: join_pointer(pointer, "properties", name)
-                        for name in schema["properties"] or {}}
+                        for name in _mapping(schema["properties"])}
             self._properties(schema, pointers, prefix, stack, depth, option)
         elif schema.get("type") == "array" or "items" in schema:
             items = schema.get("items")
@@ -215,14 +276,22 @@ class FieldWalker:
 
     def _properties(self, schema: Mapping[str, Any], pointers: dict[str, str], prefix: str,
                     stack: tuple[str, ...], depth: int, option: str) -> None:
-        required = set(schema.get("required") or [])
-        for name, raw in (schema.get("properties") or {}).items():
+        required = _names(schema.get("required"))
+        for name, raw in _mapping(schema.get("properties")).items():
             pointer = pointers.get(name, "")
             dotted = f"{prefix}.{name}" if prefix else str(name)
             ref = raw.get("$ref", "") if isinstance(raw, Mapping) else ""
             target, target_pointer = self.spec.resolve(raw, pointer)
             if not isinstance(target, Mapping):
                 target = {}
+            walked, walked_pointer = raw, pointer
+            collapsed = nullable_branch(self.spec, target, target_pointer)
+            if collapsed is not None:
+                if not target.get("description"):
+                    target_pointer = collapsed[1]
+                target, walked, walked_pointer = collapsed[0], collapsed[0], collapsed[1]
+                ref = ref or collapsed[2]
+            ref = ref or single_ref(target)
             if "allOf" in target:
                 target, _pointers, _recursive = _merge_all_of(
                     self.spec, target, target_pointer, stack)
@@ -246,7 +315,7 @@ class FieldWalker:
                                    notes)):
                 return
             if not recursive:
-                self._children(raw, pointer, dotted, stack, depth + 1, "")
+                self._children(walked, walked_pointer, dotted, stack, depth + 1, "")
 
 
 def _alternative_name(raw: Any, target: Any, index: int) -> str:

@@ -17,7 +17,7 @@ from sphinx import addnodes
 
 from guidebook.audiences import AUDIENCES_ATTR
 from guidebook.openapi.domain import ApiDomain, LinkEntry, get_api_domain
-from guidebook.openapi.spec import AUDIENCE_KEY
+from guidebook.openapi.spec import AUDIENCE_FIELD, split_key
 from guidebook.sites import get_site
 from guidebook.warnings_ import WarningCode, warn
 
@@ -92,12 +92,19 @@ def check_links(app: Sphinx, env: BuildEnvironment) -> None:
                 warn(WarningCode.OPENAPI_UNKNOWN_OPERATION, _unknown(key, list(known)),
                      location=(docname, line))
                 continue
+            specs = sorted(split_key(other)[0] for other in known
+                           if split_key(other)[0] and split_key(other)[1] == key)
+            if len(specs) > 1:
+                warn(WarningCode.OPENAPI_UNKNOWN_OPERATION,
+                     f"{key} is in several specs ({', '.join(specs)}): name one, as in "
+                     f":api:`{specs[0]}:{key}`", location=(docname, line))
+                continue
             audiences = entry[2]
             visible = [name for name in guides if shown is None or name in shown]
             if audiences and visible and not set(visible) & set(audiences):
                 warn(
                     WarningCode.OPENAPI_AUDIENCE,
-                    f"{key} is for {', '.join(audiences)} ({AUDIENCE_KEY}), but this link "
+                    f"{key} is for {', '.join(audiences)} ({AUDIENCE_FIELD}), but this link "
                     f"is shown in {', '.join(visible)} (put it in an '.. audience:: "
                     f"{' '.join(audiences)}' block, or link to another operation)",
                     location=(docname, line),
@@ -107,6 +114,13 @@ def check_links(app: Sphinx, env: BuildEnvironment) -> None:
 def _unknown(key: str, known: list[str]) -> str:
     if not known:
         return f"unknown API operation {key!r}: no page renders an OpenAPI spec"
-    close = difflib.get_close_matches(key, known, n=1)
+    if split_key(key)[0]:
+        names = sorted({split_key(other)[0] for other in known} - {""})
+        if split_key(key)[0] not in names:
+            return (f"unknown API operation {key!r}: no spec named "
+                    f"{split_key(key)[0]!r} (specs: {', '.join(names)})")
+    close = difflib.get_close_matches(key, [other for other in known
+                                            if bool(split_key(other)[0]) ==
+                                            bool(split_key(key)[0])], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown API operation {key!r}{hint}"

@@ -1,11 +1,14 @@
 """The API reference paged: one generated page per tag (or per path segment).
 
-At ``builder-inited``, before Sphinx looks for documents, the spec named by
-``guidebook_openapi_spec`` is read once and a small page per group is generated into
-``<spec folder>/operations/`` (git-ignored; only files carrying the marker line are ever
-removed). Each page holds ``.. openapi:: /<spec> :group: <slug>``; the page that renders
-the spec without ``:group:`` (the part's root) shows the groups and their toctree, so the
-pages are real Sphinx documents: in the part's navigation, search index and inventory.
+At ``builder-inited``, before Sphinx looks for documents, every spec a page renders with
+``.. openapi::`` (paged by its ``:pages:`` option, ``tag`` by default) and the spec named
+by ``guidebook_openapi_spec`` are read once, and a small page per group is generated into
+the spec's own folder: ``<spec folder>/operations/`` for ``guidebook_openapi_spec``,
+``<spec folder>/<spec name>/`` for any other (git-ignored; only files carrying the marker
+line are ever removed or replaced). Each page holds ``.. openapi:: /<spec> :group:
+<slug>``; the page that renders the spec without ``:group:`` shows the groups and their
+toctree, so the pages are real Sphinx documents: in the part's navigation, search index
+and inventory.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from guidebook.audiences.model import AUDIENCE_FIELD
 from guidebook.config import OPENAPI_PAGINGS
-from guidebook.generated import write_generated_pages
+from guidebook.generated import is_generated, write_generated_pages
 from guidebook.openapi.spec import Operation, Spec, join_pointer
 
 #: The folder, next to the spec, of the generated pages.
@@ -95,9 +98,16 @@ def _path_group(path: str) -> str:
     return "/"
 
 
-def group_docname(spec_docpath: str, slug: str) -> str:
-    """The docname of a group's page, for the spec at *spec_docpath* (source-relative)."""
-    return posixpath.join(posixpath.dirname(spec_docpath), PAGES_FOLDER, slug)
+def pages_folder(spec_docpath: str, configured: bool) -> str:
+    """The folder (source-relative) of the pages of the spec at *spec_docpath*."""
+    name = PAGES_FOLDER if configured else posixpath.splitext(
+        posixpath.basename(spec_docpath))[0]
+    return posixpath.join(posixpath.dirname(spec_docpath), name)
+
+
+def group_docname(folder: str, slug: str) -> str:
+    """The docname of a group's page in the pages *folder* (source-relative)."""
+    return posixpath.join(folder, slug)
 
 
 def page_text(spec_docpath: str, group: Group, part: str | None) -> str:
@@ -112,14 +122,22 @@ def _escape_title(text: str) -> str:
     return re.sub(r"([\\`*_|<>\[\]:])", r"\\\1", text)
 
 
-def write_pages(srcdir: Path, spec_docpath: str, groups: list[Group], part: str | None) -> None:
-    """One page per group; files only rewritten when they change, stale ones removed."""
-    folder = srcdir / posixpath.dirname(spec_docpath) / PAGES_FOLDER
-    wanted = {folder / f"{group.slug}.rst": page_text(spec_docpath, group, part)
+def write_pages(srcdir: Path, folder: str, spec_docpath: str, groups: list[Group],
+                part: str | None) -> list[Path]:
+    """One page per group in *folder*; files only rewritten when they change, stale ones
+    removed. A file of the same name that guidebook did not write is left alone: the
+    pages it would have replaced are returned."""
+    target = srcdir / folder
+    wanted = {target / f"{group.slug}.rst": page_text(spec_docpath, group, part)
               for group in groups}
-    write_generated_pages(folder, wanted, GENERATED_MARKER)
+    kept = [path for path in wanted if path.exists() and not is_generated(path,
+                                                                          GENERATED_MARKER)]
+    for path in kept:
+        del wanted[path]
+    write_generated_pages(target, wanted, GENERATED_MARKER)
+    return kept
 
 
-def remove_pages(srcdir: Path, spec_docpath: str) -> None:
-    write_pages(srcdir, spec_docpath, [], None)
+def remove_pages(srcdir: Path, folder: str) -> None:
+    write_pages(srcdir, folder, "", [], None)
 

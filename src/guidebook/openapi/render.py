@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -74,6 +75,12 @@ class OperationRenderer:
         if versions is not None:
             target += versions
         label = f"{key}: "
+        summary = data.get("summary")
+        if isinstance(summary, str) and re.search(r"\n\s*\n", summary.strip()):
+            # A multi-paragraph summary: the first is the title, the others are shown.
+            rest = re.split(r"\n\s*\n", summary.strip(), maxsplit=1)[1]
+            target += self.markup.parse(rest, join_pointer(operation.pointer, "summary"),
+                                        label)
         description = data.get("description")
         if isinstance(description, str):
             target += self.markup.parse(description, join_pointer(operation.pointer,

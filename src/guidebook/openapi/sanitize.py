@@ -33,13 +33,31 @@ def is_safe_uri(uri: str) -> bool:
 Report = Callable[[nodes.Node, str], None]
 
 
+#: reStructuredText references resolved after reading, against the whole page: in spec text
+#: they are the text the author wrote (``<|endoftext|>`` is no substitution).
+_PAGE_REFERENCES = (nodes.substitution_reference, nodes.footnote_reference,
+                    nodes.citation_reference)
+
+
 def sanitize(tree: list[nodes.Node], report: Report) -> None:
-    """Neutralise raw markup and unsafe URLs in *tree* in place; *report* each change."""
+    """Neutralise raw markup and unsafe URLs in *tree* in place; *report* each change.
+
+    References that would be resolved against the page (substitutions, footnotes, named
+    targets the text does not define) become the text they were written as.
+    """
+    names = {name for top in tree if isinstance(top, nodes.Element)
+             for node in top.findall(nodes.Element, include_self=True)
+             for name in node.get("names", ())}
     for top in tree:
         if not isinstance(top, nodes.Element):
             continue
         for node in list(top.findall(nodes.Element, include_self=True)):
-            if isinstance(node, nodes.raw):
+            if isinstance(node, _PAGE_REFERENCES) or (
+                    isinstance(node, nodes.reference) and node.get("refname")
+                    and not node.get("refuri") and node["refname"] not in names):
+                text = node.rawsource or node.astext()
+                node.replace_self(nodes.Text(text))
+            elif isinstance(node, nodes.raw):
                 _replace_raw(node, report)
             elif isinstance(node, nodes.reference) and not is_safe_uri(node.get("refuri", "")):
                 report(node, f"link to {show(node['refuri'])} removed (unsafe URL scheme)")

@@ -1,6 +1,6 @@
 """Load an OpenAPI spec with the line of every value, and validate it.
 
-Nothing here knows about Sphinx: the functions return :class:`SpecProblem` records that carry a
+Nothing here knows about Sphinx: the functions return :class:`Problem` records that carry a
 JSON pointer into the spec, and :meth:`Spec.line_of` turns a pointer into the line of the
 YAML (or JSON) file it came from.
 
@@ -22,13 +22,14 @@ import yaml
 #: The HTTP methods an OpenAPI path item may hold, in the order they are listed.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: The extension field that names the guides whose pages may link to an operation.
-AUDIENCE_KEY = "x-audience"
+AUDIENCE_FIELD = "x-audience"
 #: The extension field under which the files a spec refers to are held once read.
 BUNDLE_KEY = "x-guidebook-files"
 
 
 class SpecError(Exception):
-    """A spec that cannot be read at all: bad YAML, not a mapping, an alias, a duplicate key."""
+    """A spec that cannot be read at all: bad YAML, not a mapping, an alias bomb, a duplicate
+    key."""
 
     def __init__(self, path: Path, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
@@ -38,7 +39,7 @@ class SpecError(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
-class SpecProblem:
+class Problem:
     """One thing wrong with a spec, at a JSON pointer into it."""
 
     pointer: str
@@ -47,6 +48,8 @@ class SpecProblem:
     limitation: bool = False
     #: A schema's ``default`` or ``example`` that does not match it (a warning).
     example: bool = False
+    #: ``path:line`` when found before the spec was converted (a Swagger 2.0 file).
+    where: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,9 +80,42 @@ def operation_anchor(method: str, path: str) -> str:
 
 
 def normalize_key(text: str) -> str:
-    """``get  /v2/images`` -> ``GET /v2/images`` (method upper case, one space)."""
+    """``get  /v2/images`` -> ``GET /v2/images`` (method upper case, one space); a spec's
+    name before it stays (``compute:GET /servers``)."""
+    spec, colon, rest = text.strip().partition(":")
+    prefix = ""
+    if colon and spec and " " not in spec.strip():
+        prefix, text = f"{spec.strip()}:", rest
     method, _, path = text.strip().partition(" ")
-    return f"{method.upper()} {path.strip()}"
+    return f"{prefix}{method.upper()} {path.strip()}"
+
+
+#: Markdown marks a one-line title does not show: links keep their text, emphasis and code
+#: marks go.
+_TITLE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TITLE_MARKS = re.compile(r"(\*\*|__|\*|`)")
+
+
+def summary_title(summary: Any) -> str:
+    """An operation's title from its ``summary``: the first paragraph, as plain text (some
+    publishers write several Markdown paragraphs there)."""
+    text = str(summary or "").strip()
+    first = re.split(r"\n\s*\n", text, maxsplit=1)[0]
+    first = _TITLE_MARKS.sub("", _TITLE_LINK.sub(r"\1", first))
+    return " ".join(first.split())
+
+
+def spec_name(path: Path | str) -> str:
+    """How ``:api:`` links name a spec: its file name without the extension."""
+    return Path(path).stem
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """``compute:GET /servers`` -> (``compute``, ``GET /servers``); no spec: ("", key)."""
+    spec, colon, rest = key.partition(":")
+    if colon and " " not in spec:
+        return spec, rest
+    return "", key
 
 
 def escape_token(token: str) -> str:
@@ -108,53 +144,117 @@ _AS_WRITTEN_TAGS = frozenset({_STR_TAG, "tag:yaml.org,2002:timestamp"})
 _AS_WRITTEN_ENDINGS = ("/x-openstack/min-ver", "/x-openstack/max-ver")
 
 
+#: YAML aliases may add at most this many values to a spec: a few nested aliases (an
+#: "alias bomb") would otherwise expand into billions of values for every consumer.
+MAX_ALIAS_VALUES = 1_000_000
+
+
 class _Builder:
     """Builds the data of a composed YAML (or JSON) tree with JSON's rules, and every line.
 
     The tree is composed by libyaml when it is there (ten times faster than PyYAML's own
-    composer on a 13 MB spec). Keys must be plain strings and unique. Aliases are refused:
-    spec text is untrusted, and a few nested aliases expand into billions of nodes for every
-    consumer that walks the tree; the composer hands an alias back as the node it names,
-    so a node met twice is one.
+    composer on a 13 MB spec). Keys must be plain strings and unique. An alias (``*name``)
+    is expanded into a copy of what it names, as every YAML reader does; its values take
+    the line of the alias (the composer hands an alias back as the node it names, so a node
+    met twice is an alias, and its own marks are the anchor's). The values aliases add are
+    counted against :data:`MAX_ALIAS_VALUES`.
     """
 
     def __init__(self, loader: Any) -> None:
         self.loader = loader
         self.lines: dict[str, int] = {"": 1}
         self.seen: set[int] = set()
+        #: Inside an alias's copy: no lines are recorded (they are the alias's).
+        self.copying = 0
+        self.copied = 0
 
-    def build(self, node: yaml.Node, pointer: str) -> Any:
-        if id(node) in self.seen:
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in an OpenAPI spec",
-                node.start_mark)
+    def build(self, node: yaml.Node, pointer: str, line: int = 1) -> Any:
+        if id(node) in self.seen and not self.copying:
+            self.copying += 1
+            try:
+                return self.build(node, pointer, line)
+            finally:
+                self.copying -= 1
         self.seen.add(id(node))
+        if self.copying:
+            self.copied += 1
+            if self.copied > MAX_ALIAS_VALUES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"YAML aliases expand to more than {MAX_ALIAS_VALUES:,} "
+                    "values (nested aliases that multiply: an alias bomb?)",
+                    yaml.Mark("", 0, line - 1, 0, "", 0))
         if isinstance(node, yaml.ScalarNode):
             if node.tag in _AS_WRITTEN_TAGS or pointer.endswith(_AS_WRITTEN_ENDINGS):
                 return node.value
             return self.loader.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
             mapping: dict[str, Any] = {}
+            merged_keys: set[str] = set()
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise yaml.constructor.ConstructorError(
                         None, None, "a mapping key must be a plain string", key_node.start_mark)
                 key = str(key_node.value)
-                if key in mapping:
+                if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                    for merged_key, merged in self._merged(value_node, pointer, line):
+                        if merged_key not in mapping:
+                            mapping[merged_key] = merged
+                            merged_keys.add(merged_key)
+                    continue
+                if key in mapping and key not in merged_keys and not self.copying:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"duplicate key {key!r}", key_node.start_mark)
+                merged_keys.discard(key)  # the mapping's own key wins over a merged one
                 child = join_pointer(pointer, key)
-                self.lines[child] = key_node.start_mark.line + 1
-                mapping[key] = self.build(value_node, child)
+                key_line = line if self.copying else key_node.start_mark.line + 1
+                if not self.copying:
+                    self.lines[child] = key_line
+                mapping[key] = self.build(value_node, child, key_line)
             return mapping
         if isinstance(node, yaml.SequenceNode):
             items = []
+            item_line = node.start_mark.line + 1
             for index, item in enumerate(node.value):
                 child = join_pointer(pointer, index)
-                self.lines[child] = item.start_mark.line + 1
-                items.append(self.build(item, child))
+                if self.copying:
+                    item_line = line
+                elif id(item) in self.seen:
+                    item_line = self._alias_line(node, index, item_line)
+                else:
+                    item_line = item.start_mark.line + 1
+                if not self.copying:
+                    self.lines[child] = item_line
+                items.append(self.build(item, child, item_line))
             return items
         return None
+
+    def _alias_line(self, node: yaml.SequenceNode, index: int, previous_line: int) -> int:
+        """The line of an alias that is item *index* of *node*, from where the item before it
+        ends (the composer keeps no mark of the alias itself)."""
+        if index == 0:
+            return node.start_mark.line + 1
+        before = node.value[index - 1]
+        if before.start_mark.line + 1 != previous_line:
+            return previous_line + 1  # the item before is an alias too: its marks are elsewhere
+        end = before.end_mark
+        # A block collection ends at the start of the next item's line; a scalar or a flow
+        # collection on the line before it.
+        block = isinstance(before, yaml.CollectionNode) and not before.flow_style
+        return int(end.line) + (1 if end.column == 0 or block else 2)
+
+    def _merged(self, node: yaml.Node, pointer: str, line: int) -> list[tuple[str, Any]]:
+        """The keys of a YAML merge (``<<: *base``), in the order YAML gives them priority."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: list[tuple[str, Any]] = []
+        for source in sources:
+            self.copying += 1
+            try:
+                value = self.build(source, pointer, line)
+            finally:
+                self.copying -= 1
+            if isinstance(value, dict):
+                merged.extend(value.items())
+        return merged
 
 
 @dataclasses.dataclass
@@ -166,6 +266,10 @@ class Spec:
     lines: dict[str, int]
     #: The other files of a multi-file spec, by the pointer their content sits at.
     files: dict[str, Path] = dataclasses.field(default_factory=dict)
+    #: What the file was written in, when it was converted on reading ("Swagger 2.0").
+    source: str = ""
+    #: Problems found before the conversion, located in the file as written.
+    read_problems: list[Problem] = dataclasses.field(default_factory=list)
     _operations: list[Operation] | None = dataclasses.field(default=None, repr=False)
 
     @property
@@ -189,6 +293,10 @@ class Spec:
 
     def location(self, pointer: str) -> str:
         return f"{self.file_of(pointer)}:{self.line_of(pointer)}"
+
+    def where(self, problem: Problem) -> str:
+        """The ``path:line`` of *problem*."""
+        return problem.where or self.location(problem.pointer)
 
     def get(self, pointer: str) -> Any:
         value: Any = self.data
@@ -229,19 +337,21 @@ class Spec:
         paths = self.data.get("paths")
         if not isinstance(paths, Mapping):
             return []
-        for path, item in paths.items():
+        for path, raw in paths.items():
+            # A path item may be a $ref (to a file of its own): its operations are there.
+            item, item_pointer = self.resolve(raw, join_pointer("", "paths", path))
             if not isinstance(item, Mapping):
                 continue
             for method in HTTP_METHODS:
                 operation = item.get(method)
                 if not isinstance(operation, Mapping):
                     continue
-                audiences = operation.get(AUDIENCE_KEY, ())
+                audiences = operation.get(AUDIENCE_FIELD, ())
                 result.append(Operation(
                     method=method,
                     path=str(path),
-                    pointer=join_pointer("", "paths", path, method),
-                    summary=" ".join(str(operation.get("summary", "")).split()),
+                    pointer=join_pointer(item_pointer, method),
+                    summary=summary_title(operation.get("summary")),
                     tags=tuple(str(tag) for tag in operation.get("tags", ()) or ()),
                     audiences=tuple(str(name) for name in audiences)
                     if isinstance(audiences, list) else (),
@@ -296,35 +406,92 @@ def walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             yield from walk(item, join_pointer(pointer, index))
 
 
-def in_example(pointer: str) -> bool:
-    """Whether *pointer* is inside an example value, where a ``$ref`` key is data.
+#: Keywords whose value is data (an example, a default...): a ``$ref`` in it is data too.
+_DATA_KEYWORDS = frozenset({"example", "default", "enum", "const"})
+#: Maps whose keys are names the author chose (a property called ``example``).
+_NAME_MAPS = frozenset({
+    "properties", "patternProperties", "$defs", "definitions", "schemas", "parameters",
+    "responses", "headers", "examples", "requestBodies", "securitySchemes", "links",
+    "callbacks", "pathItems", "paths", "content", "encoding", "variables", "webhooks",
+    "securityDefinitions", "mapping",
+})
 
-    (An OpenStack sample of a JSON-schema document, such as Glance's ``GET
-    /v2/schemas/image``, holds ``{"$ref": "#/definitions/..."}`` of its own.)
+
+def _is_data(key: str, child: Any, here: str, above: str) -> bool:
+    """Whether *child*, at *key* of a mapping held at *here* (itself in *above*), is data."""
+    if here in _NAME_MAPS:
+        return False
+    if key in _DATA_KEYWORDS:
+        return True
+    if key == "value" and above == "examples":
+        return True  # an Example Object's value
+    return key == "examples" and isinstance(child, list)  # JSON Schema's examples
+
+
+def walk_references(value: Any, pointer: str = "", skipped: list[tuple[str, Any]] | None = None
+                    ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(pointer, mapping) of every ``$ref`` holder, skipping data (example values, defaults).
+
+    A ``$ref`` inside an example value is part of the example, not a reference to follow.
+    The data skipped is added to *skipped*, as (pointer, value).
     """
-    tokens = split_pointer(pointer)
-    return any(token in ("example", "examples") and (index == 0 or tokens[index - 1]
-                                                     != "properties")
-               for index, token in enumerate(tokens))
+    stack: list[tuple[Any, str, str, str]] = [(value, pointer, "", "")]
+    while stack:
+        item, at, here, above = stack.pop()
+        if isinstance(item, Mapping):
+            if isinstance(item.get("$ref"), str):
+                yield at, item
+            for key, child in reversed(list(item.items())):
+                if not isinstance(child, (Mapping, list)):
+                    continue
+                if not _is_data(str(key), child, here, above):
+                    stack.append((child, join_pointer(at, key), str(key), here))
+                elif skipped is not None:
+                    skipped.append((join_pointer(at, key), child))
+        elif isinstance(item, list):
+            for index in range(len(item) - 1, -1, -1):
+                if isinstance(item[index], (Mapping, list)):
+                    stack.append((item[index], join_pointer(at, index), here, above))
 
 
-def check_refs(spec: Spec) -> list[SpecProblem]:
+def data_with_refs(spec: Spec) -> Any:
+    """The spec's data for a validator that follows every ``$ref``: in example values and
+    defaults, ``$ref`` renamed (a copy is made along the way to each; the spec is not
+    changed)."""
+    skipped: list[tuple[str, Any]] = []
+    for _ in walk_references(spec.data, "", skipped):
+        pass
+    pointers = [join_pointer(at, *split_pointer(inner))
+                for at, value in skipped for inner, held in walk(value)
+                if isinstance(held, Mapping) and "$ref" in held]
+    if not pointers:
+        return spec.data
+    data: Any = dict(spec.data)
+    for pointer in pointers:
+        holder = data
+        for token in split_pointer(pointer):
+            index: Any = int(token) if isinstance(holder, list) else token
+            child = holder[index]
+            child = dict(child) if isinstance(child, Mapping) else list(child)
+            holder[index] = child
+            holder = child
+        holder["x-example-$ref"] = holder.pop("$ref")
+    return data
+
+
+def check_refs(spec: Spec) -> list[Problem]:
     """Every ``$ref`` must point inside the spec, at something, and not only at itself.
 
     References to other files or URLs are refused: spec text is untrusted, and following
     them would read local files or fetch URLs during the build.
     """
-    problems: list[SpecProblem] = []
+    problems: list[Problem] = []
     loops: set[frozenset[str]] = set()
-    for pointer, value in walk(spec.data):
-        if not isinstance(value, Mapping) or not isinstance(value.get("$ref"), str):
-            continue
-        if in_example(pointer):
-            continue
+    for pointer, value in walk_references(spec.data):
         ref: str = value["$ref"]
         at = join_pointer(pointer, "$ref")
         if not ref.startswith("#"):
-            problems.append(SpecProblem(at, _unfollowed(spec, pointer, ref)))
+            problems.append(Problem(at, _unfollowed(spec, pointer, ref)))
             continue
         chain = [ref]
         while True:
@@ -332,7 +499,7 @@ def check_refs(spec: Spec) -> list[SpecProblem]:
                 target = spec.get(chain[-1][1:])
             except (KeyError, IndexError, ValueError):
                 if len(chain) == 1:
-                    problems.append(SpecProblem(at, f"$ref {ref!r} points to nothing in the spec"))
+                    problems.append(Problem(at, f"$ref {ref!r} points to nothing in the spec"))
                 break
             following = target.get("$ref") if isinstance(target, Mapping) else None
             if not isinstance(following, str) or not following.startswith("#"):
@@ -341,7 +508,7 @@ def check_refs(spec: Spec) -> list[SpecProblem]:
                 cycle = frozenset(chain[chain.index(following):])
                 if cycle not in loops:
                     loops.add(cycle)
-                    problems.append(SpecProblem(at, f"$ref {ref!r} never reaches a schema: "
+                    problems.append(Problem(at, f"$ref {ref!r} never reaches a schema: "
                                                 f"{' -> '.join([*chain, following])}"))
                 break
             chain.append(following)
@@ -367,109 +534,12 @@ def _unfollowed(spec: Spec, pointer: str, ref: str) -> str:
     return f"$ref {ref!r}: no file {name!r} in the spec's folder"
 
 
-def validate_spec(spec: Spec) -> list[SpecProblem]:
-    """Check *spec* against the OpenAPI 3.0 or 3.1 schema with openapi-spec-validator."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    ref_problems = check_refs(spec)
-    if ref_problems:  # the validator would fail on them with a traceback-like message
-        return sorted(ref_problems, key=lambda problem: spec.line_of(problem.pointer))
-    version = spec.version
-    if version.startswith("3.0."):
-        validator_class: Any = OpenAPIV30SpecValidator
-    elif version.startswith("3.1."):
-        validator_class = OpenAPIV31SpecValidator
-    else:
-        found = repr(spec.data["openapi"]) if "openapi" in spec.data else "no 'openapi' field"
-        return [SpecProblem(join_pointer("", "openapi") if "openapi" in spec.data else "",
-                        f"unsupported OpenAPI version ({found}); use 3.0.x or 3.1.x")]
-    problems = python_regex_limits(spec)
-    try:
-        validator = validator_class(spec.data, base_uri=spec.path.resolve().as_uri())
-        errors = list(validator.iter_errors())
-    except Exception as exc:  # the validator gives up on some broken documents
-        return [SpecProblem("", f"the spec cannot be validated: {type(exc).__name__}: {exc}")]
-    for error in errors:
-        if getattr(error, "validator", None) == "format" and \
-                getattr(error, "validator_value", None) == "regex":
-            continue  # a pattern Python's re cannot compile: python_regex_limits says so
-        path = list(getattr(error, "absolute_path", ()))
-        dialect = _UNKNOWN_DIALECT.search(str(getattr(error, "message", "")))
-        if dialect:
-            at = _value_pointer(spec, dialect.group(1), ("/$schema",)) or ""
-            problems.append(SpecProblem(at, (
-                f"$schema {dialect.group(1)!r}: openapi-spec-validator does not know this "
-                "JSON Schema dialect; the schemas that declare it are not validated"),
-                limitation=True))
-            continue
-        if not path:
-            # openapi-spec-validator checks a schema's default and example values as
-            # documents of their own: the error has no path, only the value.
-            value_pointer = _value_pointer(spec, getattr(error, "instance", None))
-            if value_pointer is not None:
-                problems.append(SpecProblem(value_pointer, (
-                    f"{_operation_label(value_pointer)}the schema's "
-                    f"{split_pointer(value_pointer)[-1]} {short_message(error)}"),
-                    example=True))
-                continue
-        pointer = locate(spec, join_pointer("", *path), getattr(error, "instance", None))
-        declared = _declared_dialect(spec, pointer)
-        if declared is not None:
-            problems.append(SpecProblem(pointer, (
-                f"not validated: the schema declares the dialect {declared!r}, which "
-                f"openapi-spec-validator checks as OpenAPI {version}'s own "
-                f"({short_message(error)})"), limitation=True))
-            continue
-        # "... ('40x' was unexpected)": point at the unexpected key rather than its parent.
-        unexpected = _UNEXPECTED.search(str(getattr(error, "message", "")))
-        if unexpected and join_pointer(pointer, unexpected.group(1)) in spec.lines:
-            pointer = join_pointer(pointer, unexpected.group(1))
-        problems.append(SpecProblem(pointer, f"invalid OpenAPI {version}: {short_message(error)}"))
-    return sorted(set(problems), key=lambda problem: spec.line_of(problem.pointer))
-
-
-_UNEXPECTED = re.compile(r"\('([^']*)' was unexpected\)")
-
-
-def _operation_label(pointer: str) -> str:
+def operation_label(pointer: str) -> str:
+    """``GET /a: `` for a pointer inside an operation, else ""."""
     tokens = split_pointer(pointer)
     if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in HTTP_METHODS:
         return f"{tokens[2].upper()} {tokens[1]}: "
     return ""
-
-
-_UNKNOWN_DIALECT = re.compile(r"Unknown JSON Schema dialect: '([^']*)'")
-#: The dialect of OpenAPI 3.1 schemas (and a schema may say so).
-_OAS31_DIALECTS = ("https://spec.openapis.org/oas/3.1/dialect/base",
-                   "https://json-schema.org/draft/2020-12/schema")
-
-
-def _declared_dialect(spec: Spec, pointer: str) -> str | None:
-    """Another JSON Schema dialect a schema around *pointer* declares with ``$schema``."""
-    while pointer:
-        pointer = pointer.rpartition("/")[0]
-        try:
-            value = spec.get(pointer)
-        except (KeyError, IndexError, ValueError):
-            continue
-        declared = value.get("$schema") if isinstance(value, Mapping) else None
-        if isinstance(declared, str):
-            return None if declared.rstrip("#") in _OAS31_DIALECTS else declared
-    return None
-
-
-def _value_pointer(spec: Spec, instance: Any,
-                   endings: tuple[str, ...] = ("/default", "/example")) -> str | None:
-    """The first pointer with one of *endings* whose value is *instance* (a default...)."""
-    for candidate in spec.lines:
-        if candidate.endswith(endings):
-            try:
-                value = spec.get(candidate)
-            except (KeyError, IndexError, ValueError):
-                continue
-            if value == instance and type(value) is type(instance):
-                return candidate
-    return None
 
 
 def locate(spec: Spec, pointer: str, instance: Any) -> str:
@@ -490,7 +560,7 @@ def locate(spec: Spec, pointer: str, instance: Any) -> str:
     return pointer
 
 
-def python_regex_limits(spec: Spec) -> list[SpecProblem]:
+def python_regex_limits(spec: Spec) -> list[Problem]:
     """Patterns Python's ``re`` cannot compile, such as ECMA-262's ``\\p{L}``.
 
     JSON Schema patterns are ECMA-262 regular expressions; a valid one that Python's dialect
@@ -502,7 +572,7 @@ def python_regex_limits(spec: Spec) -> list[SpecProblem]:
             continue
         error = compile_error(value)
         if error is not None:
-            problems.append(SpecProblem(pointer, (
+            problems.append(Problem(pointer, (
                 f"pattern {value!r} uses a regular expression feature Python's re lacks "
                 f"({error}); examples are checked without it"), limitation=True))
     return problems
@@ -523,8 +593,14 @@ def _compile_error(pattern: str) -> str | None:
 
 
 def short_message(error: Exception) -> str:
-    message = getattr(error, "message", str(error))
-    text = " ".join(str(message).split())
-    return text if len(text) <= 300 else text[:297] + "..."
+    """The error's message, without the dump of a large value it may start with."""
+    message = " ".join(str(getattr(error, "message", str(error))).split())
+    instance = getattr(error, "instance", None)
+    if isinstance(instance, (Mapping, list)):
+        shown = " ".join(repr(instance).split())
+        if len(shown) > 60 and message.startswith(shown):
+            kind = "this object" if isinstance(instance, Mapping) else "this list"
+            message = kind + message[len(shown):]
+    return message if len(message) <= 300 else message[:297] + "..."
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,12 @@ def manifest_of_inventory(path: Path, *, root: str = "index",
     return Manifest(sections=(section,))
 
 
-def build_plain(source: Path, out: Path, label: str) -> tuple[Manifest, dict[str, list[str]]]:
+def build_plain(source: Path, out: Path, label: str, *,
+                overrides: Mapping[str, object] | None = None,
+                ) -> tuple[Manifest, dict[str, list[str]]]:
     """Build the plain project in *source* with Sphinx's html builder into *out*.
+
+    *overrides* are conf.py values, as ``sphinx-build -D`` gives them.
 
     Return its pages and its toctrees (docname -> the docnames it lists). Warnings of the
     old site are not this review's business; a build that fails is.
@@ -77,7 +82,8 @@ def build_plain(source: Path, out: Path, label: str) -> tuple[Manifest, dict[str
     try:
         with patch_docutils(source), docutils_namespace():
             app = Sphinx(source, source, out / "html", out / "doctrees", "html",
-                         status=None, warning=warnings, freshenv=True)
+                         status=None, warning=warnings, freshenv=True,
+                         confoverrides=dict(overrides or {}))
             app.build()
             env = app.env
             sources = {
@@ -86,7 +92,12 @@ def build_plain(source: Path, out: Path, label: str) -> tuple[Manifest, dict[str
             }
             includes = {doc: list(children) for doc, children in env.toctree_includes.items()}
             root = app.config.root_doc
-    except (SphinxError, Exception) as exc:
+    except SphinxError as exc:  # conf.py's errors as path:line: message
+        from guidebook.driver.run import describe_error
+
+        raise ReorgError(f"{label}: the plain Sphinx site does not build: "
+                         f"{describe_error(exc, source / 'conf.py')}") from None
+    except Exception as exc:
         raise ReorgError(f"{label}: the plain Sphinx site does not build: "
                          f"{type(exc).__name__}: {exc}") from None
     manifest = manifest_of_inventory(out / "html" / "objects.inv", root=root, sources=sources)

@@ -27,6 +27,7 @@ from typing import Any
 
 from guidebook.manifest import Manifest, Page, Section
 from guidebook.reorg import ReorgError
+from guidebook.reorg.broken_links import BrokenLink, broken_links
 from guidebook.reorg.snapshot import (
     Repository,
     Snapshot,
@@ -129,10 +130,12 @@ class SiteDiff:
     moves: list[Move]
     sections: list[SectionDiff]
     broken: list[BrokenUrl]
+    #: Hand-written links of HEAD that name no page and worked in BASE.
+    broken_links: list[BrokenLink] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.broken
+        return not self.broken and not self.broken_links
 
     def move_of(self, base_docname: str) -> Move | None:
         for move in self.moves:
@@ -152,6 +155,7 @@ class SiteDiff:
             "audiences_changed": total("audiences_changed"),
             "titles_changed": total("titles_changed"),
             "broken_urls": len(self.broken),
+            "broken_links": len(self.broken_links),
         }
 
 
@@ -297,7 +301,9 @@ def compare(
         for name in names
     ]
     return SiteDiff(base=base, head=head, moves=moves, sections=sections,
-                    broken=broken_urls(base.manifest, head.manifest, forward))
+                    broken=broken_urls(base.manifest, head.manifest, forward),
+                    broken_links=broken_links(base, head,
+                                              {move.target: move.source for move in moves}))
 
 
 def _compare_section(

@@ -19,10 +19,11 @@ JSON output (``--format json``), format 1; keys are sorted, lists are in a fixed
         "titles_changed": [{"docname", "before", "after"}]
       }],
       "broken_urls": [{"url", "guide", "docname", "title", "now_at": url | null}],
+      "broken_links": [{"source", "line", "uri", "docname"}],
       "old_urls": [{"url", "docname", "status": "served" | "redirected" | "broken",
                     "now_at": url | null}],
       "summary": {"moves", "added", "removed", "moved", "audiences_changed",
-                  "titles_changed", "broken_urls"}
+                  "titles_changed", "broken_urls", "broken_links"}
     }
 
 ``moves`` counts pages renamed anywhere in the site; ``moved`` counts, over the guides,
@@ -139,6 +140,7 @@ def to_json(diff: SiteDiff) -> dict[str, Any]:
             for section in diff.sections
         ],
         "broken_urls": [dataclasses.asdict(broken) for broken in diff.broken],
+        "broken_links": [dataclasses.asdict(link) for link in diff.broken_links],
         "old_urls": [dataclasses.asdict(entry) for entry in old_urls(diff)],
         "summary": diff.summary(),
     }
@@ -199,6 +201,11 @@ def render_text(diff: SiteDiff) -> str:
                          "URL the site serves, so link to the new place:")
             lines += [f"  {entry.url}: {entry.docname} is now at {entry.now_at}"
                       for entry in replaced]
+        lines.append("")
+    if diff.broken_links:
+        lines.append(f"{len(diff.broken_links)} link(s) break: they name no page of "
+                     f"{_describe(diff.head)} (link the page with :doc:, or fix the path):")
+        lines += [f"  {link.source}:{link.line}: {link.uri}" for link in diff.broken_links]
         lines.append("")
     if not diff.broken:
         lines.append("No URL breaks: every old URL is still served or redirected.")

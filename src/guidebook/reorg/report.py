@@ -17,11 +17,15 @@ JSON output (``--format json``), format 1, keys sorted::
         "page_types": ["tutorial", "how-to", "reference", "explanation"],
         "guides": {"<guide>": {"tutorial": n, "how-to": n, "reference": n,
                                "explanation": n, "untyped": n, "total": n}}
-      }
+      },
+      "languages": [{"code", "name", "original": bool,
+                     "parts": {"<guide or part>": {"translated": n, "total": n,
+                                                   "share": 0..1, "published": bool}}}]
     }
 
 Rows are in docname order. Coverage counts guides only: parts (API reference, release
-notes) are not audiences.
+notes) are not audiences. ``languages`` (guide x language: the share of each guide's
+messages each language translates) is empty for a site without ``guidebook_languages``.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from guidebook.config import PAGE_TYPES
-from guidebook.manifest import Manifest, Section, load_manifest
+from guidebook.manifest import Language, Manifest, Section, load_manifest
 from guidebook.reorg._html import esc, page
 from guidebook.reorg.snapshot import snapshot_of_tree
 
@@ -69,6 +73,8 @@ class IAMap:
     rows: tuple[Row, ...]
     #: guide name -> page type (and "untyped", "total") -> number of pages
     coverage: dict[str, dict[str, int]]
+    #: the original, then each translation with its coverage per guide and part
+    languages: tuple[Language, ...] = ()
 
 
 def ia_map(manifest: Manifest) -> IAMap:
@@ -91,7 +97,7 @@ def ia_map(manifest: Manifest) -> IAMap:
             counts["total"] += 1
         coverage[guide.name] = counts
     rows = tuple(found[docname] for docname in sorted(found))
-    return IAMap(columns=columns, rows=rows, coverage=coverage)
+    return IAMap(columns=columns, rows=rows, coverage=coverage, languages=manifest.languages)
 
 
 def _column(section: Section) -> Column:
@@ -103,7 +109,7 @@ def site_map(source: Path | None = None, manifest: Path | None = None) -> IAMap:
     if manifest is not None:
         return ia_map(load_manifest(manifest))
     assert source is not None
-    return ia_map(snapshot_of_tree(source, label=str(source)).manifest)
+    return ia_map(snapshot_of_tree(source, label=str(source), translations=True).manifest)
 
 
 def to_json(site: IAMap) -> dict[str, Any]:
@@ -117,6 +123,13 @@ def to_json(site: IAMap) -> dict[str, Any]:
         ],
         "shared": [row.docname for row in site.rows if row.shared],
         "coverage": {"page_types": list(PAGE_TYPES), "guides": site.coverage},
+        "languages": [
+            {"code": language.code, "name": language.name, "original": language.original,
+             "parts": {part.name: {"translated": part.translated, "total": part.total,
+                                   "share": part.share, "published": part.published}
+                       for part in language.parts}}
+            for language in site.languages
+        ],
     }
 
 
@@ -133,6 +146,7 @@ def render_html(site: IAMap) -> str:
         f"{shared} shared by more than one.</p>",
         "<h2>Coverage: audience &times; page type</h2>",
         _coverage(site),
+        *_translations(site),
         "<h2>Pages</h2>",
         '<p class="meta">Shared pages are highlighted; each cell shows the page type.</p>',
         _pages(site),
@@ -155,6 +169,36 @@ def _coverage(site: IAMap) -> str:
                     f"<code>{esc(guide)}</code></th>{cells}</tr>")
     return (f'<table class="coverage"><thead><tr><th>Audience</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _translations(site: IAMap) -> list[str]:
+    """The guide x language table: each language's translated share of each guide."""
+    translations = [language for language in site.languages if not language.original]
+    if not translations:
+        return []
+    head = "".join(f'<th scope="col">{esc(language.name)}<br><code>{esc(language.code)}</code>'
+                   "</th>" for language in translations)
+    rows = []
+    for column in site.columns:
+        cells = []
+        for language in translations:
+            part = next((p for p in language.parts if p.name == column.name), None)
+            if part is None:
+                cells.append("<td></td>")
+                continue
+            state = "" if part.published else " (original only)"
+            marker = "" if part.published else ' class="gap"'
+            # Rounded down, as the portal says it: 99.9% is not "100%".
+            cells.append(f"<td{marker}>{int(100 * part.share)}% "
+                         f"({part.translated}/{part.total})"
+                         f"{state}</td>")
+        rows.append(f'<tr><th scope="row">{esc(column.title)} <code>{esc(column.name)}</code>'
+                    f'</th>{"".join(cells)}</tr>')
+    return ["<h2>Translation: guide &times; language</h2>",
+            '<p class="meta">The share of each guide\'s messages translated; a guide below '
+            "<code>guidebook_languages_threshold</code> is published in the original only.</p>",
+            f'<table class="coverage"><thead><tr><th>Guide</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>']
 
 
 def _pages(site: IAMap) -> str:

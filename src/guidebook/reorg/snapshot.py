@@ -79,12 +79,14 @@ def snapshot_of_manifest(path: Path) -> Snapshot:
     return Snapshot(label=str(path), commit=None, manifest=load_manifest(path))
 
 
-def snapshot_of_tree(source: Path, label: str = "working tree") -> Snapshot:
-    """Build the sources in *source* as they are."""
+def snapshot_of_tree(source: Path, label: str = "working tree", *,
+                     translations: bool = False) -> Snapshot:
+    """Build the sources in *source* as they are (with every language of
+    ``guidebook_languages`` when *translations* is true)."""
     if not (source / "conf.py").is_file():
         raise ReorgError(f"{source}: no conf.py here (is --source right?)")
     with tempfile.TemporaryDirectory(prefix="guidebook-review-") as tmp:
-        manifest = build_manifest(source, Path(tmp) / "site", label)
+        manifest = build_manifest(source, Path(tmp) / "site", label, translations=translations)
     return Snapshot(label=label, commit=None, manifest=manifest,
                     texts=_page_texts(source, manifest))
 
@@ -115,7 +117,8 @@ def _worktree(repo: Repository, path: Path, commit: str) -> Iterator[None]:
         repo.git("worktree", "prune", check=False)
 
 
-def build_manifest(source: Path, out: Path, label: str) -> Manifest:
+def build_manifest(source: Path, out: Path, label: str, *,
+                   translations: bool = False) -> Manifest:
     """Build the site in *source* into *out* and read its manifest and navigation.
 
     A plain Sphinx project is built with Sphinx's ``html`` builder instead.
@@ -125,7 +128,8 @@ def build_manifest(source: Path, out: Path, label: str) -> Manifest:
         return manifest.with_nav(
             {section.name: section_nav(section, includes) for section in manifest.sections})
     stream = io.StringIO()
-    status = run_build(BuildOptions(source=source, out=out, quiet=True), stderr=stream)
+    status = run_build(BuildOptions(source=source, out=out, quiet=True,
+                                    translations=translations), stderr=stream)
     if status != 0:
         tail = "\n".join(stream.getvalue().strip().splitlines()[-8:])
         raise ReorgError(f"{label}: the site does not build (exit status {status}):\n{tail}")

@@ -14,5 +14,6 @@ Modules: :mod:`.spec` reads and checks the settings, :mod:`.trees` keeps each ve
 tree and decides whether it changed, :mod:`.links` finds each page in the other versions
 (following redirects and git renames), :mod:`.render` draws the switcher and banner,
 :mod:`.assemble` writes the site, :mod:`.run` drives it all, :mod:`.marker` is what the
-builder emits. This module imports nothing: the builder imports :mod:`.marker`.
+builder emits, :mod:`.adopt` builds a version from before the adoption. This module
+imports nothing: the builder imports :mod:`.marker`.
 """

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from guidebook.engine.not_found import NOT_FOUND_PAGE
 from guidebook.engine.not_found import rebase as rebase_not_found
 from guidebook.redirects.output import rebase as rebase_htaccess
 from guidebook.versions.links import PublishedVersion, Target, VersionLinks, portal_url
-from guidebook.versions.marker import PAGE_MARKER, PORTAL_MARKER
+from guidebook.versions.marker import PAGE_MARKER, PORTAL_MARKER, VERSION_NAME
 from guidebook.versions.render import Choice, banner, portal_list, switcher
 
 LATEST = "latest"
@@ -108,6 +109,7 @@ def _fill_markers(text: str, relative: str, version: PublishedVersion,
                   versions: list[PublishedVersion], links: VersionLinks,
                   latest: PublishedVersion) -> str:
     page_path = f"{version.name}/{relative}"
+    text = text.replace(VERSION_NAME, escape(version.name))
     if PAGE_MARKER in text:
         targets = _targets(relative, version, versions, links)
         choices = [Choice(other, targets.get(other.name)) for other in versions]

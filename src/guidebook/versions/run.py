@@ -27,10 +27,26 @@ from guidebook.driver.run import BuildOptions, checked_paths, run_build
 from guidebook.manifest import MANIFEST_NAME, load_manifest
 from guidebook.reorg import ReorgError
 from guidebook.reorg.snapshot import Repository, find_repository, git_renames
+from guidebook.versions.adopt import (
+    apply_plan,
+    build_plain_version,
+    fit_plan,
+    has_guides,
+    predates_adoption,
+    still_failing,
+)
 from guidebook.versions.assemble import assemble
 from guidebook.versions.links import PublishedVersion, VersionLinks
 from guidebook.versions.spec import VersionsError, VersionSet, VersionSpec, branch_of, read_versions
-from guidebook.versions.trees import BuildState, check_out, place_of, version_key, work_slot
+from guidebook.versions.trees import (
+    BuildState,
+    VersionPlace,
+    check_out,
+    discard_changes,
+    place_of,
+    version_key,
+    work_slot,
+)
 
 
 class _Prefixed(io.TextIOBase):
@@ -51,6 +67,9 @@ class _Prefixed(io.TextIOBase):
 
     def flush(self) -> None:
         self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
 
 
 def build_versions(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
@@ -137,7 +156,7 @@ def _build_one(builds: _Builds, repo: Repository, spec: VersionSet, version: Ver
     }
     key = version_key(repo, version, spec.releasenotes_dir,
                       {"overrides": overrides, "strict": options.strict,
-                       "only": list(options.only)})
+                       "only": list(options.only), "adoption": spec.adoption})
     recorded = state.versions.get(version.name, {})
     manifest_path = place.site / MANIFEST_NAME
     label = f"{version.name} ({version.ref} at {version.commit[:12]})"
@@ -155,24 +174,78 @@ def _build_one(builds: _Builds, repo: Repository, spec: VersionSet, version: Ver
         print(f"guidebook: error: {spec.conf}: version {version.name}: {version.ref} has no "
               f"{repo.source}/conf.py", file=err)
         return _previous(version, recorded, place.site, err)
-    # Run from the version's tree, as sphinx-build runs from a checkout: themes and
-    # extensions that ask git about "the repository" (openstackdocstheme's gitsha and
-    # series) run git in the working directory.
-    with contextlib.chdir(slot.tree):
-        status = run_build(
-            BuildOptions(source=tree_source, out=slot.site, strict=options.strict,
-                         jobs=options.jobs, fresh=builds.next_fresh(), quiet=options.quiet,
-                         builder=options.builder, only=options.only, overrides=overrides),
-            stderr=cast("TextIO", _Prefixed(err, f"[{version.name}] ")),
-        )
+    status, built_site = _build_tree(options, builds.next_fresh(), spec, version,
+                                     tree_source, slot, overrides, err)
     if status != 0:
-        print(f"guidebook: error: version {label} failed to build (exit status {status})",
-              file=err)
+        if status != _NAMED:
+            print(f"guidebook: error: version {label} failed to build (exit status {status})",
+                  file=err)
         return _previous(version, recorded, place.site, err)
-    _keep(slot.site, place.site)
+    _keep(built_site, place.site)
     state.versions[version.name] = {"key": key, "commit": version.commit}
     state.save()
     return _published(version, version.commit, place.site)
+
+
+#: The status of a version that failed with its reason already named.
+_NAMED = -1
+
+
+def _build_tree(options: BuildOptions, fresh: bool, spec: VersionSet, version: VersionSpec,
+                tree_source: Path, slot: VersionPlace, overrides: dict[str, object],
+                err: TextIO) -> tuple[int, Path]:
+    """Build the version's worktree; return the exit status and the site built.
+
+    A tree from before the adoption gets today's adoption plan, else (or when that build
+    fails) is built as a plain site; one that fails even so is named (:data:`_NAMED`).
+    """
+    stream = cast("TextIO", _Prefixed(err, f"[{version.name}] "))
+    adopted = predates_adoption(tree_source)
+    plain_reason = ""
+    if adopted:
+        plan, notes = fit_plan(spec.adoption, tree_source, spec.conf.parent)
+        print(f"guidebook: version {version.name}: its conf.py has no guidebook settings; "
+              "building it with today's guides and folder map", file=err)
+        for note in notes:
+            print(f"guidebook: version {version.name}: {note}", file=err)
+        if has_guides(plan):
+            apply_plan(tree_source, plan)
+        else:
+            plain_reason = "none of today's guides has its root page in this version"
+    if not plain_reason:
+        # Run from the version's tree, as sphinx-build runs from a checkout: themes and
+        # extensions that ask git about "the repository" (openstackdocstheme's gitsha and
+        # series) run git in the working directory.
+        with contextlib.chdir(slot.tree):
+            status = run_build(
+                BuildOptions(source=tree_source, out=slot.site, strict=options.strict,
+                             jobs=options.jobs, fresh=fresh, quiet=options.quiet,
+                             builder=options.builder, only=options.only,
+                             overrides=overrides),
+                stderr=stream,
+            )
+        if status == 0 or not adopted or (options.strict and status == 1):
+            # --strict stopped at a warning (named above): a plain site would hide it.
+            return status, slot.site
+        plain_reason = f"the build with today's adoption plan failed (exit status {status})"
+    print(f"guidebook: version {version.name}: {plain_reason}; building it as a plain "
+          "Sphinx site", file=err)
+    discard_changes(slot)  # the version's own conf.py
+    plain_site = slot.root / "plain"
+    try:
+        with contextlib.chdir(slot.tree):
+            build_plain_version(tree_source, plain_site, slot.root / "plain-work", version.name,
+                                {**options.overrides, "version": version.name,
+                                 "release": version.name})
+    except ReorgError as exc:
+        print(f"guidebook: error: {still_failing(spec.conf, version.name, version.ref, str(exc))}",
+              file=err)
+        return _NAMED, plain_site
+    if options.strict:
+        print(f"guidebook: error: --strict: version {version.name} was built as a plain "
+              "Sphinx site, not with guidebook", file=err)
+        return _NAMED, plain_site
+    return 0, plain_site
 
 
 def _keep(built: Path, site: Path) -> None:

@@ -18,6 +18,7 @@ from sphinx.util.tags import Tags
 
 from guidebook.config import conf_line
 from guidebook.reorg.snapshot import Repository
+from guidebook.versions.adopt import adoption_plan
 
 #: A version name is one URL path segment: it becomes the folder ``OUT/<name>/``.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
@@ -50,6 +51,9 @@ class VersionSet:
     redirect_base: str = "/"
     #: ``guidebook_releasenotes_dir`` of the checkout's conf.py.
     releasenotes_dir: str = "releasenotes"
+    #: The guidebook settings of the checkout's conf.py: the adoption plan a version
+    #: from before the adoption is built with (:mod:`guidebook.versions.adopt`).
+    adoption: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     @property
     def latest(self) -> VersionSpec:
@@ -139,6 +143,7 @@ def read_versions(source: Path, repo: Repository) -> VersionSet:
         conf=conf,
         redirect_base=str(namespace.get("guidebook_redirect_base", "/")),
         releasenotes_dir=str(namespace.get("guidebook_releasenotes_dir", "releasenotes")),
+        adoption=adoption_plan(namespace),
     )
 
 

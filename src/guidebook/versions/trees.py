@@ -142,6 +142,11 @@ def check_out(repo: Repository, place: VersionPlace, commit: str) -> Path:
     return tree / repo.source
 
 
+def discard_changes(place: VersionPlace) -> None:
+    """Put the worktree's files back as its commit has them (undo an applied plan)."""
+    _git_in(place.tree, "checkout", "--force", "--quiet", "--", ".")
+
+
 def _is_worktree(tree: Path) -> bool:
     if not (tree / ".git").is_file():
         return False
