@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.options import BuildOptions
+from guidebook.driver.run import run_build
 from guidebook.manifest import MANIFEST_NAME
 from guidebook.redirects.output import redirect_lines
 from guidebook.urls import page_url

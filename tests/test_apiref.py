@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -257,3 +258,18 @@ def test_os_api_ref_part_builds_with_its_css_and_js(os_api_ref_build: BuildResul
     assert (static / "fonts" / "glyphicons-halflings-regular.woff").stat().st_size > 0
     # The samples came from outside the part's folder (../samples/...): shown.
     assert "rdp.example.org" in page
+
+
+def test_os_api_ref_samples_outside_the_source_folder_are_published(tmp_path: Path) -> None:
+    # Nova's layout: the api-ref's Sphinx source in api-ref/source, its samples in
+    # doc/api_samples, both inside one git repository.
+    repo = tmp_path / "repo"
+    source = repo / "api-ref" / "source"
+    shutil.copytree(ROOTS / "test-osapiref", source, ignore=shutil.ignore_patterns("samples"))
+    shutil.copytree(ROOTS / "test-osapiref" / "samples", repo / "doc" / "api_samples")
+    for inc in (source / "api-ref").glob("*.inc"):
+        inc.write_text(inc.read_text().replace("../samples/", "../../../doc/api_samples/"))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    assert "rdp.example.org" in result.html("api-ref", "api-ref/index")

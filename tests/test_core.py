@@ -81,7 +81,10 @@ def test_audience_switcher_links_the_same_page_in_other_guides(build_root: Build
     html = result.html("operator", "common/statuses")
     assert 'href="../../user/common/statuses.html" data-guide="user"' in html
     assert 'aria-current="page">Operator guide' in html
-    assert "guidebook-switcher" not in result.html("contributor", "contributor/internals")
+    # A page of one guide offers every other guide, at its home when nothing closer exists.
+    internals = result.html("contributor", "contributor/internals")
+    assert '<span class="guidebook-switcher-label">Other guides: </span>' in internals
+    assert 'href="../user/index.html" data-guide="user" data-match="home"' in internals
 
 
 def test_portal_and_manifest(build_root: Builder) -> None:

@@ -31,6 +31,7 @@ from guidebook.config import (
     setting_types,
     url_path,
 )
+from guidebook.engine.captions import CAPTION_HEADING, SPHINX_CAPTION, with_caption_levels
 from guidebook.engine.navigation import Navigation, NavItem, NavSection, filter_toctree_entries
 from guidebook.engine.part_navigation import navigation_order
 from guidebook.engine.site_outputs import load_previous_manifest
@@ -47,7 +48,7 @@ from guidebook.manifest import (
     write_manifest,
 )
 from guidebook.sphinx_internals import forget_evaluated_conditions
-from tests.conftest import BuildResult, build_source
+from tests.conftest import Builder, BuildResult, build_source
 
 GOLDEN = Path(__file__).parent / "golden" / "engine"
 _SIDEBAR_NAV = re.compile(
@@ -150,7 +151,10 @@ def test_navigation_matches_sphinx_own_toctree(tmp_path: Path, copy_root: Any) -
     for docname in pages:
         ours = sidebar_navigation(result.html("guide", docname))
         theirs = sidebar_navigation((plain / f"{docname}.html").read_text(encoding="utf-8"))
-        assert _normalised(ours, docname) == _normalised(theirs, docname), docname
+        # The one difference: guidebook gives each caption a heading level (captions.py).
+        assert _normalised(ours, docname) == _normalised(with_caption_levels(theirs),
+                                                         docname), docname
+        assert CAPTION_HEADING in ours or SPHINX_CAPTION not in theirs
 
 
 def test_settings_that_change_no_source_do_not_reread(tmp_path: Path, copy_root: Any) -> None:
@@ -267,7 +271,8 @@ def test_navigation_renders_the_path_to_the_page_only() -> None:
     sections = [NavSection("Start", -1, [_item("A", "a"), _item("B", "b/index", leaf)])]
     navigation = Navigation(sections)
     html = navigation.render("b/leaf", collapse=True, maxdepth=0, prefix="../")
-    assert '<p class="caption" role="heading"><span class="caption-text">Start</span></p>' in html
+    assert ('<p class="caption" role="heading" aria-level="2"><span class="caption-text">'
+            'Start</span></p>') in html
     assert ('<li class="toctree-l1"><a class="reference internal" href="../a.html">A</a></li>'
             in html)
     assert ('<li class="toctree-l2 current"><a class="current reference internal" href="#">'
@@ -349,3 +354,20 @@ def test_sphinx_build_b_guidebook_never_loads_the_driver(tmp_path: Path, copy_ro
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr
     assert (tmp_path / "o" / "guide" / "first.html").is_file()
     assert (tmp_path / "o" / MANIFEST_NAME).is_file()
+
+
+def test_a_pruned_home_drops_the_headings_left_with_nothing_under_them(
+    build_root: Builder,
+) -> None:
+    result = build_root("pruned-home", strict=True)
+    assert result.status == 0, result.output
+    user, admin = result.html("user", "index"), result.html("admin", "index")
+    # Each guide keeps its own section and the one with text; the other guide's section
+    # held only a toctree the pruning emptied, and goes.
+    assert "Using the service" in user and "Running the service" not in user
+    assert "Running the service" in admin and "Using the service" not in admin
+    assert "About the service" in user and "About the service" in admin
+    # A heading over a hidden toctree is the author's: it stays where the page is kept,
+    # and goes where the pruning emptied it.
+    assert "Reading the source" in user
+    assert "Reading the source" not in admin

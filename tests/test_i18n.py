@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.options import BuildOptions
+from guidebook.driver.run import run_build
 from guidebook.i18n.catalogs import compile_catalogs, find_catalogs
 from tests.conftest import ROOTS, BuildResult, build_source
 

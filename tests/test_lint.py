@@ -310,3 +310,66 @@ def test_many_copies_are_compared_with_the_first_only() -> None:
     assert sorted((m.first.file, m.second.file) for m in matches) == [
         (0, j) for j in range(1, 100)
     ]
+
+
+REPOSITORY = Path(__file__).parent / "roots" / "test-lint-repo"
+
+
+@pytest.fixture
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git-committed copy of test-lint-repo (laid out as OpenStack's trees, no doc8
+    configuration), as the current directory."""
+    target = tmp_path / "repository"
+    shutil.copytree(REPOSITORY, target)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=target, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=target, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "fixture"], cwd=target, check=True)
+    monkeypatch.chdir(target)
+    return target
+
+
+DUPLICATE = (
+    "doc/source/admin/backup.rst:7: GB301 3 passages (lines 7, 13, 19) are 100% the same "
+    "as passages of doc/source/user/backup.rst (first at doc/source/user/backup.rst:7): "
+    "write it once (a shared page with ':audience:', or a file both pages '.. include::')"
+)
+
+
+def test_a_real_repository_layout_lints_as_it_builds(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reno's release-notes (releasenotes/source/conf.py) and code-block:: none are known;
+    # three copied paragraphs of one pair of pages are one finding; without a doc8
+    # configuration the style findings are one line under the rest.
+    assert main(["lint"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        DUPLICATE,
+        "guidebook lint: 1 doc8 style finding not listed (D001 line-too-long: 1): the "
+        "project has no doc8 configuration ([doc8] in doc8.ini, tox.ini or setup.cfg, "
+        "[tool.doc8] in pyproject.toml); --style lists them",
+    ]
+    assert main(["lint", "--style"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        DUPLICATE, "doc/source/user/index.rst:4: D001 Line too long"]
+    # The project's own doc8 configuration decides, as doc8 reads it.
+    (repository / "pyproject.toml").write_text("[tool.doc8]\nmax-line-length = 100\n")
+    assert main(["lint"]) == 1
+    assert capsys.readouterr().out.splitlines() == [DUPLICATE]
+
+
+def test_an_unknown_lexer_and_directive_are_still_reported(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = repository / "releasenotes" / "source" / "index.rst"
+    notes.write_text(notes.read_text() + "\n.. release-note::\n")
+    page = repository / "doc" / "source" / "user" / "index.rst"
+    page.write_text(page.read_text() + "\n.. code-block:: nosuchlanguage\n\n   x\n")
+    main(["lint", "--select", "GB001,D000"])
+    assert capsys.readouterr().out.splitlines() == [
+        'doc/source/user/index.rst:14: D000 Cannot analyze code. No Pygments lexer found '
+        'for "nosuchlanguage".',
+        "releasenotes/source/index.rst:8: GB001 unknown directive 'release-note' (did you "
+        "mean 'release-notes'?)",
+    ]

@@ -22,7 +22,8 @@ import openstackdocstheme.page_context as theme_pages
 import pytest
 from sphinx.highlighting import PygmentsBridge
 
-from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.options import BuildOptions
+from guidebook.driver.run import run_build
 from tests.conftest import ROOTS, BuildResult, build_source
 
 COMMIT_DATE = "2001-02-03T04:05:06"

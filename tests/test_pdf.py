@@ -97,6 +97,13 @@ def test_audience_blocks_only_in_their_guides_pdf(pdf_site: BuildResult) -> None
     assert [g for g in GUIDES if "wombat" in texts[g]] == ["contributor"]
 
 
+def test_common_symbols_are_set_with_pdflatex(pdf_site: BuildResult) -> None:
+    # pdflatex has no glyph for them by default ("Unicode character ✗ (U+2717) not set
+    # up for use with LaTeX" stops it); guidebook declares them.
+    assert "Support table marks: ✓ works, ✗ does not, → next, ≥ 2, ★ star." in pdf_text(
+        pdf_path(pdf_site, "user"))
+
+
 def test_format_only_blocks_follow_the_output(pdf_site: BuildResult) -> None:
     # While the PDF is written the tags say latex, not html; the HTML is unaffected.
     text = pdf_text(pdf_path(pdf_site, "user"))
@@ -183,7 +190,10 @@ def test_tex_missing_publishes_html_and_fails_strict(
     monkeypatch.setenv("PATH", str(bare))
     assert missing_tex() == [name for name, _ in DEBIAN_PACKAGES]
     result = build_source(source, tmp_path / "out", overrides={"guidebook_pdf": True})
-    assert result.status == 0, result.output
+    # The HTML is published, and the command says which PDFs are missing and fails.
+    assert result.status == 1, result.output
+    assert ("guidebook: --pdf: 4 PDF(s) not made (the HTML is published):\n"
+            "  admin: TeX is not installed\n") in result.output
     [warning] = [line for line in result.warnings() if "pdf-tex-missing" in line]
     assert "missing Debian packages: latexmk, texlive-latex-recommended" in warning
     assert "apt-get install latexmk" in warning
@@ -201,25 +211,63 @@ def test_tex_missing_publishes_html_and_fails_strict(
 
 
 def test_latex_error_names_guide_page_and_line(
-    tex: None, tmp_path: Path, copy_root: Callable[[str], Path]
+    tex: None, tmp_path: Path, copy_root: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = copy_root("pdf")
     page = source / "contributor" / "index.rst"
     page.write_text(page.read_text() + "\nMore text.\n\n.. raw:: latex\n\n   \\nosuchmacro\n")
+    # A graph whose renderer is not installed, in the user guide.
+    upload = source / "user" / "upload.rst"
+    upload.write_text(upload.read_text() + "\n.. graphviz::\n\n   digraph { a -> b }\n")
+    # An SVG no converter turns into a PDF, in the operator and admin guides.
+    deploy = source / "admin" / "deploy.rst"
+    (deploy.parent / "flow.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n')
+    deploy.write_text(deploy.read_text() + "\n.. image:: flow.svg\n   :alt: the deploy flow\n")
+    image_line = deploy.read_text().splitlines().index(".. image:: flow.svg") + 1
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + 'extensions += ["sphinx.ext.graphviz"]\n'
+                    'graphviz_dot = "no-such-dot"\nlatex_engine = "xelatex"\n')
+    # xelatex is not installed (whatever this machine has): pdflatex writes the PDFs.
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for program in Path(folder).glob("*") if Path(folder).is_dir() else ():
+            if program.name != "xelatex" and not (bare / program.name).exists():
+                (bare / program.name).symlink_to(program)
+    monkeypatch.setenv("PATH", str(bare))
     out = tmp_path / "out"
     result = build_source(source, out, overrides={"guidebook_pdf": True})
-    assert result.status == 0, result.output
-    [warning] = [line for line in result.warnings() if "pdf-latex" in line]
+    assert result.status == 1, result.output
+    assert (f"{conf}:14: WARNING: --pdf: latex_engine 'xelatex' is not installed, the PDFs "
+            "are written with pdflatex (install it with: sudo apt-get install "
+            "texlive-xetex) [guidebook.pdf-tex-missing]") in result.warnings(), result.output
+    graph, warning = [line for line in result.warnings() if "LaTeX stopped" in line]
     # The raw LaTeX block is on line 8 of the page.
     assert warning.startswith(f"{page}:8: WARNING: guide 'contributor': LaTeX stopped"), warning
     assert "Undefined control sequence" in warning
+    # Not "a TeX package is missing": the graph's image was never made, for want of dot.
+    assert graph.startswith(f"{upload}:"), graph
+    assert ("LaTeX Error: File `None' not found. (an image was not made: not installed: "
+            "'no-such-dot' (Debian package graphviz))") in graph
     log = out / "contributor" / "pdf-test-contributor.log"
     assert log.is_file() and "nosuchmacro" in log.read_text(errors="replace")
     assert not (out / "contributor" / "pdf-test-contributor.pdf").exists()
     # The guide's pages do not link to the PDF that is not there; the others still do.
     assert "guidebook-guidebar-pdf" not in result.html("contributor", "contributor/index")
-    assert "guidebook-guidebar-pdf" in result.html("user", "user/upload")
-    assert [entry["part"] for entry in result.manifest["pdfs"]] == ["admin", "operator", "user"]
+    assert "guidebook-guidebar-pdf" in result.html("operator", "admin/deploy")
+    assert [entry["part"] for entry in result.manifest["pdfs"]] == ["admin", "operator"]
+    # The SVG cost its guides' PDFs nothing: it is left out, said at the image.
+    assert (f"{deploy}:{image_line}: WARNING: guide 'operator': image admin/flow.svg left out "
+            "of the PDF: LaTeX cannot include .svg images (an SVG needs "
+            "sphinxcontrib.rsvgconverter and its rsvg-convert, Debian package librsvg2-bin) "
+            "[guidebook.pdf-latex]") in result.warnings(), result.output
+    assert "[the deploy flow]" in pdf_text(out / "operator" / "pdf-test-operator.pdf")
+    # The HTML is published; the command closes with the PDFs it could not make.
+    summary = result.output[result.output.index("guidebook: --pdf: 2 PDF(s) not made"):]
+    assert "\n  contributor: LaTeX stopped: Undefined control sequence." in summary
+    assert "\n  user: LaTeX stopped: LaTeX Error: File `None' not found." in summary
 
     strict = build_source(source, out, strict=True, overrides={"guidebook_pdf": True})
     assert strict.status != 0

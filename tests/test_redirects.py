@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
@@ -410,7 +412,10 @@ def test_flagship_redirect_tests_pass_on_the_built_site(flagship_build: BuildRes
     """tox -e docs: whereto runs doc/test/redirect-tests.txt on the flagship's .htaccess."""
     tests = tmp_path / "redirect-tests.txt"
     shutil.copy(Path(__file__).parent.parent / "doc/test/redirect-tests.txt", tests)
-    run = run_whereto(flagship_build.out / ".htaccess", tests)
+    # As OpenStack's docs job runs it: on the built .htaccess itself.
+    run = subprocess.run([str(Path(sys.executable).parent / "whereto"),
+                          str(flagship_build.out / ".htaccess"), str(tests)],
+                         capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
 
 

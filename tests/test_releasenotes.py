@@ -226,3 +226,23 @@ def test_audience_comments_keep_reno_lint_clean(repo: Path) -> None:
     assert clean.returncode == 0, clean.stdout + clean.stderr
     commit_notes(repo, {"typo-bbbbbbbbbbbbbbbb.yaml": "---\naudience:\n  - user\n"}, "typo")
     assert subprocess.run(lint, cwd=repo, capture_output=True).returncode == 1
+
+
+def test_notes_and_no_part_say_which_setting_to_add(tmp_path: Path) -> None:
+    repository = tmp_path / "repository"
+    source = repository / "doc" / "source"
+    shutil.copytree(ROOTS / "test-oneguide", source)
+    notes = repository / "releasenotes" / "notes"
+    notes.mkdir(parents=True)
+    (notes / "first-0a1b2c3d4e5f6a7b.yaml").write_text("---\nfeatures:\n  - First.\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=repository, check=True)
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert (
+        f"{source}/conf.py:7: WARNING: 1 reno note(s) in releasenotes/notes/ and no release "
+        "notes part shows them: add 'releasenotes' to guidebook_parts ({'title': 'Release "
+        "notes', 'root': 'releasenotes/index'}) with a page releasenotes/index.rst holding "
+        "'.. guidebook-release-index::', and a What's new page holding "
+        "'.. guidebook-whats-new::' (guidebook init writes them) [guidebook.releasenotes]"
+    ) in result.warnings(), result.output
+    assert result.status == 1

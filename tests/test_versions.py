@@ -13,7 +13,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.options import BuildOptions
+from guidebook.driver.run import run_build
 from guidebook.versions.marker import PAGE_MARKER, PORTAL_MARKER
 from guidebook.versions.run import build_versions
 from tests.versions_repo import VERSIONS, git, make_repo, write_versions

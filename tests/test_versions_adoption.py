@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from guidebook.driver.run import BuildOptions
+from guidebook.driver.options import BuildOptions
 from guidebook.versions.run import build_versions
 from tests.badinput.corpus import write_files
 from tests.versions_repo import git

@@ -47,7 +47,7 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from guidebook.engine import not_found
+    from guidebook.engine import not_found, page_bar
     from guidebook.engine.builder import (
         GuidebookBuilder,
         filter_foreign_toctree_entries,
@@ -79,6 +79,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", filter_foreign_toctree_entries)
     app.connect("env-before-read-docs", note_reread)
     app.add_css_file("guidebook.css")
+    app.connect("html-page-context", page_bar.add_search_script)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -131,7 +131,7 @@ class Part:
 
     def path_in_part(self, docname: str) -> str:
         """Where *docname* is published inside the part's folder: ``sharing``."""
-        return path_in_part(docname, self.root)
+        return path_in_part(docname, self.root, self.name)
 
     def url(self, docname: str) -> str:
         """*docname*'s URL in this part, from the site root: ``user/sharing.html``."""
@@ -216,6 +216,17 @@ class GuidebookConfig:
         metadata={"rebuild": "",
                   "doc": "The redirect map, relative to the source directory."},
     )
+    htaccess_not_found: bool = dataclasses.field(
+        default=True,
+        metadata={
+            "rebuild": "",
+            "doc": "Name the site's 404 page in ``.htaccess`` (``ErrorDocument 404``). "
+            "whereto, the redirect test OpenStack projects run on the built ``.htaccess``, "
+            "reads no other line than ``Redirect`` and ``RedirectMatch``: ``False`` leaves "
+            "it out, for a host that has its own not-found page (``guidebook init`` sets it "
+            "when the repository tests its redirects with whereto).",
+        },
+    )
     redirect_base: str = dataclasses.field(
         default="/",
         metadata={
@@ -228,7 +239,9 @@ class GuidebookConfig:
     switcher: bool = dataclasses.field(
         default=True,
         metadata={"rebuild": "html",
-                  "doc": "Show the audience switcher (the same page in other guides)."},
+                  "doc": "Show the guide bar and the audience switcher (the same page in "
+                  "the other guides that have it, every other guide's closest page or "
+                  "home)."},
     )
     pdf: bool = dataclasses.field(
         default=False,

@@ -10,7 +10,10 @@ The layout (what readers, redirects and the manifest see)::
 
 So ``user/sharing`` is ``user/sharing.html`` in the user guide, ``admin/quotas`` is
 ``operator/quotas.html`` in the operator guide (root ``admin/index``) and
-``common/statuses`` is ``user/common/statuses.html``. Two pages that would land on one
+``common/statuses`` is ``user/common/statuses.html``. A guide rooted at the top-level
+``index`` (as ``guidebook init`` roots the guides of a tree whose index leads to each
+folder) has no home folder, but the folder named like it is its own: ``admin/amphora``
+is ``admin/amphora.html`` in the guide ``admin``. Two pages that would land on one
 URL of a part are a :class:`UrlCollision`; the builder refuses to build the part.
 
 Pure functions, no Sphinx: the builder, the redirects, ``guidebook move`` and the tests
@@ -36,19 +39,30 @@ def home_folder(root: str) -> str:
     return posixpath.dirname(root)
 
 
-def path_in_part(docname: str, root: str) -> str:
-    """Where *docname* is published inside the folder of the part whose root is *root*."""
+def path_in_part(docname: str, root: str, part: str = "") -> str:
+    """Where *docname* is published inside the folder of the part whose root is *root*.
+
+    A page of the folder named like the part (``admin/amphora`` in the guide ``admin``)
+    drops that folder too, wherever the part is rooted: the part's URL folder already
+    says it (``admin/amphora.html``, not ``admin/admin/amphora.html``). That folder's
+    own ``index`` keeps it when the part's root is another page, which has
+    ``<part>/index.html``.
+    """
     if docname == root:
         return ROOT_NAME
     home = home_folder(root)
     if home and docname.startswith(home + "/"):
         return docname[len(home) + 1:]
+    if part and part != home and docname.startswith(part + "/"):
+        rest = docname[len(part) + 1:]
+        if rest != ROOT_NAME:
+            return rest
     return docname
 
 
 def page_path(part: str, docname: str, root: str) -> str:
     """The page's path from the site root, without suffix: ``<part>/<path in part>``."""
-    return f"{part}/{path_in_part(docname, root)}"
+    return f"{part}/{path_in_part(docname, root, part)}"
 
 
 def page_url(part: str, docname: str, root: str, suffix: str = URL_SUFFIX) -> str:

@@ -61,6 +61,15 @@ def test_dry_run_prints_the_plan_and_changes_nothing(
     assert "every page is in at least one guide" in out
     assert '    "configuration/": "operator",' in out
     assert "Dry run: nothing was changed." in out
+    assert "guidebook_htaccess_not_found" not in out
+    # A repository whose docs job tests the redirects with whereto (OpenStack's) gets no
+    # ErrorDocument line in .htaccess: whereto reads Redirect lines only.
+    (project / "tox.ini").write_text(
+        "[testenv:docs]\ncommands =\n  sphinx-build -W -b html doc/source doc/build/html\n"
+        "  whereto doc/build/html/.htaccess doc/test/redirect-tests.txt\n")
+    status, out, err = run(capsys, "init", str(project), "--dry-run")
+    assert status == 0, err
+    assert "\nguidebook_htaccess_not_found = False\n" in out
 
 
 def test_init_then_strict_build_puts_every_page_in_a_guide(
@@ -196,16 +205,21 @@ def test_review_from_the_plain_revision_ends_with_zero_broken_urls(
 
     status, out, err = run(capsys, "diff", "HEAD", "--suggest-redirects", "--source", str(source))
     assert status == 1, err
-    assert "reference/statuses.html                  broken     -> user/user/statuses.html" in out
+    assert "reference/statuses.html                  broken     -> user/statuses.html" in out
+    # A guide rooted at the top-level index still owns the folder named like it: its
+    # pages keep their URL (user/share.html, not user/user/share.html).
+    assert "user/share.html                          served     -> user/share.html" in out
+    assert "admin/backups.html                       served     -> admin/backups.html" in out
     assert "  reference/statuses.html user/statuses  (git)" in err
     assert "  install/verify.html install/verify  (same page)" in err
     assert ("1 old URL(s) with no page to go to (decide each: a redirect line by hand, or let "
             "it go):\n  contributor/releasing.html  (contributor/releasing \"Releasing\")") in err
     redirects = (source / "redirects.txt").read_text()
-    # 38 old URLs: the portal, and the 3 guide folders' index URLs (which now show the
+    # 38 old URLs: the portal, the pages of the user, admin and contributor folders
+    # (each now its guide's own) and those folders' index URLs (which now show the
     # top-level index in those guides) are still served; one has no page: a comment
-    # of 2 lines, then one line for each of the other 33.
-    assert redirects.count("\n") == 2 + 33
+    # of 2 lines, then one line for each of the other 21.
+    assert redirects.count("\n") == 2 + 21
     # A person decides the one left, then the review is clean.
     with (source / "redirects.txt").open("a") as stream:
         stream.write("contributor/releasing.html contributor/index\n")
@@ -237,3 +251,28 @@ def test_pages_no_guide_holds_are_named_in_the_plan() -> None:
     text = describe(plan)
     assert ("  4 page(s) in no guide (give each an ':audience:' field or a --folder entry):\n"
             "    reference/api\n    reference/index\n") in text
+
+
+def test_reno_notes_get_the_release_notes_part_and_whats_new(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = project / "releasenotes" / "notes"
+    notes.mkdir(parents=True)
+    (notes / "hourly-prune-0a1b2c3d4e5f6a7b.yaml").write_text(
+        "---\nfeatures:\n  - The image cache is pruned every hour.\n")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "plain Sphinx with reno notes")
+    status, out, err = run(capsys, "init", str(project))
+    assert status == 0, err
+    assert ("release notes: 1 reno note(s) in releasenotes/notes/: the part releasenotes "
+            "(releasenotes/index.rst, new)") in out
+    source = project / "doc" / "source"
+    assert f"Wrote {source / 'releasenotes/index'}.rst" in out
+    assert '    "releasenotes": {' in (source / "conf.py").read_text()
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    assert [part["name"] for part in result.manifest["parts"]] == ["releasenotes"]
+    assert "pruned every hour" in result.html("releasenotes", "releasenotes/series/unreleased")
+    for guide in ("user", "operator", "admin"):
+        assert "pruned every hour" in result.html(guide, "whats-new"), guide

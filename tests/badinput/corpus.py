@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.options import BuildOptions
+from guidebook.driver.run import run_build
 from tests.conftest import BuildResult
 
 #: The good site every case starts from: two guides, three pages, a marker word.

@@ -269,6 +269,25 @@ def marker_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     yield from served_build(source, base / "html", None)
 
 
+THEMES = ("openstackdocs", "sphinx_rtd_theme", "alabaster")
+#: What each theme needs in conf.py besides ``html_theme``.
+THEME_SETUP = {"openstackdocs": 'extensions = ["openstackdocstheme", *extensions]\n'}
+
+
+@pytest.fixture(scope="session", params=THEMES)
+def themed_site(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The marker site built under each theme the project promises (shared by the theme and
+    reader checks: one build per theme)."""
+    theme = str(request.param)
+    base = tmp_path_factory.mktemp(f"marker-{theme}")
+    source = base / "src"
+    shutil.copytree(E2E_ROOTS / "test-site", source)
+    with (source / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"\n{THEME_SETUP.get(theme, '')}html_theme = {theme!r}\n")
+    yield from served_build(source, base / "html", ARTIFACTS / f"marker-{theme}-build.log")
+
+
 @pytest.fixture(scope="session")
 def flagship_crawl(flagship: ServedSite) -> Crawl:
     start = [flagship.portal]

@@ -11,7 +11,6 @@ a missing URL gets the themed 404 page. The flagship is searched under
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from urllib.parse import urljoin
 
@@ -19,7 +18,6 @@ import pytest
 
 from tests.e2e.conftest import (
     ARTIFACTS,
-    E2E_ROOTS,
     FLAGSHIP_SOURCE,
     Reader,
     ServedSite,
@@ -30,21 +28,6 @@ from tests.e2e.conftest import (
 from tests.e2e.crawl import crawl_site
 from tests.e2e.test_flagship import check_audience_search
 from tests.e2e.test_marker_site import MARKER_SEARCHES
-
-THEMES = ("openstackdocs", "sphinx_rtd_theme", "alabaster")
-#: What each theme needs in conf.py besides ``html_theme``.
-THEME_SETUP = {"openstackdocs": 'extensions = ["openstackdocstheme", *extensions]\n'}
-
-@pytest.fixture(scope="module", params=THEMES)
-def themed_site(request: pytest.FixtureRequest,
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    theme = str(request.param)
-    base = tmp_path_factory.mktemp(f"marker-{theme}")
-    source = base / "src"
-    shutil.copytree(E2E_ROOTS / "test-site", source)
-    with (source / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write(f"\n{THEME_SETUP.get(theme, '')}html_theme = {theme!r}\n")
-    yield from served_build(source, base / "html", ARTIFACTS / f"marker-{theme}-build.log")
 
 
 def test_one_static_folder_for_the_whole_site(themed_site: ServedSite) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from guidebook.driver.run import BuildOptions
+from guidebook.driver.options import BuildOptions
 from guidebook.reorg.snapshot import Repository, find_repository
 from guidebook.versions.run import build_versions
 from guidebook.versions.trees import cache_dir, work_slot

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 from pathlib import Path
 
 
@@ -65,10 +66,13 @@ class Findings:
         self.items: list[Finding] = []
 
     def add(self, path: Path | str, line: int | None, kind: Kind, message: str) -> None:
-        key = (Path(path), line or 0, message)
+        # docutils names an included file relative to the working directory; made absolute,
+        # one file is one key, and the finding stays true wherever the command was run.
+        where = Path(os.path.abspath(path))
+        key = (where, line or 0, message)
         if key not in self._seen:
             self._seen.add(key)
-            self.items.append(Finding(Path(path), line or 0, kind, message))
+            self.items.append(Finding(where, line or 0, kind, message))
 
     def by_kind(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from guidebook.cli._paths import default_out, default_source
-from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.options import BuildOptions
+from guidebook.driver.run import run_build
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,7 +9,15 @@ import textwrap
 from pathlib import Path
 
 from guidebook.cli._paths import default_source, find_source_dir, repository_root
-from guidebook.lint import RULES, LintError, LintOptions, lint, select_rules
+from guidebook.lint import (
+    RULES,
+    STYLE_CODES,
+    LintError,
+    LintOptions,
+    hold_back_style,
+    lint,
+    select_rules,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="comma-separated rule codes or prefixes to run (e.g. GB2,D001)")
     parser.add_argument("--ignore", default="", metavar="CODES",
                         help="comma-separated rule codes or prefixes to skip")
+    parser.add_argument("--style", action="store_true",
+                        help="list doc8's style findings (line length, whitespace) even "
+                        "when the project has no doc8 configuration (without one, they are "
+                        "counted in one line)")
     parser.add_argument("--list-rules", action="store_true",
                         help="print every rule with its examples and exit")
     parser.set_defaults(run=run)
@@ -94,9 +106,16 @@ def run(args: argparse.Namespace) -> int:
     except LintError as exc:
         print(f"guidebook lint: {exc}", file=sys.stderr)
         return 2
+    summary = None
+    asked = any(code.startswith(prefix) for prefix in select for code in STYLE_CODES)
+    if not args.style and not asked:
+        problems, summary = hold_back_style(problems, options.root)
     if args.format == "json":
         print(json.dumps([problem.as_dict() for problem in problems], indent=2))
     else:
         for problem in problems:
             print(problem)
+    if summary is not None:
+        print(f"guidebook lint: {summary}",
+              file=sys.stderr if args.format == "json" else sys.stdout)
     return 1 if problems else 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import os
 import sys
@@ -18,6 +17,7 @@ from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import console
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+from guidebook.driver.options import BuildOptions
 from guidebook.driver.publish import (
     discard,
     doctree_dir,
@@ -29,28 +29,7 @@ from guidebook.driver.publish import (
 )
 from guidebook.engine.builder import GuidebookBuilder
 from guidebook.i18n.build import build_translations, plan_languages
-
-
-@dataclasses.dataclass
-class BuildOptions:
-    """What ``guidebook build`` does; the CLI fills it from its arguments."""
-
-    source: Path
-    out: Path
-    strict: bool = False
-    jobs: int = 1
-    fresh: bool = False
-    quiet: bool = False
-    builder: str = "guidebook"
-    #: Write only these guides or parts (``--only``); empty: all of them. A build
-    #: option, not a conf.py value, so that changing it never re-reads a source.
-    only: tuple[str, ...] = ()
-    #: Build only these languages (``--language``; the original's code included); empty:
-    #: the original and every language in ``guidebook_languages``.
-    languages: tuple[str, ...] = ()
-    #: Build the languages too; the review tools compare the original alone.
-    translations: bool = True
-    overrides: dict[str, object] = dataclasses.field(default_factory=dict)
+from guidebook.pdf import missing_pdfs, missing_summary
 
 
 def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
@@ -90,12 +69,16 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
             return status
         publish(staging, out)
         print(f"guidebook: published {out}", file=err)
+        missing = missing_pdfs(doctree_dir(out))
         if options.fresh or not spare_dir(out).is_dir():
             try:
                 refresh_spare(out)
             except OSError as exc:
                 # The site is published; without a spare the next build copies it whole.
                 print(f"guidebook: note: no spare copy of the site kept ({exc})", file=err)
+        if missing:  # the HTML is published; a PDF asked for is not there
+            print(missing_summary(missing), file=err)
+            return 1
         return 0
 
 

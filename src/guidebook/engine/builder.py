@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 import jinja2
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.errors import SphinxError
 from sphinx.locale import __
@@ -33,9 +32,11 @@ from sphinx.util.display import status_iterator
 from guidebook.audiences import get_domain
 from guidebook.config import Part, conf_location
 from guidebook.engine import not_found
+from guidebook.engine.captions import with_caption_levels
+from guidebook.engine.closest import ClosestPages
+from guidebook.engine.emptied_sections import prune_toctrees
 from guidebook.engine.inventory import dump_part_inventory
 from guidebook.engine.navcache import toc_fingerprint
-from guidebook.engine.navigation import filter_toctree_entries
 from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
@@ -44,10 +45,12 @@ from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
     load_previous_manifest,
     portal_parts,
+    site_description,
     site_manifest,
 )
 from guidebook.manifest import MANIFEST_NAME, Language, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
+from guidebook.redirects import redirect_targets
 from guidebook.sites import Site, get_site
 from guidebook.sphinx_internals import (
     HTML_OUTPUT_FOLDERS,
@@ -83,6 +86,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         #: In a language's build, its entry in the manifest (set by guidebook.i18n).
         self.manifest_language: Language | None = None
         self._site: Site | None = None
+        self._closest: ClosestPages | None = None
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         #: docname -> where the previous build wrote it (in the first part that had it).
         self._previous_urls = self._previous_manifest.first_urls()
@@ -121,6 +125,14 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         if self._site is None:
             self._site = get_site(self.env)
         return self._site
+
+    @property
+    def closest_pages(self) -> ClosestPages:
+        """Each page's closest page in the guides that lack it (the switcher's links)."""
+        if self._closest is None:
+            titles = {doc: self.title_of(doc) for doc in self.env.found_docs}
+            self._closest = ClosestPages(titles, redirect_targets(self.env), self.link_suffix)
+        return self._closest
 
     # -- reading ------------------------------------------------------------------------
 
@@ -188,6 +200,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         self._site = get_site(self.env)
+        self._closest = None
         self.navigation.fingerprints = self._toc_fingerprints()
         docnames = set(docnames) - self._unchanged_parents(docnames)
         published = {part.name for part in self._published_parts()}
@@ -346,13 +359,15 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def handle_page(self, pagename: str, addctx: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         if self.current is not None:
             addctx = {**addctx, **part_context(self.site, self.current, pagename,
-                                               self.link_suffix),
+                                               self.link_suffix, self.closest_pages),
                       "guidebook_pdf_url": self.pdfs.page_link(pagename)}
-            if "body" in addctx and self.config.guidebook_switcher:
-                addctx["body"] = (render_guide_bar(self, self.current, pagename, addctx)
-                                  + addctx["body"])
+            bar = (render_guide_bar(self, self.current, pagename, addctx)
+                   if self.config.guidebook_switcher else "")
             if "body" in addctx:
-                addctx["body"] = page_marker(self.config) + addctx["body"]
+                addctx["body"] = (page_marker(self.config) + bar
+                                  + with_caption_levels(addctx["body"]))
+            else:  # search, genindex: the package's templates place it
+                addctx["guidebook_bar"] = bar
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     def update_page_context(self, pagename: str, templatename: str, ctx: dict[str, Any],
@@ -412,8 +427,9 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                 if pagename == name:
                     body = not_found.body(self.config, self._published_parts(),
                                           self.link_suffix)
-                    self.handle_page(pagename, {**context, "body": body}, template,
-                                     outfilename=self._site_page_path(pagename))
+                    self.handle_page(pagename, {**context, "body": body,
+                                                "guidebook_description": self._description()},
+                                     template, outfilename=self._site_page_path(pagename))
 
     def _write_portal(self) -> None:
         self.write_buildinfo()
@@ -425,6 +441,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             "body": "",
             "display_toc": False,
             "guidebook_versions_marker": portal_marker(self.config),
+            "guidebook_description": self._description(),
         }
         self.handle_page("index", ctx, "guidebook/portal.html",
                          outfilename=self._site_page_path("index"))
@@ -434,6 +451,9 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         build gave the guide page of the same name (a guide rooted at the top-level
         ``index`` has its landing page at ``<guide>/index.html``)."""
         return self.site_root / (page_name + self.out_suffix)
+
+    def _description(self) -> str:
+        return site_description(self.config.project, self._published_parts())
 
     def manifest(self) -> Manifest:
         """The site manifest: every guide and part with its pages and their URLs."""
@@ -448,6 +468,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         manifest = site_manifest(self.env, self.site, self._published_parts(), nav,
                                  self.title_of, get_domain(self.env).page_types,
                                  self.link_suffix)
+        self.pdfs.finish()
         return dataclasses.replace(manifest, pdfs=self.pdfs.manifest_entries())
 
     def _write_manifest(self) -> None:
@@ -471,14 +492,14 @@ def note_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
 
 
 def filter_foreign_toctree_entries(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Drop toctree entries that lead to pages outside the guide being written.
+    """Drop toctree entries that lead to pages outside the guide being written, and the
+    headings that leaves with nothing under them.
 
     Connected to ``doctree-resolved``, which Sphinx emits before it resolves the toctrees.
     """
     builder = app.builder
     if isinstance(builder, GuidebookBuilder) and builder.current is not None:
-        for node in doctree.findall(addnodes.toctree):
-            filter_toctree_entries(node, builder.current.docnames)
+        prune_toctrees(doctree, builder.current.docnames)
 
 
 class UrlCollisionError(SphinxError):

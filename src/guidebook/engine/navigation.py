@@ -18,6 +18,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import url_re
 
+from guidebook.engine.captions import CAPTION_HEADING
+
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
@@ -120,7 +122,7 @@ class Navigation:
             depth_limit = maxdepth if maxdepth > 0 else section.maxdepth
             if section.caption:
                 out.append(
-                    '<p class="caption" role="heading"><span class="caption-text">'
+                    f'{CAPTION_HEADING}<span class="caption-text">'
                     f"{html.escape(section.caption)}</span></p>\n"
                 )
             out.append(

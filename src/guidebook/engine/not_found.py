@@ -71,7 +71,21 @@ def rebase(text: str, old_prefix: str, new_prefix: str) -> str:
 def without_navigation(app: Sphinx, pagename: str, templatename: str,
                        context: dict[str, Any], doctree: Any) -> None:
     """``html-page-context``, after sphinx-notfound-page's own handler: no sidebar
-    navigation on the not-found page (the extension's would list one guide, wrongly)."""
+    navigation on the not-found page (the extension's would list one guide, wrongly),
+    and the tags of :func:`head_tags`."""
     if pagename == page_name(app.config):
         context["toctree"] = lambda **kwargs: ""
         context["display_toc"] = False
+        context["metatags"] = context.get("metatags", "") + head_tags(context)
+
+
+def head_tags(context: dict[str, Any]) -> str:
+    """The not-found page's description (the guides') and, when the project has no
+    favicon, an empty one: a browser would ask for ``/favicon.ico`` and get a 404."""
+    tags = ""
+    description = context.get("guidebook_description")
+    if description:
+        tags += f'<meta name="description" content="{html.escape(description)}" />\n'
+    if not context.get("favicon_url"):
+        tags += '<link rel="icon" href="data:," />\n'
+    return tags

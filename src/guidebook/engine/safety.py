@@ -16,11 +16,14 @@ from __future__ import annotations
 import codecs
 import functools
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import docutils
 from docutils import nodes
+from docutils.utils import get_source_line
 from sphinx.directives.code import LiteralInclude
 from sphinx.directives.other import Include
 from sphinx.errors import ConfigError, SphinxError
@@ -140,6 +143,8 @@ def refuse_outside_images(app: Sphinx, doctree: nodes.document) -> None:
         uri = str(node.get("uri", ""))
         if not uri or uri.startswith("data:") or "://" in uri:
             continue
+        if _IMAGE_LINES_LATE:
+            _locate_image_directive(node, uri)
         _rel, filename = env.relfn2path(uri, env.docname)
         roots = roots or allowed_roots(env)
         if any(_inside(Path(filename), root) for root in roots):
@@ -147,6 +152,36 @@ def refuse_outside_images(app: Sphinx, doctree: nodes.document) -> None:
         warn(WarningCode.INCLUDE_OUTSIDE,
              _outside_message(env, f"image {uri!r}", filename), location=node)
         node.parent.remove(node)
+
+
+#: docutils before 0.21 gives a figure's image no line (a warning about it then lands on
+#: the caption) and a plain image the line after its directive. Every warning about an
+#: image (refused here, left out of a PDF later) should name the directive's own line.
+_IMAGE_LINES_LATE = docutils.__version_info__[:2] < (0, 21)
+
+
+@functools.lru_cache(maxsize=64)
+def _source_rows(source: str, mtime_ns: int) -> tuple[str, ...]:
+    # mtime_ns is part of the key: a file edited under `guidebook serve` is read again.
+    return tuple(Path(source).read_text(encoding="utf-8", errors="replace").splitlines())
+
+
+def _locate_image_directive(node: nodes.image, uri: str) -> None:
+    """Give *node* the line of the ``image`` or ``figure`` directive that names *uri*.
+
+    docutils 0.20 gives a figure's image no line (the warning then lands on the caption)
+    and a plain image the line after its directive; the directive's own line is found in
+    the source, nearest the line docutils gave.
+    """
+    source, line = get_source_line(node)
+    if not source or not os.path.isfile(source):
+        return
+    directive = re.compile(r"\.\.\s+(?:image|figure)::\s*" + re.escape(uri) + r"\s*$")
+    rows = _source_rows(source, os.stat(source).st_mtime_ns)
+    hits = [number for number, row in enumerate(rows, 1) if directive.search(row)]
+    if hits:
+        node.source = source
+        node.line = min(hits, key=lambda number: abs(number - (line or 0)))
 
 
 def skip_symlink_loops(app: Sphinx, config: Config) -> None:

@@ -30,6 +30,14 @@ if TYPE_CHECKING:
     from guidebook.sites import Site
 
 
+def site_description(project: str, parts: Iterable[Part]) -> str:
+    """The portal's and the not-found page's meta description: the project's
+    documentation and what each guide and part is for, from their descriptions."""
+    described = [f"{part.title}: {part.description.rstrip('.')}." if part.description
+                 else f"{part.title}." for part in parts]
+    return " ".join([f"{project} documentation.", *described])
+
+
 def portal_parts(parts: Iterable[Part], link_suffix: str,
                  pdf_url: Callable[[str], str | None]) -> list[dict[str, Any]]:
     """What the portal template (``guidebook/portal.html``) lists of each published part.

@@ -33,7 +33,7 @@ from guidebook.manifest import (
 from guidebook.sphinx_internals import forget_loaded_catalogs
 
 if TYPE_CHECKING:
-    from guidebook.driver.run import BuildOptions
+    from guidebook.driver.options import BuildOptions
 
 #: Runs one Sphinx build: (options, source, outdir, doctrees, err) -> exit status.
 SphinxBuild = Callable[["BuildOptions", Path, Path, Path, TextIO], int]

@@ -69,7 +69,8 @@ def write_templates(source: Path, out: Path, err: TextIO, *, quiet: bool = False
     Sphinx writes into a temporary folder, so only the templates reach *out* (the
     catalogs beside them are never touched) and only when every guide's was made.
     """
-    from guidebook.driver.run import BuildOptions, sphinx_build
+    from guidebook.driver.options import BuildOptions
+    from guidebook.driver.run import sphinx_build
 
     with tempfile.TemporaryDirectory(prefix="guidebook-gettext-") as scratch:
         folder = Path(scratch)

@@ -45,6 +45,7 @@ def adopt(source: Path, *, guides: Mapping[str, str] | None = None,
     else:
         conf, lines = confpy.apply(plan)
         report.append(f"\nAppended {lines} lines to {conf}:\n{block}")
+        report += [f"Wrote {tree.source / docname}.rst" for docname in plan.new_pages]
         report.append(f"Next: guidebook build --source {source} --strict")
     return "\n".join(report)
 

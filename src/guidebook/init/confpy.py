@@ -38,6 +38,19 @@ def render_block(plan: Plan, conf_text: str) -> str:
     for pattern, audiences in plan.folders.items():
         lines.append(f"    {_quote(pattern)}: {_quote(audiences)},")
     lines.append("}")
+    if plan.releasenotes:
+        lines.append("# The reno notes of releasenotes/notes/, release by release.")
+        lines.append("guidebook_parts = {")
+        lines.append('    "releasenotes": {')
+        lines.append('        "title": "Release notes",')
+        lines.append('        "root": "releasenotes/index",')
+        lines.append('        "description": "Every change, release by release, from reno.",')
+        lines.append("    },")
+        lines.append("}")
+    if plan.tree.whereto:
+        lines.append("# The redirects are tested with whereto, which reads no ErrorDocument "
+                     "line.")
+        lines.append("guidebook_htaccess_not_found = False")
     return "\n".join(lines) + "\n"
 
 
@@ -61,6 +74,11 @@ def apply(plan: Plan) -> tuple[Path, int]:
     block = render_block(plan, text)
     if not text.endswith("\n"):
         block = "\n" + block
+    for docname, text in plan.new_pages.items():
+        page = plan.tree.source / f"{docname}.rst"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        with page.open("x", encoding="utf-8") as stream:  # never overwrite
+            stream.write(text)
     with conf.open("a", encoding="utf-8") as stream:
         stream.write(block)
     return conf, len(block.strip("\n").splitlines())

@@ -74,6 +74,11 @@ class Tree:
     #: conf.py could not be executed here (its extensions import the project): the
     #: defaults were used for exclude_patterns and the suffixes.
     conf_note: str = ""
+    #: The repository tests its redirects with whereto (a tox.ini that runs it, or
+    #: ``doc/test/redirect-tests.txt``), which cannot read ``ErrorDocument``.
+    whereto: bool = False
+    #: How many reno notes the repository has in ``releasenotes/notes/``.
+    reno_notes: int = 0
 
     @property
     def folders(self) -> list[str]:
@@ -139,7 +144,33 @@ def read_tree(source: Path) -> Tree:
             entries.extend(toctree_targets(docname, directive.options, directive.content,
                                            pages, suffixes))
         toctrees[docname] = [entry for entry in entries if entry in pages]
-    return Tree(source, conf, root_doc, docnames, toctrees, note)
+    return Tree(source, conf, root_doc, docnames, toctrees, note, _tests_with_whereto(source),
+                _reno_notes(source))
+
+
+def _repository_folders(source: Path) -> list[Path]:
+    """*source* and the folders above it where its repository's root may be."""
+    return [source, *source.resolve().parents][:4]
+
+
+def _reno_notes(source: Path) -> int:
+    """The number of reno notes of the repository holding *source* (0: none found)."""
+    for folder in _repository_folders(source):
+        notes = folder / "releasenotes" / "notes"
+        if notes.is_dir():
+            return sum(1 for _ in notes.glob("*.yaml"))
+    return 0
+
+
+def _tests_with_whereto(source: Path) -> bool:
+    """Whether the repository holding *source* runs whereto on its redirects."""
+    for folder in _repository_folders(source):
+        tox = folder / "tox.ini"
+        if (folder / "doc" / "test" / "redirect-tests.txt").is_file() or (
+                tox.is_file() and re.search(r"^\s*whereto\s", tox.read_text(encoding="utf-8"),
+                                            re.MULTILINE)):
+            return True
+    return False
 
 
 def _paths(docnames: Iterable[str], source: Path, suffixes: Sequence[str]
@@ -163,6 +194,14 @@ class Plan:
     folders: dict[str, str]
     #: One line per decision, for the person reading ``--dry-run``.
     reasons: list[str]
+    #: New pages to write (docname -> text): the release notes part's root and What's
+    #: new, when the repository has reno notes. Existing files are never overwritten.
+    new_pages: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def releasenotes(self) -> bool:
+        """Whether the plan adds the release notes part."""
+        return RELEASENOTES_ROOT in self.new_pages
 
     def specs(self) -> list[Part]:
         return GuidebookConfig(guides=self.guides).part_specs()
@@ -256,7 +295,29 @@ def propose(tree: Tree, guides: Mapping[str, str] | None = None,
     for pattern, audiences in (folders or {}).items():
         mapped[pattern] = audiences
         reasons.append(f"folder {pattern}: {audiences} (--folder)")
-    return Plan(tree, proposed, mapped, reasons)
+    return Plan(tree, proposed, mapped, reasons, _release_note_pages(tree, proposed, reasons))
+
+
+RELEASENOTES_ROOT = "releasenotes/index"
+WHATS_NEW = "whats-new"
+
+
+def _release_note_pages(tree: Tree, guides: Mapping[str, dict[str, str]],
+                        reasons: list[str]) -> dict[str, str]:
+    """The release notes part's root page and a What's new page shared by every guide,
+    when the repository has reno notes and the tree neither page."""
+    if not tree.reno_notes or tree.has(RELEASENOTES_ROOT) or tree.has(WHATS_NEW) or any(
+            (tree.source / f"{page}.rst").exists() for page in (RELEASENOTES_ROOT, WHATS_NEW)):
+        return {}
+    reasons.append(f"release notes: {tree.reno_notes} reno note(s) in releasenotes/notes/: "
+                   f"the part releasenotes ({RELEASENOTES_ROOT}.rst, new) and a What's new "
+                   f"page for every guide ({WHATS_NEW}.rst, new; list it in a toctree)")
+    return {
+        RELEASENOTES_ROOT: "Release notes\n=============\n\nEvery change, release by "
+        "release, newest first.\n\n.. guidebook-release-index::\n",
+        WHATS_NEW: f":orphan:\n:audience: {', '.join(guides)}\n\nWhat's new\n==========\n\n"
+        "The release notes meant for readers of this guide.\n\n.. guidebook-whats-new::\n",
+    }
 
 
 def _folder_audiences(tree: Tree, folder: str, guides: Mapping[str, dict[str, str]]

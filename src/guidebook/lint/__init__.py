@@ -24,7 +24,8 @@ from guidebook.lint.project import (
 from guidebook.lint.rules import RULES, Rule
 from guidebook.lint.source import read_source
 
-__all__ = ["RULES", "LintError", "LintOptions", "Problem", "Rule", "lint", "select_rules"]
+__all__ = ["RULES", "STYLE_CODES", "LintError", "LintOptions", "Problem", "Rule", "hold_back_style",
+           "lint", "select_rules"]
 
 _ = external  # registers the tree rules (release notes, OpenAPI)
 
@@ -60,6 +61,30 @@ class LintOptions:
     ignore: Sequence[str] = ()
     #: Paths are reported relative to this directory when inside it.
     display_base: Path = dataclasses.field(default_factory=Path.cwd)
+
+
+#: doc8's style checks: line length, whitespace, tabs, line ends.
+STYLE_CODES = frozenset({"D001", "D002", "D003", "D004", "D005"})
+
+
+def hold_back_style(problems: Sequence[Problem], root: Path) -> tuple[list[Problem], str | None]:
+    """The problems to list and, for a project that configures no doc8, one line in
+    place of doc8's style findings (a project that never runs doc8 would otherwise see
+    hundreds of them above the audience checks). With a doc8 configuration, all of them."""
+    style = [problem for problem in problems if problem.code in STYLE_CODES]
+    if not style or external.doc8_configured(root):
+        return list(problems), None
+    counts: dict[str, int] = {}
+    for problem in style:
+        counts[problem.code] = counts.get(problem.code, 0) + 1
+    detail = ", ".join(f"{code} {RULES[code].name}: {count}"
+                       for code, count in sorted(counts.items()))
+    summary = (
+        f"{len(style)} doc8 style finding{'s' if len(style) != 1 else ''} not listed "
+        f"({detail}): the project has no doc8 configuration ([doc8] in doc8.ini, tox.ini "
+        "or setup.cfg, [tool.doc8] in pyproject.toml); --style lists them"
+    )
+    return [problem for problem in problems if problem.code not in STYLE_CODES], summary
 
 
 def select_rules(select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
@@ -123,6 +148,7 @@ def lint(paths: Sequence[Path], options: LintOptions) -> list[Problem]:
     files = _files(paths)
     project = Project(source, settings)
     project.display_base = options.display_base
+    project.root = options.root
     project.selected = set(files)
     context = _Context(options.root, releasenotes, spec, options.display_base)
 
@@ -133,7 +159,8 @@ def lint(paths: Sequence[Path], options: LintOptions) -> list[Problem]:
 
     doc8_codes = {rule.code for rule in rules if rule.code.startswith("D")}
     if doc8_codes:
-        for path, line, code, message in external.run_doc8(paths, options.root):
+        for path, line, code, message in external.run_doc8(
+                paths, options.root, settings.vocabulary.lexers):
             if code in doc8_codes:
                 report(path, line, RULES[code], message)
     page_rules = [rule for rule in rules if rule.page_check is not None]

@@ -14,12 +14,28 @@ import yaml
 from guidebook.lint.project import Project
 from guidebook.lint.rules import TreeContext, tree_rule
 
+#: docutils' complaint about a ``code-block`` language; Sphinx knows more names
+#: (``none``) than the Pygments that docutils asks.
+_NO_LEXER = re.compile(r'No Pygments lexer found for "(?P<name>[^"]*)"')
 
-def run_doc8(paths: Sequence[Path], root: Path) -> list[tuple[Path, int, str, str]]:
+
+def doc8_configured(root: Path) -> bool:
+    """Whether the repository at *root* configures doc8 (``[doc8]`` in doc8.ini, tox.ini,
+    setup.cfg..., ``[tool.doc8]`` in pyproject.toml): read the way doc8 reads it."""
+    from doc8 import main as doc8_main
+
+    with contextlib.chdir(root):
+        return bool(doc8_main.extract_config({"config": []}))
+
+
+def run_doc8(
+    paths: Sequence[Path], root: Path, lexers: frozenset[str] = frozenset()
+) -> list[tuple[Path, int, str, str]]:
     """doc8 over *paths* with the ``[doc8]`` settings of *root* (tox.ini, setup.cfg...).
 
     Returns ``(path, line, code, message)`` tuples. doc8 reads its configuration from
-    the current directory, so it runs from *root*.
+    the current directory, so it runs from *root*. A ``code-block`` language in
+    *lexers* (Sphinx's own ``none``, an extension's) is not reported.
     """
     from doc8 import main as doc8_main
 
@@ -38,6 +54,9 @@ def run_doc8(paths: Sequence[Path], root: Path) -> list[tuple[Path, int, str, st
     root_logger.setLevel(level)
     problems: list[tuple[Path, int, str, str]] = []
     for _check, filename, line, code, message in result.errors:
+        unknown_lexer = _NO_LEXER.search(message) if code == "D000" else None
+        if unknown_lexer and unknown_lexer["name"] in lexers:
+            continue
         path = Path(filename)
         path = path if path.is_absolute() else root / path
         problems.append((path, line if isinstance(line, int) else 1, code, message))

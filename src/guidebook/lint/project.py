@@ -9,14 +9,16 @@ are computed once, on first use, in time linear in the size of the tree.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import io
 import posixpath
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils.parsers.rst import languages
 from sphinx.errors import SphinxError
@@ -36,6 +38,9 @@ from guidebook.lint import similarity
 from guidebook.lint.source import Audiences, Label, SourceFile, read_source
 from guidebook.sphinx_internals import docutils_directive_names, docutils_role_names
 
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
 #: Directives whose content is code or data, not reST prose.
 NON_PROSE_DIRECTIVES = frozenset({
     "code-block", "code", "sourcecode", "literalinclude", "highlight", "raw", "math",
@@ -44,6 +49,9 @@ NON_PROSE_DIRECTIVES = frozenset({
 })
 #: Roles that link to a page of this project: ``:doc:`` and ``:ref:``.
 LINK_ROLES = {"doc": "doc", "std:doc": "doc", "ref": "ref", "std:ref": "ref"}
+
+#: Languages Sphinx's ``code-block`` accepts that Pygments does not know.
+SPHINX_LEXER_NAMES = frozenset({"none", "default", "guess"})
 
 MIN_PARAGRAPH_WORDS = 15
 MIN_SECTION_WORDS = 40
@@ -62,6 +70,8 @@ class Vocabulary:
     domain_directives: dict[str, frozenset[str]]
     domain_roles: dict[str, frozenset[str]]
     primary_domain: str | None
+    #: The ``code-block`` languages Sphinx highlights (Pygments' own names aside).
+    lexers: frozenset[str] = frozenset()
 
     def _unprefixed(self, table: dict[str, frozenset[str]], domains: Iterable[str]) -> set[str]:
         names: set[str] = set()
@@ -98,44 +108,67 @@ class Settings:
     vocabulary: Vocabulary
 
 
-def load_settings(source: Path) -> Settings:
-    """Execute conf.py and set up its extensions in an application that reads nothing."""
+@contextlib.contextmanager
+def _application(confdir: Path) -> Iterator[Sphinx]:
+    """A Sphinx application of *confdir*'s conf.py with its extensions set up, reading
+    nothing (the registrations last as long as the context)."""
     from sphinx.application import Sphinx
 
-    if not (source / "conf.py").is_file():
-        raise LintError(f"{source}: no conf.py (use --source to name the source directory)")
     with tempfile.TemporaryDirectory(prefix="guidebook-lint-") as scratch, docutils_namespace():
         try:
             app = Sphinx(
-                str(source), str(source), str(Path(scratch, "out")),
+                str(confdir), str(confdir), str(Path(scratch, "out")),
                 str(Path(scratch, "doctrees")), "dummy",
                 status=None, warning=io.StringIO(), freshenv=True,
             )
         except SphinxError as exc:
-            raise LintError(f"{source / 'conf.py'}: {exc}") from exc
+            raise LintError(f"{confdir / 'conf.py'}: {exc}") from exc
         except Exception as exc:  # conf.py itself raised
-            raise LintError(f"{source / 'conf.py'}: {type(exc).__name__}: {exc}") from exc
+            raise LintError(f"{confdir / 'conf.py'}: {type(exc).__name__}: {exc}") from exc
+        yield app
+
+
+def _vocabulary(app: Sphinx) -> Vocabulary:
+    """The directives, roles and lexers *app* knows once its extensions are set up."""
+    from sphinx.highlighting import lexer_classes
+
+    config = app.config
+    language = languages.get_language(config.language or "en")
+    domain_directives: dict[str, frozenset[str]] = {}
+    domain_roles: dict[str, frozenset[str]] = {}
+    for name, domain in app.registry.domains.items():
+        domain_directives[name] = frozenset(domain.directives) | frozenset(
+            app.registry.domain_directives.get(name, {})
+        )
+        domain_roles[name] = frozenset(domain.roles) | frozenset(
+            app.registry.domain_roles.get(name, {})
+        )
+    return Vocabulary(
+        directives=frozenset(docutils_directive_names() | set(language.directives)),
+        roles=frozenset(docutils_role_names() | set(language.roles)),
+        domain_directives=domain_directives,
+        domain_roles=domain_roles,
+        primary_domain=config.primary_domain,
+        # Sphinx's own names besides Pygments' ("none", "default", "guess") and those of
+        # extensions (app.add_lexer).
+        lexers=frozenset(lexer_classes) | SPHINX_LEXER_NAMES,
+    )
+
+
+def load_vocabulary(confdir: Path) -> Vocabulary:
+    """The vocabulary of another conf.py of the repository (``releasenotes/source``)."""
+    with _application(confdir) as app:
+        return _vocabulary(app)
+
+
+def load_settings(source: Path) -> Settings:
+    """Execute conf.py and set up its extensions in an application that reads nothing."""
+    if not (source / "conf.py").is_file():
+        raise LintError(f"{source}: no conf.py (use --source to name the source directory)")
+    with _application(source) as app:
         config = app.config
         guidebook = GuidebookConfig.from_sphinx(config)
-        language = languages.get_language(config.language or "en")
-        directive_names = docutils_directive_names() | set(language.directives)
-        role_names = docutils_role_names() | set(language.roles)
-        domain_directives: dict[str, frozenset[str]] = {}
-        domain_roles: dict[str, frozenset[str]] = {}
-        for name, domain in app.registry.domains.items():
-            domain_directives[name] = frozenset(domain.directives) | frozenset(
-                app.registry.domain_directives.get(name, {})
-            )
-            domain_roles[name] = frozenset(domain.roles) | frozenset(
-                app.registry.domain_roles.get(name, {})
-            )
-        vocabulary = Vocabulary(
-            directives=frozenset(directive_names),
-            roles=frozenset(role_names),
-            domain_directives=domain_directives,
-            domain_roles=domain_roles,
-            primary_domain=config.primary_domain,
-        )
+        vocabulary = _vocabulary(app)
         specs = guidebook.part_specs()
         return Settings(
             specs=specs,
@@ -214,6 +247,8 @@ class Project:
         self.pages: dict[str, Page] = {}
         self.selected: set[Path] | None = None
         self.display_base = Path.cwd()
+        #: The repository root: other conf.py files (release notes) are looked for up to it.
+        self.root: Path | None = None
         self._order = {spec.name: index for index, spec in enumerate(self.specs)}
         self.by_path: dict[Path, Page] = {}
         suffixes = tuple(settings.source_suffixes) or (".rst",)
@@ -246,13 +281,39 @@ class Project:
         """The position of a guide or part in conf.py (for stable messages)."""
         return self._order.get(name, len(self._order))
 
-    @functools.cache  # noqa: B019 - one Project per run
-    def directive_names(self, default_domain: str | None) -> set[str]:
-        return self.settings.vocabulary.directive_names(default_domain)
+    def confdir_of(self, path: Path) -> Path:
+        """The folder of the conf.py that builds *path*: the nearest one above it inside
+        the repository (``releasenotes/source`` has its own), else the source's."""
+        source = self.source.resolve()
+        root = (self.root or source).resolve()
+        folder = path.resolve().parent
+        while folder != source and folder.is_relative_to(root):
+            if (folder / "conf.py").is_file():
+                return folder
+            if folder == root:
+                break
+            folder = folder.parent
+        return source
 
     @functools.cache  # noqa: B019 - one Project per run
-    def role_names(self, default_domain: str | None) -> set[str]:
-        return self.settings.vocabulary.role_names(default_domain)
+    def vocabulary(self, confdir: Path) -> Vocabulary:
+        """The directives and roles of *confdir*'s conf.py and its extensions (reno's
+        ``release-notes`` in ``releasenotes/source``); the source's when it cannot load."""
+        if confdir == self.source.resolve():
+            return self.settings.vocabulary
+        try:
+            return load_vocabulary(confdir)
+        except LintError:
+            return self.settings.vocabulary
+
+    @functools.cache  # noqa: B019 - one Project per run
+    def directive_names(self, default_domain: str | None, confdir: Path | None = None
+                        ) -> set[str]:
+        return self.vocabulary(confdir or self.source.resolve()).directive_names(default_domain)
+
+    @functools.cache  # noqa: B019 - one Project per run
+    def role_names(self, default_domain: str | None, confdir: Path | None = None) -> set[str]:
+        return self.vocabulary(confdir or self.source.resolve()).role_names(default_domain)
 
     def add(self, docname: str, source: SourceFile) -> None:
         declared: tuple[str, ...] | None = None

@@ -27,6 +27,7 @@ from guidebook.audiences.model import (
     page_type_findings,
     parse_audiences,
 )
+from guidebook.lint import similarity
 from guidebook.lint.project import LINK_ROLES, Page, Project
 from guidebook.lint.source import Role
 from guidebook.spelling import did_you_mean
@@ -123,7 +124,7 @@ def check_unknown_directive(page: Page, project: Project) -> Iterator[tuple[int,
 
         .. code-block:: console
     """
-    known = project.directive_names(_default_domain(page))
+    known = project.directive_names(_default_domain(page), project.confdir_of(page.path))
     for directive in page.source.directives:
         # docutils and Sphinx look directive names up in lower case (".. Note::" works).
         if directive.name.lower() not in known:
@@ -144,7 +145,7 @@ def check_unknown_role(page: Page, project: Project) -> Iterator[tuple[int, str]
 
         See :doc:`/user/sharing`.
     """
-    known = project.role_names(_default_domain(page))
+    known = project.role_names(_default_domain(page), project.confdir_of(page.path))
     known |= {
         directive.arguments.split("(", 1)[0].strip()
         for directive in page.source.directives_named("role")
@@ -390,6 +391,10 @@ def check_near_duplicate(page: Page, project: Project) -> Iterator[tuple[int, st
     Good: the paragraph lives in ``common/checksums.rst`` (``:audience: user,
     operator``) and both pages link to it.
     """
+    # One finding per pair of pages: two pages that overlap in many places (a copied
+    # guide) are one thing to fix, not hundreds.
+    by_page: dict[str, list[tuple[similarity.Unit, similarity.Unit, float]]] = {}
+    others: dict[str, Page] = {}
     for match in project.matches_of(page):
         first = project.page_of_unit(match.first)
         second = project.page_of_unit(match.second)
@@ -399,8 +404,24 @@ def check_near_duplicate(page: Page, project: Project) -> Iterator[tuple[int, st
             here, there, other = match.second, match.first, first
         else:
             continue
+        by_page.setdefault(other.docname, []).append((here, there, match.similarity))
+        others[other.docname] = other
+    fix = "write it once (a shared page with ':audience:', or a file both pages '.. include::')"
+    for docname, pairs in by_page.items():
+        pairs.sort(key=lambda pair: (pair[0].line, pair[1].line))
+        here, there, ratio = pairs[0]
+        where = project.display(others[docname].path)
+        if len(pairs) == 1:
+            yield here.line, (
+                f"{here.kind} is {int(ratio * 100)}% the same as the {there.kind} at "
+                f"{where}:{there.line}: {fix}"
+            )
+            continue
+        low, high = (int(r * 100) for r in (min(p[2] for p in pairs), max(p[2] for p in pairs)))
+        lines = sorted({p[0].line for p in pairs})
+        shown = ", ".join(map(str, lines[:8])) + (", ..." if len(lines) > 8 else "")
+        percent = f"{low}%" if low == high else f"{low}-{high}%"
         yield here.line, (
-            f"{here.kind} is {int(match.similarity * 100)}% the same as the {there.kind} at "
-            f"{project.display(other.path)}:{there.line}: write it once (a shared page "
-            f"with ':audience:', or a file both pages '.. include::')"
+            f"{len(pairs)} passages (lines {shown}) are {percent} the same as passages "
+            f"of {where} (first at {where}:{there.line}): {fix}"
         )

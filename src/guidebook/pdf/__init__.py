@@ -20,8 +20,10 @@ PDF would have been.
 from __future__ import annotations
 
 import dataclasses
+import json
 import posixpath
 import re
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +34,7 @@ from sphinx.util.i18n import format_date
 from sphinx.util.osutil import relative_uri
 
 from guidebook.audiences import part_specs
+from guidebook.config import conf_location
 from guidebook.engine.part_writer import (
     conf_latex_setting,
     conf_latex_settings,
@@ -46,7 +49,13 @@ from guidebook.pdf.latex import (
     extra_context,
     relative_url,
 )
-from guidebook.pdf.tex import copy_file, install_hint, missing_tex, run_latexmk
+from guidebook.pdf.tex import (
+    copy_file,
+    install_hint,
+    missing_file_hint,
+    missing_tex,
+    run_latexmk,
+)
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -103,9 +112,13 @@ class PdfWriter:
         #: part name -> the previous build's PDF entry (from its manifest).
         self.previous = previous
         self.records: dict[str, PdfEntry] = {}
+        #: part name -> why its PDF was not made in this build.
+        self.failures: dict[str, str] = {}
         self._tex_checked = False
         self._tex_ok = False
         self._page_urls: dict[str, str] | None = None
+        #: The LaTeX engine the PDFs are written with (conf.py's when it is installed).
+        self.engine = "pdflatex"
         if self.enabled:
             # The PDFs of the previous build stand until their part is written again.
             for name, entry in previous.items():
@@ -145,8 +158,11 @@ class PdfWriter:
         staged.unlink(missing_ok=True)
         staged.with_suffix(".log").unlink(missing_ok=True)
         self.records.pop(part.name, None)
+        self.failures.pop(part.name, None)
         if self.enabled and self._tex_available():
             self._make(part, staged)
+        elif self.enabled:
+            self.failures[part.name] = "TeX is not installed"
         had = part.name in self.previous
         return had != (part.name in self.records)
 
@@ -164,6 +180,11 @@ class PdfWriter:
 
     def manifest_entries(self) -> tuple[PdfEntry, ...]:
         return tuple(self.records[name] for name in sorted(self.records))
+
+    def finish(self) -> None:
+        """Leave the PDFs this build could not make where the command finds them, to
+        exit non-zero after publishing the HTML (:func:`missing_pdfs`)."""
+        write_missing(Path(self.builder.doctreedir), self.failures if self.enabled else {})
 
     # -- making one PDF ----------------------------------------------------------------------
 
@@ -184,7 +205,20 @@ class PdfWriter:
         if not self._tex_checked:
             self._tex_checked = True
             engine = conf_latex_setting(self.builder.application, "latex_engine")
+            self.engine = engine
             missing = missing_tex(engine)
+            if missing and engine != "pdflatex" and shutil.which(engine) is None \
+                    and not missing_tex("pdflatex"):
+                # conf.py's engine is honoured when its TeX is installed; else pdflatex.
+                warn(
+                    WarningCode.PDF_TEX_MISSING,
+                    f"--pdf: latex_engine {engine!r} is not installed, the PDFs are written "
+                    f"with pdflatex (install it with: "
+                    f"{install_hint([ENGINE_PACKAGES.get(engine, 'texlive-' + engine)])})",
+                    location=conf_location(Path(self.builder.application.confdir, "conf.py"),
+                                           "latex_engine"),
+                )
+                self.engine, missing = "pdflatex", []
             self._tex_ok = not missing
             if missing:
                 warn(
@@ -209,6 +243,7 @@ class PdfWriter:
                 f"{part.kind} {part.name!r}: the LaTeX writer failed, no PDF: "
                 f"{type(exc).__name__}: {exc}",
             )
+            self.failures[part.name] = f"the LaTeX writer failed: {type(exc).__name__}: {exc}"
             return
         sphinx_seconds = time.perf_counter() - started
         result = run_latexmk(workdir, f"{stem}.tex")
@@ -218,13 +253,16 @@ class PdfWriter:
             if result.log.is_file():
                 copy_file(result.log, log_copy)
             where = _source_of(workdir / f"{stem}.tex", result.tex_line)
+            hint = missing_file_hint(result.error, rendering_tools(builder.config))
+            error = f"{result.error} ({hint})" if hint else result.error
             warn(
                 WarningCode.PDF_LATEX,
-                f"{part.kind} {part.name!r}: LaTeX stopped, no PDF: {result.error} "
+                f"{part.kind} {part.name!r}: LaTeX stopped, no PDF: {error} "
                 f"(TeX log: {result.log}, copied into the site beside the PDF's place "
                 f"as {log_copy.name})",
                 location=where,
             )
+            self.failures[part.name] = f"LaTeX stopped: {error}"
             return
         copy_file(result.pdf, staged)
         record = self._record(part, staged, result.pages)
@@ -240,10 +278,13 @@ class PdfWriter:
         app = builder.application
         config = builder.config
         with conf_latex_settings(app):
+            app.config.latex_engine = self.engine
             latex = PartLaTeXBuilder(app, builder.env, part, self._urls_from(staged))
             latex.outdir = type(latex.outdir)(workdir)
             latex.init()
             latex.context.update(extra_context(latex))
+            if self.engine == "pdflatex":
+                latex.context["preamble"] = PDFLATEX_SYMBOLS + latex.context.get("preamble", "")
             latex.document_entry = (
                 part.root, texname, part.title, config.author or config.project, "manual",
                 False,
@@ -274,6 +315,81 @@ class PdfWriter:
         return {doc: relative_url(url, folder) for doc, url in self._page_urls.items()}
 
 
+#: The Debian package of each LaTeX engine's program.
+ENGINE_PACKAGES = {"xelatex": "texlive-xetex", "lualatex": "texlive-luatex",
+                   "platex": "texlive-lang-japanese", "uplatex": "texlive-lang-japanese"}
+
+#: Symbols documentation uses that pdflatex's fonts do not have (xelatex and lualatex
+#: take them from the font): check marks and crosses of support tables, arrows, stars.
+PDFLATEX_SYMBOLS = r"""
+\usepackage{pifont}
+\DeclareUnicodeCharacter{2713}{\ding{51}}
+\DeclareUnicodeCharacter{2714}{\ding{52}}
+\DeclareUnicodeCharacter{2715}{\ding{53}}
+\DeclareUnicodeCharacter{2716}{\ding{54}}
+\DeclareUnicodeCharacter{2717}{\ding{55}}
+\DeclareUnicodeCharacter{2718}{\ding{56}}
+\DeclareUnicodeCharacter{2605}{\ding{72}}
+\DeclareUnicodeCharacter{2606}{\ding{73}}
+\DeclareUnicodeCharacter{2610}{\ensuremath{\square}}
+\DeclareUnicodeCharacter{2611}{\ding{51}}
+\DeclareUnicodeCharacter{2612}{\ding{55}}
+\DeclareUnicodeCharacter{2190}{\ensuremath{\leftarrow}}
+\DeclareUnicodeCharacter{2191}{\ensuremath{\uparrow}}
+\DeclareUnicodeCharacter{2192}{\ensuremath{\rightarrow}}
+\DeclareUnicodeCharacter{2193}{\ensuremath{\downarrow}}
+\DeclareUnicodeCharacter{2194}{\ensuremath{\leftrightarrow}}
+\DeclareUnicodeCharacter{21D2}{\ensuremath{\Rightarrow}}
+\DeclareUnicodeCharacter{21D4}{\ensuremath{\Leftrightarrow}}
+\DeclareUnicodeCharacter{2260}{\ensuremath{\neq}}
+\DeclareUnicodeCharacter{2264}{\ensuremath{\leq}}
+\DeclareUnicodeCharacter{2265}{\ensuremath{\geq}}
+\DeclareUnicodeCharacter{221E}{\ensuremath{\infty}}
+\DeclareUnicodeCharacter{2248}{\ensuremath{\approx}}
+\DeclareUnicodeCharacter{26A0}{\ding{115}}
+\DeclareUnicodeCharacter{FE0F}{}
+\DeclareUnicodeCharacter{200B}{}
+"""
+
+#: Where a build leaves the PDFs it could not make, in its doctree directory.
+MISSING_PDFS = Path("pdf", "missing.json")
+
+
+def write_missing(doctreedir: Path, failures: dict[str, str]) -> None:
+    path = doctreedir / MISSING_PDFS
+    if failures:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(failures, indent=1, sort_keys=True), encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
+
+
+def missing_pdfs(doctreedir: Path) -> dict[str, str]:
+    """The guides and parts whose PDF the last build could not make, and why."""
+    try:
+        found = json.loads((doctreedir / MISSING_PDFS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(name): str(why) for name, why in found.items()} if isinstance(found, dict) \
+        else {}
+
+
+def missing_summary(missing: dict[str, str]) -> str:
+    """The lines that close a build with missing PDFs: one per guide or part."""
+    lines = [f"guidebook: --pdf: {len(missing)} PDF(s) not made (the HTML is published):"]
+    lines += [f"  {name}: {why}" for name, why in sorted(missing.items())]
+    return "\n".join(lines)
+
+
+def rendering_tools(config: Config) -> list[tuple[str, str]]:
+    """The programs conf.py's extensions run to make images, as conf.py names them."""
+    tools = [(str(getattr(config, "graphviz_dot", "") or "dot"), "graphviz")]
+    converter = getattr(config, "rsvg_converter_bin", None)
+    if converter:
+        tools.append((str(converter), "librsvg2-bin"))
+    return tools
+
+
 def _source_of(tex: Path, line: int) -> str | None:
     """``path:line`` of the source block the .tex file's *line* came from (None: unknown).
 
@@ -301,4 +417,4 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     }
 
 
-__all__ = ["PdfSite", "PdfWriter", "file_stem", "setup"]
+__all__ = ["PdfSite", "PdfWriter", "file_stem", "missing_pdfs", "missing_summary", "setup"]

@@ -30,9 +30,11 @@ from sphinx.util import texescape
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.latex import LaTeXTranslator
 
+from guidebook.engine.emptied_sections import prune_toctrees
 from guidebook.sphinx_internals import (
     forget_evaluated_conditions,
 )
+from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -146,6 +148,7 @@ class PartLaTeXBuilder(LaTeXBuilder):
         self.docnames = {indexfile}
         tree = self.env.get_doctree(indexfile)
         tree["docname"] = indexfile
+        prune_toctrees(tree, part.docnames)  # no heading left with nothing under it
         outside = [doc for doc in self.env.all_docs if doc not in part.docnames]
         largetree = inline_all_toctrees(
             self, self.docnames, indexfile, tree, _no_colour, [indexfile, *outside]
@@ -158,6 +161,7 @@ class PartLaTeXBuilder(LaTeXBuilder):
             largetree.append(appendix)
             self.docnames.add(docname)
         self.env.resolve_references(largetree, indexfile, self)
+        leave_out_unusable_images(largetree, self.part)
         for table in largetree.findall(nodes.table):
             fit_columns(table)
         # What is left unresolved (a target no published page has): its text.
@@ -202,6 +206,32 @@ _LINE_CHARACTERS = 90
 _COLUMN_PADDING = 3
 #: Where a word may break in the PDF (spaces, and inline literals after / . _ -).
 _BREAKS = re.compile(r"[\s/._-]+")
+
+
+#: The image files LaTeX includes (LaTeXBuilder.supported_image_types).
+LATEX_IMAGE_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
+
+
+def leave_out_unusable_images(tree: nodes.Element, part: Part) -> None:
+    """Replace each image LaTeX cannot include (an SVG no converter turned into a PDF)
+    by its alternative text, with a warning at the image: one such image would otherwise
+    stop LaTeX ("Unknown graphics extension: .svg") and cost the whole PDF."""
+    for image in list(tree.findall(nodes.image)):
+        uri = str(image.get("uri", ""))
+        suffix = posixpath.splitext(uri)[1].lower()
+        if not suffix or suffix in LATEX_IMAGE_SUFFIXES or "://" in uri:
+            continue
+        hint = (" (an SVG needs sphinxcontrib.rsvgconverter and its rsvg-convert, Debian "
+                "package librsvg2-bin)" if suffix == ".svg" else "")
+        warn(WarningCode.PDF_LATEX,
+             f"{part.kind} {part.name!r}: image {uri} left out of the PDF: LaTeX cannot "
+             f"include {suffix} images{hint}", location=image)
+        text = f"[{image.get('alt') or posixpath.basename(uri)}]"
+        parent = image.parent
+        replacement: nodes.Node = (nodes.inline(text, text)
+                                   if isinstance(parent, nodes.TextElement)
+                                   else nodes.paragraph(text, text))
+        image.replace_self(replacement)
 
 
 def fit_columns(table: nodes.table) -> None:

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 #: What Sphinx's LaTeX builder needs with its default engine (pdflatex), as Sphinx's
@@ -100,6 +100,9 @@ def run_latexmk(workdir: Path, texname: str, *, timeout: float = 1800,
     # -file-line-error: errors as "file:line: message"; stop at the first one rather
     # than waiting for input that never comes.
     env["LATEXOPTS"] = "-file-line-error -interaction=nonstopmode -halt-on-error"
+    # TeX wraps its log at 79 bytes, cutting a message (and a UTF-8 character) in two:
+    # "Unicode character ✗ (U+2". kpathsea reads these limits from the environment.
+    env.update(max_print_line="100000", error_line="254", half_error_line="238")
     command = ["latexmk", "-pdf", "-dvi-", "-ps-", "-silent", texname]
     try:
         completed = subprocess.run(
@@ -129,13 +132,39 @@ def first_error(log_text: str) -> tuple[int, str]:
     if located and (bang is None or located.start() <= bang.start()):
         message = located["message"].strip()
         missing = _FILE_NOT_FOUND.search(message)
-        if missing:
-            message += f" (a TeX package is missing: look for {missing['file']} "\
-                       "with apt-file search)"
+        if missing and missing["file"].endswith(_TEX_PACKAGE_FILES):
+            message += (f" (a TeX package is missing: find the one that has {missing['file']} "
+                        "with apt-file search)")
         return int(located["line"]), message
     if bang:
         return 0, bang["message"].strip()
     return 0, ""
+
+
+#: The files of TeX packages (a missing one is a Debian package to install).
+_TEX_PACKAGE_FILES = (".sty", ".cls", ".fd", ".def", ".cfg", ".clo", ".ldf", ".tfm")
+
+
+def missing_file_hint(message: str, tools: Sequence[tuple[str, str]],
+                      environ: Mapping[str, str] | None = None) -> str:
+    """What to do about an error *message* that names a file LaTeX did not find and that
+    is not a TeX package's: an image that was never made, most often by a program a Sphinx
+    extension runs (graphviz's ``dot`` for ``.. graphviz::`` leaves ``None`` in the image's
+    place when it cannot run). *tools* are ``(program, Debian package)`` pairs as conf.py
+    names the programs. "" when the message names no such file.
+    """
+    missing = _FILE_NOT_FOUND.search(message)
+    if missing is None or missing["file"].endswith(_TEX_PACKAGE_FILES):
+        return ""
+    path = (environ if environ is not None else os.environ).get("PATH", os.defpath)
+    absent = [(program, package) for program, package in tools
+              if shutil.which(program, path=path) is None]
+    if absent:
+        names = ", ".join(f"{program!r} (Debian package {package})"
+                          for program, package in absent)
+        return f"an image was not made: not installed: {names}"
+    return (f"a file the document includes was never made: {missing['file']} (see the "
+            "warnings above for the extension that should have written it)")
 
 
 def _read(path: Path) -> str:

@@ -37,6 +37,7 @@ from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
 DEFAULT_MAP = "redirects.txt"
@@ -63,12 +64,28 @@ def read_map(app: Sphinx) -> tuple[Path, RedirectMap]:
 
 def site_parts(app: Sphinx) -> list[Part]:
     """The guides and parts of the site that are published (their root page exists)."""
-    env = app.env
+    return _published_parts(app.env)
+
+
+def _published_parts(env: BuildEnvironment) -> list[Part]:
     return [
         part
         for part in get_site(env).parts.values()
         if part.root in env.found_docs
     ]
+
+
+def redirect_targets(env: BuildEnvironment) -> dict[str, str]:
+    """Every old URL the redirect map sends on, and where, both from the site root (the
+    switcher's closest page in a guide the page left; the map's errors are reported
+    once, by :func:`write_redirects`)."""
+    path = Path(env.srcdir, GuidebookConfig.from_sphinx(env.config).redirects_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    resolution = resolve(parse_map(text), _published_parts(env))
+    return {redirect.source: redirect.target for redirect in resolution.redirects}
 
 
 def write_redirects(app: Sphinx, staging_dir: Path,
@@ -80,15 +97,16 @@ def write_redirects(app: Sphinx, staging_dir: Path,
     resolution = resolve(redirect_map, parts)
     for error in resolution.errors:
         warn(WarningCode.REDIRECTS, error.message, location=f"{path}:{error.lineno}")
-    base = GuidebookConfig.from_sphinx(app.config).redirect_base
+    settings = GuidebookConfig.from_sphinx(app.config)
+    base = settings.redirect_base
     redirects = list(resolution.redirects)
     _remove_stale_stubs(staging_dir, {redirect.source for redirect in redirects})
     docname_at = {part.url(doc): doc for part in parts for doc in part.docnames}
     for redirect in redirects:
         _write_stub(app, staging_dir, redirect, docname_at)
     page = f"{not_found.page_name(app.config)}{URL_SUFFIX}"
-    _write_htaccess(staging_dir, redirects, resolution.folders, base,
-                    page if (staging_dir / page).is_file() else None)
+    named = settings.htaccess_not_found and (staging_dir / page).is_file()
+    _write_htaccess(staging_dir, redirects, resolution.folders, base, page if named else None)
     return tuple(manifest_schema.Redirect(redirect.source, redirect.target, redirect.guide)
                  for redirect in redirects)
 

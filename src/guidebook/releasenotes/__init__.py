@@ -83,6 +83,7 @@ def load_notes(app: Sphinx) -> None:
     part = site.releasenotes_spec
     if part is None:
         domain.set_notes(ReleaseNotes())
+        _notes_without_part(app, site.config)
         return
     conf_py = conf_location(Path(app.confdir, "conf.py"), "guidebook_releasenotes")
     reporoot = _repository(app, site.config, conf_py)
@@ -105,6 +106,32 @@ def load_notes(app: Sphinx) -> None:
         warn(WarningCode.RELEASENOTES, problem.message, location=location)
     domain.set_notes(notes)
     write_series_pages(Path(app.srcdir), part, notes)
+
+
+def _notes_without_part(app: Sphinx, config: GuidebookConfig) -> None:
+    """Say which setting to add when the repository has reno notes that no part shows."""
+    root = repository_holding(Path(app.srcdir))
+    if root is None:
+        return
+    source = Path(app.srcdir).resolve()
+    if len(source.relative_to(root).parts) > 2:
+        # Not the repository's documentation (doc/source, docs): a test or example tree
+        # deeper inside it, which the repository's notes are not about.
+        return
+    notes_dir = root / config.releasenotes_dir / "notes"
+    count = sum(1 for _ in notes_dir.glob("*.yaml")) if notes_dir.is_dir() else 0
+    if not count:
+        return
+    name = config.releasenotes_part
+    warn(WarningCode.RELEASENOTES,
+         f"{count} reno note(s) in {config.releasenotes_dir}/notes/ and no release notes "
+         f"part shows them: add "
+         f"{name!r} to guidebook_parts ({{'title': 'Release notes', 'root': "
+         f"'{name}/index'}}) with a page {name}/index.rst holding "
+         "'.. guidebook-release-index::', and a What's new page holding "
+         "'.. guidebook-whats-new::' (guidebook init writes them)",
+         location=conf_location(Path(app.confdir, "conf.py"), "guidebook_parts",
+                                "guidebook_guides"))
 
 
 def _repository(app: Sphinx, config: GuidebookConfig, conf_py: str) -> Path | None:

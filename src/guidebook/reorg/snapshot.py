@@ -21,7 +21,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from guidebook.driver.run import BuildOptions, run_build
+from guidebook.driver.options import BuildOptions
+from guidebook.driver.run import run_build
 from guidebook.engine.part_navigation import toctree_order
 from guidebook.git import git
 from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, Section, load_manifest

@@ -22,8 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO, cast
 
+from guidebook.driver.options import BuildOptions
 from guidebook.driver.publish import discard, mirror, output_lock, prepare_staging, publish
-from guidebook.driver.run import BuildOptions, checked_paths, run_build
+from guidebook.driver.run import checked_paths, run_build
 from guidebook.manifest import MANIFEST_NAME, load_manifest
 from guidebook.reorg import ReorgError
 from guidebook.reorg.snapshot import Repository, find_repository, git_renames

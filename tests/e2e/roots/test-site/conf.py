@@ -7,3 +7,9 @@ guidebook_guides = {
                  "description": "For operators."},
     "admin": {"title": "Admin guide", "root": "admin/index", "description": "For admins."},
 }
+guidebook_parts = {
+    "api-ref": {"title": "API reference", "root": "api-ref/index",
+                "description": "Every call of the marker images API."},
+}
+html_logo = "logo.svg"
+html_favicon = "favicon.svg"
