@@ -159,7 +159,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             return int(self.app.verbosity)
 
     def get_outdated_docs(self) -> Iterator[str]:
-        if not self._previous_manifest.sections:
+        if not self._previous_manifest.published_parts:
             yield from self.env.found_docs
             return
         yield from super().get_outdated_docs()
@@ -281,7 +281,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def _navigation_changed(self, part: Part) -> bool:
         """A page joined, left, was renamed or got another URL since the last build."""
-        previous = self._previous_manifest.section(part.name)
+        previous = self._previous_manifest.published_part(part.name)
         if previous is None:
             return True
         return bool(previous.titles() != {doc: self.title_of(doc) for doc in part.docnames}
@@ -332,7 +332,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def _remove_departed_pages(self, part: Part) -> None:
         """Remove the pages the previous build wrote at URLs the part no longer has, and the
         asset folders of builds that gave each part its own."""
-        previous = self._previous_manifest.section(part.name)
+        previous = self._previous_manifest.published_part(part.name)
         before = previous.urls() if previous is not None else {}
         now = set(self._page_urls(part).values())
         for url in set(before.values()) - now:
@@ -462,7 +462,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             order = self._nav_orders.get(part.name)
             if order is not None:
                 return order
-            previous = self._previous_manifest.section(part.name)
+            previous = self._previous_manifest.published_part(part.name)
             return previous.nav if previous is not None else ()
 
         manifest = site_manifest(self.env, self.site, self._published_parts(), nav,
