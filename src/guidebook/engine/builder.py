@@ -40,7 +40,7 @@ from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
-from guidebook.engine.part_writer import part_index_entries, writing
+from guidebook.engine.part_writer import builder_tags, part_index_entries, writing
 from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
     load_previous_manifest,
@@ -90,7 +90,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         #: docname -> where the previous build wrote it (in the first part that had it).
         self._previous_urls = self._previous_manifest.first_urls()
-        self.pdfs = PdfWriter(self, {pdf.part: pdf for pdf in self._previous_manifest.pdfs})
+        self.pdfs = PdfWriter(self, {pdf.part: pdf for pdf in self._previous_manifest.pdfs},
+                              html_tags=builder_tags(self))
         self.navigation = PartNavigation(self)
         self._nav_orders: dict[str, tuple[NavEntry, ...]] = {}
         self.stem_cache: dict[str, str] = {}
@@ -360,7 +361,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         if self.current is not None:
             addctx = {**addctx, **part_context(self.site, self.current, pagename,
                                                self.link_suffix, self.closest_pages),
-                      "guidebook_pdf_url": self.pdfs.page_link(pagename)}
+                      "guidebook_pdf_url": self.pdfs.page_link(
+                          self.current, self.get_target_uri(pagename))}
             bar = (render_guide_bar(self, self.current, pagename, addctx)
                    if self.config.guidebook_switcher else "")
             if "body" in addctx:
