@@ -24,6 +24,7 @@ from urllib.parse import quote
 import jinja2
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment.adapters.toctree import document_toc
 from sphinx.errors import SphinxError
 from sphinx.locale import __
 from sphinx.util import logging
@@ -34,7 +35,7 @@ from guidebook.config import conf_location
 from guidebook.engine import not_found
 from guidebook.engine.captions import with_caption_levels
 from guidebook.engine.closest import ClosestPages
-from guidebook.engine.emptied_sections import prune_toctrees
+from guidebook.engine.emptied_sections import REMOVED_SECTIONS, prune_local_toc, prune_toctrees
 from guidebook.engine.inventory import dump_part_inventory
 from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.once_per_site import SiteHighlighter
@@ -366,9 +367,19 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             if "body" in addctx:
                 addctx["body"] = (page_marker(self.config) + bar
                                   + with_caption_levels(addctx["body"]))
+                addctx.update(self._pruned_local_toc(pagename, kwargs.get("event_arg")))
             else:  # search, genindex: the package's templates place it
                 addctx["guidebook_bar"] = bar
         super().handle_page(pagename, addctx, *args, **kwargs)
+
+    def _pruned_local_toc(self, pagename: str, doctree: Any) -> dict[str, Any]:
+        """The page's "on this page" list without the sections its pruning removed."""
+        removed = doctree.get(REMOVED_SECTIONS) if isinstance(doctree, nodes.Element) else None
+        if not removed:
+            return {}
+        toc = document_toc(self.env, pagename, self.tags)
+        left = prune_local_toc(toc, set(removed))
+        return {"toc": self.render_partial(toc)["fragment"], "display_toc": left > 1}
 
     def update_page_context(self, pagename: str, templatename: str, ctx: dict[str, Any],
                             event_arg: Any) -> None:
