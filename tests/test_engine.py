@@ -292,11 +292,10 @@ def test_filter_toctree_entries_keeps_links_and_the_guide() -> None:
 
 
 def test_navigation_order_walks_the_toctrees_of_the_part() -> None:
-    from guidebook.config import PartSpec
-    from guidebook.sites import Part
+    from guidebook.config import Part
 
-    part = Part(PartSpec("user", "User", "user/index", "", "guide"),
-                {"user/index", "user/a", "user/b", "common/c", "user/unreached"})
+    part = Part("user", "User", "user/index", "", "guide",
+                frozenset({"user/index", "user/a", "user/b", "common/c", "user/unreached"}))
     includes = {"user/index": ["user/a", "common/c", "other/x"], "user/a": ["user/b"]}
     assert navigation_order(part, includes) == (
         NavEntry("user/index", 0), NavEntry("user/a", 1), NavEntry("user/b", 2),

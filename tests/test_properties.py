@@ -18,7 +18,7 @@ from guidebook.audiences.model import (
     parse_audiences,
     top_folder,
 )
-from guidebook.config import GuidebookConfig, PartSpec
+from guidebook.config import GuidebookConfig, Part
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
@@ -80,7 +80,7 @@ def test_separators_alone_are_no_audience(text: str) -> None:
 
 
 @st.composite
-def site_specs(draw: st.DrawFn) -> list[PartSpec]:
+def site_specs(draw: st.DrawFn) -> list[Part]:
     """Valid guides and parts: unique names, roots in a folder or at the top of the tree."""
     spec_names = draw(st.lists(names, min_size=1, max_size=6, unique_by=audience_tag))
     specs = []
@@ -88,7 +88,7 @@ def site_specs(draw: st.DrawFn) -> list[PartSpec]:
         folder = draw(folders)
         root = f"{folder}/index" if folder else draw(st.sampled_from(["index", "overview"]))
         kind = "guide" if index == 0 else draw(st.sampled_from(["guide", "part"]))
-        specs.append(PartSpec(name=name, title=name.title(), root=root, description="",
+        specs.append(Part(name=name, title=name.title(), root=root, description="",
                               kind=kind))
     return specs
 
@@ -102,7 +102,7 @@ docnames = st.builds(
 
 @given(site_specs(), docnames)
 def test_default_parts_are_the_guides_of_the_page_folder(
-    specs: list[PartSpec], docname: str
+    specs: list[Part], docname: str
 ) -> None:
     parts = default_parts(docname, specs)
     order = [spec.name for spec in specs]
@@ -116,7 +116,7 @@ def test_default_parts_are_the_guides_of_the_page_folder(
 
 @given(site_specs(), docnames, st.none() | st.lists(names, max_size=5))
 def test_page_parts_invariants(
-    specs: list[PartSpec], docname: str, declared: list[str] | None
+    specs: list[Part], docname: str, declared: list[str] | None
 ) -> None:
     parts = page_parts(docname, declared, specs)
     known = [spec.name for spec in specs]
@@ -132,7 +132,7 @@ def test_page_parts_invariants(
 
 @given(site_specs(), docnames, st.lists(names, min_size=1, max_size=5))
 def test_page_parts_accepts_parsed_field_values(
-    specs: list[PartSpec], docname: str, declared: list[str]
+    specs: list[Part], docname: str, declared: list[str]
 ) -> None:
     parsed = parse_audiences(" ".join(declared))
     assert page_parts(docname, parsed, specs) == page_parts(docname, declared, specs)

@@ -31,7 +31,7 @@ from guidebook.audiences.model import (
     page_type_findings,
     parse_audiences,
 )
-from guidebook.config import PAGE_TYPES, GuidebookConfig, PartSpec
+from guidebook.config import PAGE_TYPES, GuidebookConfig, Part
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def audience_node(names: Sequence[str]) -> addnodes.only:
     return node
 
 
-def part_specs(env: BuildEnvironment) -> list[PartSpec]:
+def part_specs(env: BuildEnvironment) -> list[Part]:
     """The validated guides and parts of this build."""
     return GuidebookConfig.from_sphinx(env.config).part_specs()
 

@@ -26,12 +26,12 @@ from pathlib import Path
 from sphinx.errors import ConfigError
 
 from guidebook.audiences.model import AudienceSyntaxError, FolderRule, parse_audiences
-from guidebook.config import ALL_GUIDES, PartSpec, conf_line
+from guidebook.config import ALL_GUIDES, Part, conf_line
 
 SETTING = "guidebook_folder_audiences"
 
 
-def folder_rules(value: object, specs: Sequence[PartSpec], conf: Path | None = None
+def folder_rules(value: object, specs: Sequence[Part], conf: Path | None = None
                  ) -> tuple[FolderRule, ...]:
     """The validated rules of *value*, longest pattern first.
 

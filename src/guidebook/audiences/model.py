@@ -13,7 +13,7 @@ from typing import Literal
 
 from sphinx.util.matching import patmatch
 
-from guidebook.config import PAGE_TYPES, PartSpec
+from guidebook.config import PAGE_TYPES, Part
 from guidebook.spelling import did_you_mean
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
@@ -62,7 +62,7 @@ def parse_audiences(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def unknown_audiences(names: Iterable[str], specs: Sequence[PartSpec]) -> list[str]:
+def unknown_audiences(names: Iterable[str], specs: Sequence[Part]) -> list[str]:
     """The names that are neither a guide nor a part."""
     known = {spec.name for spec in specs}
     return [name for name in names if name not in known]
@@ -84,7 +84,7 @@ def top_folder(docname: str) -> str:
 
 
 def default_parts(
-    docname: str, specs: Sequence[PartSpec], rules: Sequence[FolderRule] = ()
+    docname: str, specs: Sequence[Part], rules: Sequence[FolderRule] = ()
 ) -> tuple[str, ...]:
     """The parts of a page that declares no audience.
 
@@ -104,7 +104,7 @@ def default_parts(
 def page_parts(
     docname: str,
     declared: Sequence[str] | None,
-    specs: Sequence[PartSpec],
+    specs: Sequence[Part],
     rules: Sequence[FolderRule] = (),
 ) -> tuple[str, ...]:
     """The parts that include *docname*: its declared audiences, or its folder's default.

@@ -31,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from guidebook.audiences import get_domain
-from guidebook.config import conf_location
+from guidebook.config import Part, conf_location
 from guidebook.engine import not_found
 from guidebook.engine.captions import with_caption_levels
 from guidebook.engine.closest import ClosestPages
@@ -52,7 +52,7 @@ from guidebook.engine.site_outputs import (
 from guidebook.manifest import MANIFEST_NAME, Language, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
 from guidebook.redirects import redirect_targets
-from guidebook.sites import Part, Site, get_site
+from guidebook.sites import Site, get_site
 from guidebook.sphinx_internals import (
     HTML_OUTPUT_FOLDERS,
     PrivateBuilderHooks,

@@ -11,6 +11,8 @@ hidden toctree before the pruning is the author's and stays.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from docutils import nodes
 from sphinx import addnodes
 
@@ -23,7 +25,7 @@ EMPTIED = "guidebook_emptied"
 REMOVED_SECTIONS = "guidebook_removed_sections"
 
 
-def prune_toctrees(doctree: nodes.Element, keep: set[str]) -> None:
+def prune_toctrees(doctree: nodes.Element, keep: AbstractSet[str]) -> None:
     """Drop every toctree entry of *doctree* that leads outside *keep*, then every section
     the pruning left with nothing under it: one that held nothing but the toctrees this
     emptied, or whose every subsection went that way.

@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.tags import Tags
 
+    from guidebook.config import Part
     from guidebook.engine.part_navigation import PartNavigation
-    from guidebook.sites import Part
 
 
 class ScopedBuilder(Protocol):

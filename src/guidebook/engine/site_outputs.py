@@ -26,7 +26,8 @@ from guidebook.urls import part_url
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-    from guidebook.sites import Part, Site
+    from guidebook.config import Part
+    from guidebook.sites import Site
 
 
 def site_description(project: str, parts: Iterable[Part]) -> str:

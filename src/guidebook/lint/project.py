@@ -33,7 +33,7 @@ from guidebook.audiences.model import (
     page_parts,
     parse_audiences,
 )
-from guidebook.config import GuidebookConfig, PartSpec
+from guidebook.config import GuidebookConfig, Part
 from guidebook.lint import similarity
 from guidebook.lint.source import Audiences, Label, SourceFile, read_source
 from guidebook.sphinx_internals import docutils_directive_names, docutils_role_names
@@ -99,7 +99,7 @@ class Vocabulary:
 class Settings:
     """What the linter needs from conf.py."""
 
-    specs: list[PartSpec]
+    specs: list[Part]
     guidebook: GuidebookConfig
     #: ``guidebook_folder_audiences``, longest pattern first.
     folder_rules: tuple[FolderRule, ...]

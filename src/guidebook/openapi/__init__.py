@@ -50,7 +50,7 @@ from guidebook.openapi.paging import (
 )
 from guidebook.openapi.render import OperationRenderer
 from guidebook.openapi.spec import (
-    AUDIENCE_FIELD,
+    AUDIENCE_KEY,
     Operation,
     Spec,
     SpecError,
@@ -200,20 +200,20 @@ class OpenAPIDirective(SphinxDirective):
     def _check_audiences(self, spec: Spec) -> None:
         guides = {part.name for part in part_specs(self.env) if part.kind == "guide"}
         for operation in spec.operations():
-            pointer = join_pointer(operation.pointer, AUDIENCE_FIELD)
-            raw = spec.get(operation.pointer).get(AUDIENCE_FIELD)
+            pointer = join_pointer(operation.pointer, AUDIENCE_KEY)
+            raw = spec.get(operation.pointer).get(AUDIENCE_KEY)
             if raw is None:
                 continue
             if not isinstance(raw, list) or not raw:
                 warn(WarningCode.OPENAPI_AUDIENCE,
-                     f"{operation.key}: {AUDIENCE_FIELD} must be a non-empty list of guide "
+                     f"{operation.key}: {AUDIENCE_KEY} must be a non-empty list of guide "
                      f"names (known: {', '.join(sorted(guides))})",
                      location=spec.location(pointer))
                 continue
             for name in operation.audiences:
                 if name not in guides:
                     warn(WarningCode.OPENAPI_AUDIENCE,
-                         f"{operation.key}: unknown audience {name!r} in {AUDIENCE_FIELD} "
+                         f"{operation.key}: unknown audience {name!r} in {AUDIENCE_KEY} "
                          f"(known: {', '.join(sorted(guides))})",
                          location=spec.location(pointer))
 

@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
-    from guidebook.sites import Part
+    from guidebook.config import Part
 
 logger = logging.getLogger(__name__)
 

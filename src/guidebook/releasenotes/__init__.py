@@ -41,7 +41,7 @@ from guidebook.audiences.model import (
 )
 from guidebook.config import (
     GuidebookConfig,
-    PartSpec,
+    Part,
     conf_location,
 )
 from guidebook.generated import toctree_of, write_generated_pages
@@ -52,7 +52,7 @@ from guidebook.releasenotes.automatic import (
     found_notes,
     publish_found_notes,
 )
-from guidebook.releasenotes.domain import ReleaseNotesDomain, get_domain
+from guidebook.releasenotes.domain import ReleaseNotesDomain, get_releasenotes_domain
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
 from guidebook.sites import configured_site
@@ -81,7 +81,7 @@ def series_docname(part_root: str, slug: str) -> str:
 
 def load_notes(app: Sphinx) -> None:
     """Read the notes through reno and generate the series pages."""
-    domain = get_domain(app.env)
+    domain = get_releasenotes_domain(app.env)
     try:
         site = configured_site(app.env.config)
     except ConfigError:
@@ -151,7 +151,7 @@ def _repository(app: Sphinx, config: GuidebookConfig, conf_py: str) -> Path | No
     return holding
 
 
-def write_series_pages(srcdir: Path, part: PartSpec, notes: ReleaseNotes) -> None:
+def write_series_pages(srcdir: Path, part: Part, notes: ReleaseNotes) -> None:
     """One small page per series; files only rewritten when they change, stale ones removed."""
     folder = srcdir / posixpath.dirname(part.root) / SERIES_FOLDER
     wanted: dict[Path, str] = {}
@@ -167,7 +167,7 @@ def outdated_pages(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """The pages that show notes, when the notes changed since the last build."""
-    domain = get_domain(env)
+    domain = get_releasenotes_domain(env)
     if not domain.stale:
         return []
     return sorted(doc for doc in domain.pages if doc in env.found_docs and doc not in removed)
@@ -181,7 +181,7 @@ class _NotesDirective(SphinxDirective):
 
     @property
     def notes(self) -> ReleaseNotes:
-        domain = get_domain(self.env)
+        domain = get_releasenotes_domain(self.env)
         domain.note_page(self.env.docname)
         return domain.notes
 
