@@ -33,7 +33,7 @@ from sphinx.util.docutils import SphinxDirective
 from guidebook.audiences import configured_parts
 from guidebook.config import OPENAPI_MARKUPS, GuidebookConfig
 from guidebook.generated import toctree_of
-from guidebook.openapi import links
+from guidebook.openapi import html_nodes, links
 from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
 from guidebook.openapi.examples import check_examples, check_schema_values
@@ -335,6 +335,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # sphinxcontrib-openapi (whose import warns about jsonschema's RefResolver) is not needed.
     app.setup_extension("sphinxcontrib.httpdomain")
     app.add_domain(ApiDomain)
+    html_nodes.register(app)
     app.add_role("api", ApiRole(innernodeclass=nodes.literal))
     app.add_directive("openapi", OpenAPIDirective)
     app.connect("builder-inited", generate_pages)
