@@ -86,7 +86,7 @@ def load_notes(app: Sphinx) -> None:
         site = configured_site(app.env.config)
     except ConfigError:
         return  # reported by guidebook's own configuration check
-    part = site.releasenotes_spec
+    part = site.notes_part
     if part is None:
         domain.set_notes(ReleaseNotes())
         _notes_without_part(app, site.config)
@@ -205,7 +205,7 @@ class ReleaseIndexDirective(_NotesDirective):
 
     def run(self) -> list[nodes.Node]:
         notes = self.notes
-        part = configured_site(self.env.config).releasenotes_spec
+        part = configured_site(self.env.config).notes_part
         if part is None or not notes.series:
             paragraph = nodes.paragraph()
             paragraph += nodes.Text("There are no release notes yet.")
@@ -277,7 +277,7 @@ class WhatsNewDirective(_NotesDirective):
     def run(self) -> list[nodes.Node]:
         notes = self.notes
         site = configured_site(self.env.config)
-        linked = site.releasenotes_spec is not None
+        linked = site.notes_part is not None
         if not linked:
             warn(WarningCode.RELEASENOTES,
                  f"guidebook-whats-new: the site has no {site.config.releasenotes_part!r} part "
@@ -382,7 +382,7 @@ def trim_whats_new(app: Sphinx, doctree: nodes.document) -> None:
             declared = parse_audiences(str(field))
         except AudienceSyntaxError:
             declared = None  # reported by the audience extension
-    parts = set(page_parts(env.docname, declared, configured_site(env.config).specs,
+    parts = set(page_parts(env.docname, declared, configured_site(env.config).all_parts,
                            page_rules(env)))
     for node in blocks:
         names = [name for name in node[AUDIENCES_ATTR] if name in parts]
