@@ -78,10 +78,13 @@ def _prepare_translation(app: Sphinx, config: Config) -> None:
 
 def language_not_found_prefix(app: Sphinx, config: Config) -> None:
     """``config-inited``, after the not-found page's own default: its links are absolute,
-    and a language's site lives one folder deeper."""
-    if GuidebookConfig.from_sphinx(config).translation_of:
+    and a language's site lives one folder deeper; so do the paths of its ``.htaccess``."""
+    settings = GuidebookConfig.from_sphinx(config)
+    if settings.translation_of:
         prefix = str(config.notfound_urls_prefix or "/")
         config.notfound_urls_prefix = prefix.rstrip("/") + f"/{config.language}/"
+        config.guidebook_redirect_base = (settings.redirect_base.rstrip("/")
+                                          + f"/{config.language}/")
 
 
 def project_locale_dirs(config: Config) -> list[str]:
