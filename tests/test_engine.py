@@ -42,8 +42,8 @@ from guidebook.manifest import (
     NavEntry,
     Page,
     PdfEntry,
+    PublishedPart,
     Redirect,
-    Section,
     load_manifest,
     write_manifest,
 )
@@ -292,11 +292,10 @@ def test_filter_toctree_entries_keeps_links_and_the_guide() -> None:
 
 
 def test_navigation_order_walks_the_toctrees_of_the_part() -> None:
-    from guidebook.config import PartSpec
-    from guidebook.sites import Part
+    from guidebook.config import Part
 
-    part = Part(PartSpec("user", "User", "user/index", "", "guide"),
-                {"user/index", "user/a", "user/b", "common/c", "user/unreached"})
+    part = Part("user", "User", "user/index", "", "guide",
+                frozenset({"user/index", "user/a", "user/b", "common/c", "user/unreached"}))
     includes = {"user/index": ["user/a", "common/c", "other/x"], "user/a": ["user/b"]}
     assert navigation_order(part, includes) == (
         NavEntry("user/index", 0), NavEntry("user/a", 1), NavEntry("user/b", 2),
@@ -307,9 +306,9 @@ def test_navigation_order_walks_the_toctrees_of_the_part() -> None:
 def test_previous_manifest_round_trip(tmp_path: Path) -> None:
     page = Page("u", "u.rst", "", "user/u.html", ("user", "api"), "how-to")
     manifest = Manifest(
-        sections=(Section("user", "User", "guide", "u", "user/u.html", (page,),
+        published_parts=(PublishedPart("user", "User", "guide", "u", "user/u.html", (page,),
                           (NavEntry("u", 0),)),
-                  Section("api", "API", "part", "a", "api/a.html",
+                  PublishedPart("api", "API", "part", "a", "api/a.html",
                           (dataclasses.replace(page, url="api/u.html"),))),
         redirects=(Redirect("old.html", "user/u.html", None),),
         pdfs=(PdfEntry("user", "User", "user/x-user.pdf", 3, 1000),),
@@ -318,8 +317,8 @@ def test_previous_manifest_round_trip(tmp_path: Path) -> None:
     previous = load_previous_manifest(tmp_path / MANIFEST_NAME)
     assert previous == manifest
     assert previous.first_urls() == {"u": "user/u.html"}
-    assert previous.section("api") is not None
-    assert previous.section("api").titles() == {"u": ""}  # an empty title stands
+    assert previous.published_part("api") is not None
+    assert previous.published_part("api").titles() == {"u": ""}  # an empty title stands
     data = json.loads((tmp_path / MANIFEST_NAME).read_text())
     assert [list(data), [entry["name"] for entry in data["parts"]]] == [
         ["guides", "parts", "redirects", "pdfs"], ["api"]]

@@ -18,7 +18,7 @@ from guidebook.audiences.model import (
     parse_audiences,
     top_folder,
 )
-from guidebook.config import GuidebookConfig, PartSpec
+from guidebook.config import GuidebookConfig, Part
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
@@ -80,7 +80,7 @@ def test_separators_alone_are_no_audience(text: str) -> None:
 
 
 @st.composite
-def site_specs(draw: st.DrawFn) -> list[PartSpec]:
+def site_specs(draw: st.DrawFn) -> list[Part]:
     """Valid guides and parts: unique names, roots in a folder or at the top of the tree."""
     spec_names = draw(st.lists(names, min_size=1, max_size=6, unique_by=audience_tag))
     specs = []
@@ -88,7 +88,7 @@ def site_specs(draw: st.DrawFn) -> list[PartSpec]:
         folder = draw(folders)
         root = f"{folder}/index" if folder else draw(st.sampled_from(["index", "overview"]))
         kind = "guide" if index == 0 else draw(st.sampled_from(["guide", "part"]))
-        specs.append(PartSpec(name=name, title=name.title(), root=root, description="",
+        specs.append(Part(name=name, title=name.title(), root=root, description="",
                               kind=kind))
     return specs
 
@@ -102,10 +102,10 @@ docnames = st.builds(
 
 @given(site_specs(), docnames)
 def test_default_parts_are_the_guides_of_the_page_folder(
-    specs: list[PartSpec], docname: str
+    specs: list[Part], docname: str
 ) -> None:
     parts = default_parts(docname, specs)
-    order = [spec.name for spec in specs]
+    order = [part.name for part in specs]
     assert list(parts) == [name for name in order if name in parts]  # conf.py order
     folder = top_folder(docname)
     for spec in specs:
@@ -116,13 +116,13 @@ def test_default_parts_are_the_guides_of_the_page_folder(
 
 @given(site_specs(), docnames, st.none() | st.lists(names, max_size=5))
 def test_page_parts_invariants(
-    specs: list[PartSpec], docname: str, declared: list[str] | None
+    specs: list[Part], docname: str, declared: list[str] | None
 ) -> None:
     parts = page_parts(docname, declared, specs)
-    known = [spec.name for spec in specs]
+    known = [part.name for part in specs]
     assert len(set(parts)) == len(parts)
     assert list(parts) == [name for name in known if name in parts]  # conf.py order
-    roots = {spec.name for spec in specs if spec.root == docname}
+    roots = {part.name for part in specs if part.root == docname}
     assert roots <= set(parts)  # a part's root page is always in that part
     if declared is None:
         assert set(parts) == set(default_parts(docname, specs)) | roots
@@ -132,7 +132,7 @@ def test_page_parts_invariants(
 
 @given(site_specs(), docnames, st.lists(names, min_size=1, max_size=5))
 def test_page_parts_accepts_parsed_field_values(
-    specs: list[PartSpec], docname: str, declared: list[str]
+    specs: list[Part], docname: str, declared: list[str]
 ) -> None:
     parsed = parse_audiences(" ".join(declared))
     assert page_parts(docname, parsed, specs) == page_parts(docname, declared, specs)
@@ -156,7 +156,7 @@ def test_names_that_share_a_tag_are_refused_by_the_config(first: str) -> None:
     assert audience_tag(first) == audience_tag(second)
     guides = {name: {"title": name, "root": f"{name}/index"} for name in (first, second)}
     try:
-        GuidebookConfig(guides=guides).part_specs()
+        GuidebookConfig(guides=guides).configured_parts()
     except ConfigError as exc:
         assert first in str(exc) and second in str(exc)
     else:

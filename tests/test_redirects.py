@@ -8,11 +8,13 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from guidebook.config import Part
 from guidebook.redirects.mapfile import (
     Endpoint,
     MapError,
@@ -22,8 +24,14 @@ from guidebook.redirects.mapfile import (
     parse_map,
 )
 from guidebook.redirects.output import htaccess
-from guidebook.redirects.resolve import FolderRedirect, Redirect, SitePart, resolve
+from guidebook.redirects.resolve import FolderRedirect, Redirect, resolve
 from tests.conftest import BuildResult, build_source, run_whereto
+
+
+def site_part(name: str, kind: Literal["guide", "part"], root: str,
+              docnames: set[str]) -> Part:
+    """A published guide or part with its pages, titled by its name."""
+    return Part(name, name, root, "", kind, frozenset(docnames))
 
 
 def format_map(pairs: Iterable[tuple[str, str]]) -> str:
@@ -159,10 +167,10 @@ def test_parser_never_raises_and_only_keeps_safe_paths(text: str) -> None:
 # -- resolution, without Sphinx ---------------------------------------------------------
 
 PARTS = [
-    SitePart("user", "guide", "user/index", frozenset({"user/index", "user/b", "common/s"})),
-    SitePart("operator", "guide", "admin/index", frozenset({"admin/index", "common/s"})),
-    SitePart("admin", "guide", "admin/index", frozenset({"admin/index", "admin/x"})),
-    SitePart("api-ref", "part", "api-ref/index", frozenset({"api-ref/index"})),
+    site_part("user", "guide", "user/index", {"user/index", "user/b", "common/s"}),
+    site_part("operator", "guide", "admin/index", {"admin/index", "common/s"}),
+    site_part("admin", "guide", "admin/index", {"admin/index", "admin/x"}),
+    site_part("api-ref", "part", "api-ref/index", {"api-ref/index"}),
 ]
 
 
@@ -271,8 +279,8 @@ def test_a_folder_rule_follows_a_page_that_moved_on() -> None:
 
 
 def test_deeper_folder_rules_come_first_and_dots_are_literal() -> None:
-    parts = [SitePart("v1.0", "guide", "user/index", frozenset({"user/index"})),
-             SitePart("admin", "guide", "admin/index", frozenset({"admin/index"}))]
+    parts = [site_part("v1.0", "guide", "user/index", {"user/index"}),
+             site_part("admin", "guide", "admin/index", {"admin/index"})]
     text = "v1.0/user/ v1.0/\nv1.0/user/deep/ admin/\n"
     resolution = resolve(parse_map(text), parts)
     assert resolution.errors == ()

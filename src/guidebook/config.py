@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sphinx.errors import ConfigError
 
+from guidebook.urls import page_path, page_url, path_in_part
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -102,19 +104,38 @@ def url_path(value: Any) -> str | None:
 
 
 @dataclasses.dataclass(frozen=True)
-class PartSpec:
-    """One part of the site: a guide (an audience) or another part such as the API reference."""
+class Part:
+    """One part of the site: a guide (an audience) or another part such as the API reference.
+
+    As conf.py describes it (:meth:`GuidebookConfig.configured_parts`) it has no pages; the site
+    model (:func:`guidebook.sites.get_site`) gives each part the pages it includes.
+    """
 
     name: str
     title: str
     root: str
     description: str
     kind: PartKind
+    #: The docnames of the part's pages (empty until the site is read).
+    docnames: frozenset[str] = frozenset()
 
     @property
     def folder(self) -> str:
         """The top folder of the root page ("" when the root is at the top of the tree)."""
         return self.root.split("/", 1)[0] if "/" in self.root else ""
+
+    def path(self, docname: str) -> str:
+        """Where *docname* is published in this part, from the site root, no suffix
+        (:mod:`guidebook.urls`): ``user/sharing``, ``operator/index``."""
+        return page_path(self.name, docname, self.root)
+
+    def path_in_part(self, docname: str) -> str:
+        """Where *docname* is published inside the part's folder: ``sharing``."""
+        return path_in_part(docname, self.root, self.name)
+
+    def url(self, docname: str) -> str:
+        """*docname*'s URL in this part, from the site root: ``user/sharing.html``."""
+        return page_url(self.name, docname, self.root)
 
 
 @dataclasses.dataclass
@@ -348,7 +369,7 @@ class GuidebookConfig:
         validator (``metadata["validate"]``); the first that does not is a ConfigError at
         the line of conf.py that sets it. Settings whose value is a table (the guides and
         parts, the folder audiences) are checked entry by entry by the code that reads them
-        (:meth:`part_specs`, :func:`guidebook.audiences.folders.folder_rules`), also as
+        (:meth:`configured_parts`, :func:`guidebook.audiences.folders.folder_rules`), also as
         ConfigError at their conf.py line; their fields say ``metadata["table"]``.
         """
         hints = setting_types(cls)
@@ -370,7 +391,7 @@ class GuidebookConfig:
         }
         return cls(**values)
 
-    def check_guide_names(self, specs: list[PartSpec], conf_py: Path) -> None:
+    def check_guide_names(self, specs: list[Part], conf_py: Path) -> None:
         """ConfigError at its conf.py line for a setting that names a guide there is not.
 
         The default release-notes routing names the usual guides; a site without one of
@@ -379,7 +400,7 @@ class GuidebookConfig:
         default = {name: list(names) for name, names in RELEASENOTES_ROUTING}
         if self.releasenotes_routing == default:
             return
-        guides = [spec.name for spec in specs if spec.kind == "guide"]
+        guides = [part.name for part in specs if part.kind == "guide"]
         for section, names in self.releasenotes_routing.items():
             for name in names:
                 if name not in (*guides, ALL_GUIDES):
@@ -390,9 +411,9 @@ class GuidebookConfig:
                         f"or {ALL_GUIDES!r} for all)"
                     )
 
-    def part_specs(self) -> list[PartSpec]:
+    def configured_parts(self) -> list[Part]:
         """Validated guides then parts, in conf.py order; raise ConfigError on bad values."""
-        specs: list[PartSpec] = []
+        specs: list[Part] = []
         seen: set[str] = set()
         for setting, kind in _PART_SETTINGS:
             mapping = getattr(self, setting)
@@ -402,7 +423,7 @@ class GuidebookConfig:
                     f"{{'title', 'root', 'description'}}, not {type(mapping).__name__}"
                 )
             for name, spec in mapping.items():
-                specs.append(_part_spec(setting, kind, name, spec, seen))
+                specs.append(_configured_part(setting, kind, name, spec, seen))
         if not any(spec.kind == "guide" for spec in specs):
             raise ConfigError("conf.py: guidebook_guides must name at least one guide")
         return specs
@@ -492,8 +513,8 @@ def field_default(field: dataclasses.Field[Any]) -> Any:
     return field.default
 
 
-def _part_spec(setting: str, kind: PartKind, name: object, spec: object,
-               seen: set[str]) -> PartSpec:
+def _configured_part(setting: str, kind: PartKind, name: object, spec: object,
+               seen: set[str]) -> Part:
     where = f"conf.py: guidebook_{setting}[{name!r}]"
     if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():
         raise ConfigError(
@@ -529,7 +550,7 @@ def _part_spec(setting: str, kind: PartKind, name: object, spec: object,
         raise ConfigError(
             f"{where}['root'] must be a docname such as 'user/index', not {spec['root']!r}"
         )
-    return PartSpec(
+    return Part(
         name=name,
         title=spec["title"],
         root=root,

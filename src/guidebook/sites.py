@@ -11,49 +11,11 @@ from typing import TYPE_CHECKING
 
 from guidebook.audiences import get_domain, page_rules
 from guidebook.audiences.model import page_parts
-from guidebook.config import GuidebookConfig, PartSpec
-from guidebook.urls import page_path, path_in_part
+from guidebook.config import GuidebookConfig, Part
 
 if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
-
-@dataclasses.dataclass
-class Part:
-    """A guide (an audience) or another part of the site, with the pages it includes."""
-
-    spec: PartSpec
-    docnames: set[str] = dataclasses.field(default_factory=set)
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    @property
-    def title(self) -> str:
-        return self.spec.title
-
-    @property
-    def root(self) -> str:
-        return self.spec.root
-
-    @property
-    def description(self) -> str:
-        return self.spec.description
-
-    @property
-    def kind(self) -> str:
-        return self.spec.kind
-
-    def path(self, docname: str) -> str:
-        """Where *docname* is published in this part, from the site root, no suffix
-        (:mod:`guidebook.urls`): ``user/sharing``, ``operator/index``."""
-        return page_path(self.name, docname, self.root)
-
-    def path_in_part(self, docname: str) -> str:
-        """Where *docname* is published inside the part's folder: ``sharing``."""
-        return path_in_part(docname, self.root, self.name)
-
 
 @dataclasses.dataclass
 class Site:
@@ -72,9 +34,9 @@ class Site:
         return list(self.page_parts.get(docname, ()))
 
     @property
-    def specs(self) -> list[PartSpec]:
+    def all_parts(self) -> list[Part]:
         """Every guide and part as configured, guides first."""
-        return [part.spec for part in self.parts.values()]
+        return list(self.parts.values())
 
     @property
     def guides(self) -> list[Part]:
@@ -85,16 +47,16 @@ class Site:
         return tuple(part.name for part in self.guides)
 
     @property
-    def releasenotes_spec(self) -> PartSpec | None:
+    def notes_part(self) -> Part | None:
         """The part that holds every release note, if the site has one."""
         part = self.parts.get(self.config.releasenotes_part)
-        return part.spec if part is not None else None
+        return part
 
 
 def configured_site(config: Config) -> Site:
     """The site as conf.py describes it (no pages yet); ConfigError on bad settings."""
     settings = GuidebookConfig.from_sphinx(config)
-    parts = {spec.name: Part(spec) for spec in settings.part_specs()}
+    parts = {part.name: part for part in settings.configured_parts()}
     return Site(config=settings, parts=parts, page_parts={})
 
 
@@ -104,15 +66,17 @@ def get_site(env: BuildEnvironment) -> Site:
     Computed afresh on every call: cheap, linear in the number of pages, and never stale.
     """
     site = configured_site(env.config)
-    specs = site.specs
+    specs = site.all_parts
     declared = get_domain(env).declared
     rules = page_rules(env)
-    parts = site.parts
+    pages: dict[str, set[str]] = {name: set() for name in site.parts}
     membership = site.page_parts
     for docname in sorted(env.found_docs):
         entry = declared.get(docname)
         names = page_parts(docname, entry[0] if entry else None, specs, rules)
         membership[docname] = names
         for name in names:
-            parts[name].docnames.add(docname)
+            pages[name].add(docname)
+    site.parts = {name: dataclasses.replace(part, docnames=frozenset(pages[name]))
+                  for name, part in site.parts.items()}
     return site

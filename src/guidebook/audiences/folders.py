@@ -26,12 +26,12 @@ from pathlib import Path
 from sphinx.errors import ConfigError
 
 from guidebook.audiences.model import AudienceSyntaxError, FolderRule, parse_audiences
-from guidebook.config import ALL_GUIDES, PartSpec, conf_line
+from guidebook.config import ALL_GUIDES, Part, conf_line
 
 SETTING = "guidebook_folder_audiences"
 
 
-def folder_rules(value: object, specs: Sequence[PartSpec], conf: Path | None = None
+def folder_rules(value: object, specs: Sequence[Part], conf: Path | None = None
                  ) -> tuple[FolderRule, ...]:
     """The validated rules of *value*, longest pattern first.
 
@@ -43,8 +43,8 @@ def folder_rules(value: object, specs: Sequence[PartSpec], conf: Path | None = N
             f"conf.py:{setting_line(conf)}: {SETTING} must be a dict of pattern -> "
             f"audiences, not {type(value).__name__}"
         )
-    known = [spec.name for spec in specs]
-    guides = tuple(spec.name for spec in specs if spec.kind == "guide")
+    known = [part.name for part in specs]
+    guides = tuple(part.name for part in specs if part.kind == "guide")
     rules: list[FolderRule] = []
     for pattern, audiences in value.items():
         where = f"conf.py:{pattern_line(conf, pattern)}: {SETTING}[{pattern!r}]"

@@ -13,7 +13,7 @@ from typing import Literal
 
 from sphinx.util.matching import patmatch
 
-from guidebook.config import PAGE_TYPES, PartSpec
+from guidebook.config import PAGE_TYPES, Part
 from guidebook.spelling import did_you_mean
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
@@ -62,12 +62,6 @@ def parse_audiences(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def unknown_audiences(names: Iterable[str], specs: Sequence[PartSpec]) -> list[str]:
-    """The names that are neither a guide nor a part."""
-    known = {spec.name for spec in specs}
-    return [name for name in names if name not in known]
-
-
 def audience_tag(name: str) -> str:
     """The Sphinx tag set while the guide or part *name* is written."""
     return "guidebook_" + name.replace("-", "_")
@@ -84,7 +78,7 @@ def top_folder(docname: str) -> str:
 
 
 def default_parts(
-    docname: str, specs: Sequence[PartSpec], rules: Sequence[FolderRule] = ()
+    docname: str, specs: Sequence[Part], rules: Sequence[FolderRule] = ()
 ) -> tuple[str, ...]:
     """The parts of a page that declares no audience.
 
@@ -98,13 +92,13 @@ def default_parts(
         if rule.matches(docname):
             return rule.audiences
     folder = top_folder(docname)
-    return tuple(spec.name for spec in specs if spec.folder == folder)
+    return tuple(part.name for part in specs if part.folder == folder)
 
 
 def page_parts(
     docname: str,
     declared: Sequence[str] | None,
-    specs: Sequence[PartSpec],
+    specs: Sequence[Part],
     rules: Sequence[FolderRule] = (),
 ) -> tuple[str, ...]:
     """The parts that include *docname*: its declared audiences, or its folder's default.
@@ -112,7 +106,7 @@ def page_parts(
     A part's root page always belongs to that part. Unknown declared names are dropped
     (they are reported where they are read).
     """
-    known = {spec.name for spec in specs}
+    known = {part.name for part in specs}
     if declared is not None:
         names = [name for name in dict.fromkeys(declared) if name in known]
     else:

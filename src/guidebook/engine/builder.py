@@ -30,7 +30,7 @@ from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
 from guidebook.audiences import get_domain
-from guidebook.config import conf_location
+from guidebook.config import Part, conf_location
 from guidebook.engine import not_found
 from guidebook.engine.captions import with_caption_levels
 from guidebook.engine.closest import ClosestPages
@@ -40,7 +40,7 @@ from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
-from guidebook.engine.part_writer import part_index_entries, writing
+from guidebook.engine.part_writer import builder_tags, part_index_entries, writing
 from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
     load_previous_manifest,
@@ -51,7 +51,7 @@ from guidebook.engine.site_outputs import (
 from guidebook.manifest import MANIFEST_NAME, Language, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
 from guidebook.redirects import redirect_targets
-from guidebook.sites import Part, Site, get_site
+from guidebook.sites import Site, get_site
 from guidebook.sphinx_internals import (
     HTML_OUTPUT_FOLDERS,
     PrivateBuilderHooks,
@@ -90,7 +90,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         #: docname -> where the previous build wrote it (in the first part that had it).
         self._previous_urls = self._previous_manifest.first_urls()
-        self.pdfs = PdfWriter(self, {pdf.part: pdf for pdf in self._previous_manifest.pdfs})
+        self.pdfs = PdfWriter(self, {pdf.part: pdf for pdf in self._previous_manifest.pdfs},
+                              html_tags=builder_tags(self))
         self.navigation = PartNavigation(self)
         self._nav_orders: dict[str, tuple[NavEntry, ...]] = {}
         self.stem_cache: dict[str, str] = {}
@@ -159,7 +160,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             return int(self.app.verbosity)
 
     def get_outdated_docs(self) -> Iterator[str]:
-        if not self._previous_manifest.sections:
+        if not self._previous_manifest.published_parts:
             yield from self.env.found_docs
             return
         yield from super().get_outdated_docs()
@@ -281,7 +282,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def _navigation_changed(self, part: Part) -> bool:
         """A page joined, left, was renamed or got another URL since the last build."""
-        previous = self._previous_manifest.section(part.name)
+        previous = self._previous_manifest.published_part(part.name)
         if previous is None:
             return True
         return bool(previous.titles() != {doc: self.title_of(doc) for doc in part.docnames}
@@ -332,7 +333,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def _remove_departed_pages(self, part: Part) -> None:
         """Remove the pages the previous build wrote at URLs the part no longer has, and the
         asset folders of builds that gave each part its own."""
-        previous = self._previous_manifest.section(part.name)
+        previous = self._previous_manifest.published_part(part.name)
         before = previous.urls() if previous is not None else {}
         now = set(self._page_urls(part).values())
         for url in set(before.values()) - now:
@@ -360,7 +361,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         if self.current is not None:
             addctx = {**addctx, **part_context(self.site, self.current, pagename,
                                                self.link_suffix, self.closest_pages),
-                      "guidebook_pdf_url": self.pdfs.page_link(pagename)}
+                      "guidebook_pdf_url": self.pdfs.page_link(
+                          self.current, self.get_target_uri(pagename))}
             bar = (render_guide_bar(self, self.current, pagename, addctx)
                    if self.config.guidebook_switcher else "")
             if "body" in addctx:
@@ -462,7 +464,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             order = self._nav_orders.get(part.name)
             if order is not None:
                 return order
-            previous = self._previous_manifest.section(part.name)
+            previous = self._previous_manifest.published_part(part.name)
             return previous.nav if previous is not None else ()
 
         manifest = site_manifest(self.env, self.site, self._published_parts(), nav,

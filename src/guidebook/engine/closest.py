@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from guidebook.sites import Part
+from guidebook.config import Part
 
 
 class ClosestPages:

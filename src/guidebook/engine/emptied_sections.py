@@ -10,6 +10,8 @@ pruning is the author's and stays.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from docutils import nodes
 from sphinx import addnodes
 
@@ -19,7 +21,7 @@ from guidebook.engine.navigation import filter_toctree_entries
 EMPTIED = "guidebook_emptied"
 
 
-def prune_toctrees(doctree: nodes.Element, keep: set[str]) -> None:
+def prune_toctrees(doctree: nodes.Element, keep: AbstractSet[str]) -> None:
     """Drop every toctree entry of *doctree* that leads outside *keep*, then every section
     that holds nothing but the toctrees this emptied (and sections emptied that way)."""
     for node in list(doctree.findall(addnodes.toctree)):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sphinx.domains import Domain
     from sphinx.environment import BuildEnvironment
 
-    from guidebook.sites import Part
+    from guidebook.config import Part
 
 
 class PartDomain:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -184,7 +184,7 @@ class Navigation:
         return "".join(out)
 
 
-def filtered_tocs(env: BuildEnvironment, keep: set[str]) -> dict[str, nodes.bullet_list]:
+def filtered_tocs(env: BuildEnvironment, keep: Set[str]) -> dict[str, nodes.bullet_list]:
     """``env.tocs`` with every toctree entry that leads outside *keep* removed.
 
     Only the tables of contents that hold such an entry are copied.
@@ -201,11 +201,11 @@ def filtered_tocs(env: BuildEnvironment, keep: set[str]) -> dict[str, nodes.bull
     return result
 
 
-def _leaves(node: addnodes.toctree, keep: set[str]) -> bool:
+def _leaves(node: addnodes.toctree, keep: Set[str]) -> bool:
     return any(not _kept(ref, keep) for _title, ref in node["entries"])
 
 
-def _kept(ref: str, keep: set[str]) -> bool:
+def _kept(ref: str, keep: Set[str]) -> bool:
     return (
         ref == "self"
         or url_re.match(ref) is not None
@@ -214,7 +214,7 @@ def _kept(ref: str, keep: set[str]) -> bool:
     )
 
 
-def filter_toctree_entries(node: addnodes.toctree, keep: set[str]) -> None:
+def filter_toctree_entries(node: addnodes.toctree, keep: Set[str]) -> None:
     """Drop the entries of one toctree node that lead outside *keep*."""
     node["entries"] = [(title, ref) for title, ref in node["entries"] if _kept(ref, keep)]
     node["includefiles"] = [ref for ref in node.get("includefiles", []) if ref in keep]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-    from guidebook.sites import Part
+    from guidebook.config import Part
 
 #: The page's name, unless conf.py sets ``notfound_pagename``.
 NOT_FOUND_PAGE = "404"

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
 
+    from guidebook.config import Part
     from guidebook.engine.closest import ClosestPages
-    from guidebook.sites import Part, Site
+    from guidebook.sites import Site
 
 GUIDE_BAR_TEMPLATE = "guidebook/guidebar.html"
 #: The page that gets the other parts' search indexes ("Also found in").

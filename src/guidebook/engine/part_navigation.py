@@ -21,7 +21,7 @@ from guidebook.manifest import NavEntry
 if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
 
-    from guidebook.sites import Part
+    from guidebook.config import Part
 
 #: The docname Sphinx is told the navigation is resolved for (no page: nothing is current).
 NAV_DOCNAME = "__guidebook_nav__"

@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.tags import Tags
 
+    from guidebook.config import Part
     from guidebook.engine.part_navigation import PartNavigation
-    from guidebook.sites import Part
 
 
 class ScopedBuilder(Protocol):
@@ -158,6 +158,13 @@ def conf_latex_settings(app: Sphinx) -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(app.config, name, value)
+
+
+def builder_tags(builder: Builder) -> frozenset[str]:
+    """The tags Sphinx sets for *builder* when it is made (format and name, both alone and
+    prefixed), which :func:`writing_as` takes away while another builder writes."""
+    return frozenset({builder.format, builder.name, f"format_{builder.format}",
+                      f"builder_{builder.name}"})
 
 
 @contextlib.contextmanager

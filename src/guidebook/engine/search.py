@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from sphinx.environment import BuildEnvironment
 
-    from guidebook.sites import Part
+    from guidebook.config import Part
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def load_part_indexer(env: BuildEnvironment, part: Part, docnames: Set[str],
     """The part's indexer, holding its previous index (*index_file*, in Sphinx's
     *index_format*) minus the pages about to be written."""
     indexer = PartIndexBuilder(env, part, stem_cache)
-    keep = part.docnames - set(docnames)
+    keep: set[str] = set(part.docnames - set(docnames))
     try:
         with open(index_file, encoding="utf-8") as stream:
             indexer.load(stream, index_format)

@@ -64,7 +64,7 @@ def _prepare_translation(app: Sphinx, config: Config) -> None:
     srcdir = Path(app.srcdir)
     locale_dirs = [srcdir / directory for directory in project_locale_dirs(config)]
     guide_domains = {spec.name: spec.folder or spec.root
-                     for spec in GuidebookConfig.from_sphinx(config).part_specs()}
+                     for spec in GuidebookConfig.from_sphinx(config).configured_parts()}
     files = find_catalogs(locale_dirs, language, releasenotes_locale(app, config),
                           guide_domains)
     target = Path(app.doctreedir) / CATALOGS_FOLDER

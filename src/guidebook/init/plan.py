@@ -21,7 +21,7 @@ from sphinx.util.tags import Tags
 
 from guidebook.audiences.folders import folder_rules
 from guidebook.audiences.model import page_parts
-from guidebook.config import ALL_GUIDES, GuidebookConfig, PartSpec
+from guidebook.config import ALL_GUIDES, GuidebookConfig, Part
 from guidebook.lint.project import toctree_targets
 from guidebook.lint.source import read_source
 
@@ -31,7 +31,7 @@ class InitError(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
-class Role:
+class ProposedGuide:
     """A guide guidebook knows how to propose, and the folder names that are its home."""
 
     name: str
@@ -41,17 +41,17 @@ class Role:
     also: tuple[str, ...] = ()  # folder names whose pages the guide holds too
 
 
-ROLES = (
-    Role("user", "User guide", "For people who use the service.",
+PROPOSED_GUIDES = (
+    ProposedGuide("user", "User guide", "For people who use the service.",
          ("user", "users", "user-guide", "userguide", "end-user", "usage")),
-    Role("operator", "Operator guide", "For people who install, configure and run it.",
+    ProposedGuide("operator", "Operator guide", "For people who install, configure and run it.",
          ("operator", "operators", "ops", "operations", "install", "installation",
           "deploy", "deployment"),
          ("configuration", "config", "configuring", "install", "installation", "deploy",
           "deployment", "upgrade", "upgrades")),
-    Role("admin", "Administrator guide", "For administrators of a running deployment.",
+    ProposedGuide("admin", "Administrator guide", "For administrators of a running deployment.",
          ("admin", "admins", "administrator", "admin-guide", "adminguide", "administration")),
-    Role("contributor", "Contributor guide", "For people who work on the project itself.",
+    ProposedGuide("contributor", "Contributor guide", "For people who work on the project itself.",
          ("contributor", "contributors", "contributing", "contrib", "devref", "developer",
           "developers", "dev")),
 )
@@ -203,12 +203,12 @@ class Plan:
         """Whether the plan adds the release notes part."""
         return RELEASENOTES_ROOT in self.new_pages
 
-    def specs(self) -> list[PartSpec]:
-        return GuidebookConfig(guides=self.guides).part_specs()
+    def all_parts(self) -> list[Part]:
+        return GuidebookConfig(guides=self.guides).configured_parts()
 
     def membership(self) -> dict[str, tuple[str, ...]]:
         """Each page's guides under this plan (as the build will compute them)."""
-        specs = self.specs()
+        specs = self.all_parts()
         rules = folder_rules(self.folders, specs)
         return {doc: page_parts(doc, None, specs, rules) for doc in self.tree.docnames}
 
@@ -235,34 +235,34 @@ def propose(tree: Tree, guides: Mapping[str, str] | None = None,
     proposed: dict[str, dict[str, str]] = {}
     homes: dict[str, str] = {}
     folder_names = tree.folders
-    for role in ROLES:
-        home = next((name for name in role.homes if name in folder_names
+    for guide in PROPOSED_GUIDES:
+        home = next((name for name in guide.homes if name in folder_names
                      and tree.has(f"{name}/index")), None)
         if home is not None and home not in homes.values():
-            homes[role.name] = home
+            homes[guide.name] = home
     reached = tree.reached_from(tree.root_doc) if tree.has(tree.root_doc) else set()
     top_rooted = bool(homes) and not folder_roots and all(
         f"{home}/index" in reached for home in homes.values())
     mapped_homes: dict[str, str] = {}
-    for role in ROLES:
-        if role.name not in homes:
+    for guide in PROPOSED_GUIDES:
+        if guide.name not in homes:
             continue
-        home = homes[role.name]
+        home = homes[guide.name]
         root = tree.root_doc if top_rooted else f"{home}/index"
-        proposed[role.name] = {"title": role.title, "root": root,
-                               "description": role.description}
+        proposed[guide.name] = {"title": guide.title, "root": root,
+                                "description": guide.description}
         if top_rooted:
-            mapped_homes[f"{home}/"] = role.name
-            reasons.append(f"guide {role.name}: its pages in {home}/, rooted at the "
+            mapped_homes[f"{home}/"] = guide.name
+            reasons.append(f"guide {guide.name}: its pages in {home}/, rooted at the "
                            f"top-level {root} (its toctree reaches {home}/index; each "
                            "guide shows it pruned to the guide's pages)")
         else:
-            reasons.append(f"guide {role.name}: rooted at {root} (folder {home}/)")
+            reasons.append(f"guide {guide.name}: rooted at {root} (folder {home}/)")
     if top_rooted:
         homes = {name: "" for name in homes}
     if guides:
         for name, root in guides.items():
-            known = next((r for r in ROLES if r.name == name), None)
+            known = next((r for r in PROPOSED_GUIDES if r.name == name), None)
             title = known.title if known else f"{name.replace('-', ' ').capitalize()} guide"
             proposed[name] = {"title": title, "root": root,
                               "description": known.description if known else ""}
@@ -270,7 +270,7 @@ def propose(tree: Tree, guides: Mapping[str, str] | None = None,
             reasons.append(f"guide {name}: rooted at {root} (--guide)")
     if not proposed:
         proposed["user"] = {"title": "User guide", "root": tree.root_doc,
-                            "description": ROLES[0].description}
+                            "description": PROPOSED_GUIDES[0].description}
         homes["user"] = ""
         reasons.append(f"guide user: rooted at {tree.root_doc} (no folder names a guide)")
     top_pages = sorted(doc for doc in tree.docnames if "/" not in doc)
@@ -323,9 +323,9 @@ def _release_note_pages(tree: Tree, guides: Mapping[str, dict[str, str]],
 def _folder_audiences(tree: Tree, folder: str, guides: Mapping[str, dict[str, str]]
                       ) -> tuple[str, str]:
     names = list(guides)
-    for role in ROLES:
-        if folder in role.also and role.name in names:
-            return role.name, "its name"
+    for guide in PROPOSED_GUIDES:
+        if folder in guide.also and guide.name in names:
+            return guide.name, "its name"
     if folder in CLI_FOLDERS:
         chosen = [name for name in ("admin", "operator") if name in names]
         if chosen:

@@ -30,10 +30,10 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from guidebook.audiences import part_specs
+from guidebook.audiences import configured_parts
 from guidebook.config import OPENAPI_MARKUPS, GuidebookConfig
 from guidebook.generated import toctree_of
-from guidebook.openapi import links
+from guidebook.openapi import html_nodes, links
 from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
 from guidebook.openapi.examples import check_examples, check_schema_values
@@ -50,7 +50,7 @@ from guidebook.openapi.paging import (
 )
 from guidebook.openapi.render import OperationRenderer
 from guidebook.openapi.spec import (
-    AUDIENCE_FIELD,
+    AUDIENCE_KEY,
     Operation,
     Spec,
     SpecError,
@@ -198,22 +198,22 @@ class OpenAPIDirective(SphinxDirective):
         return spec
 
     def _check_audiences(self, spec: Spec) -> None:
-        guides = {part.name for part in part_specs(self.env) if part.kind == "guide"}
+        guides = {part.name for part in configured_parts(self.env) if part.kind == "guide"}
         for operation in spec.operations():
-            pointer = join_pointer(operation.pointer, AUDIENCE_FIELD)
-            raw = spec.get(operation.pointer).get(AUDIENCE_FIELD)
+            pointer = join_pointer(operation.pointer, AUDIENCE_KEY)
+            raw = spec.get(operation.pointer).get(AUDIENCE_KEY)
             if raw is None:
                 continue
             if not isinstance(raw, list) or not raw:
                 warn(WarningCode.OPENAPI_AUDIENCE,
-                     f"{operation.key}: {AUDIENCE_FIELD} must be a non-empty list of guide "
+                     f"{operation.key}: {AUDIENCE_KEY} must be a non-empty list of guide "
                      f"names (known: {', '.join(sorted(guides))})",
                      location=spec.location(pointer))
                 continue
             for name in operation.audiences:
                 if name not in guides:
                     warn(WarningCode.OPENAPI_AUDIENCE,
-                         f"{operation.key}: unknown audience {name!r} in {AUDIENCE_FIELD} "
+                         f"{operation.key}: unknown audience {name!r} in {AUDIENCE_KEY} "
                          f"(known: {', '.join(sorted(guides))})",
                          location=spec.location(pointer))
 
@@ -241,7 +241,7 @@ class OpenAPIDirective(SphinxDirective):
     def _audience_note(self, operation: Operation) -> nodes.paragraph | None:
         if not operation.audiences:
             return None
-        titles = {part.name: part.title for part in part_specs(self.env)}
+        titles = {part.name: part.title for part in configured_parts(self.env)}
         names = ", ".join(
             f"{titles[name]} ({name})" if name in titles else name
             for name in operation.audiences
@@ -320,7 +320,7 @@ def generate_pages(app: Sphinx) -> None:
             continue  # reported, with its line, by the directive that renders the spec
         folder = pages_folder(spec_docpath, spec_docpath == configured)
         top = spec_docpath.split("/", 1)[0] if "/" in spec_docpath else ""
-        part = next((spec_.name for spec_ in part_specs(app.env)
+        part = next((spec_.name for spec_ in configured_parts(app.env)
                      if spec_.kind == "part" and spec_.folder == top and top), None)
         for kept in write_pages(srcdir, folder, spec_docpath,
                                 group_operations(spec, spec_grouping), part):
@@ -335,6 +335,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # sphinxcontrib-openapi (whose import warns about jsonschema's RefResolver) is not needed.
     app.setup_extension("sphinxcontrib.httpdomain")
     app.add_domain(ApiDomain)
+    html_nodes.register(app)
     app.add_role("api", ApiRole(innernodeclass=nodes.literal))
     app.add_directive("openapi", OpenAPIDirective)
     app.connect("builder-inited", generate_pages)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from guidebook.openapi.spec import Problem, Spec, join_pointer, split_pointer, walk
+from guidebook.openapi.spec import Spec, SpecProblem, join_pointer, split_pointer, walk
 
 #: Keywords whose value is one schema, and those whose value is a list or map of schemas.
 _ONE_SCHEMA = frozenset({"schema", "items", "additionalProperties", "not", "contains",
@@ -47,41 +47,41 @@ def schemas(data: Any) -> Iterator[tuple[str, Any]]:
             yield pointer, value
 
 
-Check = Callable[[Spec, str, Any], Iterator[Problem]]
+Check = Callable[[Spec, str, Any], Iterator[SpecProblem]]
 
 
-def check_null_schema(spec: Spec, pointer: str, schema: Any) -> Iterator[Problem]:
+def check_null_schema(spec: Spec, pointer: str, schema: Any) -> Iterator[SpecProblem]:
     if schema is None and split_pointer(pointer)[-1] == "schema":
-        yield Problem(pointer, "schema: null is not a schema: write the schema, or leave "
+        yield SpecProblem(pointer, "schema: null is not a schema: write the schema, or leave "
                                "schema out if the body has none")
 
 
-def check_null_type(spec: Spec, pointer: str, schema: Any) -> Iterator[Problem]:
+def check_null_type(spec: Spec, pointer: str, schema: Any) -> Iterator[SpecProblem]:
     if not isinstance(schema, Mapping) or not spec.version.startswith("3.0."):
         return
     kind = schema.get("type")
     if kind == "null":
-        yield Problem(join_pointer(pointer, "type"), (
+        yield SpecProblem(join_pointer(pointer, "type"), (
             "type: 'null' is OpenAPI 3.1; in 3.0 write nullable: true on the schema that "
             "may be null (shown as null here)"))
     elif isinstance(kind, list):
-        yield Problem(join_pointer(pointer, "type"), (
+        yield SpecProblem(join_pointer(pointer, "type"), (
             f"type: {kind} (a list of types) is OpenAPI 3.1; in 3.0 a type is one name "
             "(use anyOf, and nullable: true for 'null')"))
 
 
-def check_boolean_exclusive(spec: Spec, pointer: str, schema: Any) -> Iterator[Problem]:
+def check_boolean_exclusive(spec: Spec, pointer: str, schema: Any) -> Iterator[SpecProblem]:
     if not isinstance(schema, Mapping) or not spec.version.startswith("3.1."):
         return
     for keyword, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if isinstance(schema.get(keyword), bool):
-            yield Problem(join_pointer(pointer, keyword), (
+            yield SpecProblem(join_pointer(pointer, keyword), (
                 f"{keyword}: {str(schema[keyword]).lower()} is OpenAPI 3.0; in 3.1 "
                 f"{keyword} is the number itself (write {keyword}: <the {bound}> in place "
                 f"of {bound})"))
 
 
-def check_required_properties(spec: Spec, pointer: str, schema: Any) -> Iterator[Problem]:
+def check_required_properties(spec: Spec, pointer: str, schema: Any) -> Iterator[SpecProblem]:
     if not isinstance(schema, Mapping):
         return
     required, properties = schema.get("required"), schema.get("properties")
@@ -92,7 +92,7 @@ def check_required_properties(spec: Spec, pointer: str, schema: Any) -> Iterator
         return  # the property may come from elsewhere
     for index, name in enumerate(required):
         if isinstance(name, str) and name not in properties:
-            yield Problem(join_pointer(pointer, "required", index), (
+            yield SpecProblem(join_pointer(pointer, "required", index), (
                 f"required names {name!r}, which this object's properties do not define "
                 "(add the property, or remove the name)"))
 
@@ -103,20 +103,20 @@ SCHEMA_CHECKS: tuple[Check, ...] = (
 )
 
 
-def check_info(spec: Spec) -> Iterator[Problem]:
+def check_info(spec: Spec) -> Iterator[SpecProblem]:
     info = spec.data.get("info")
     if not isinstance(info, Mapping):
-        yield Problem("", "the spec has no info: write info with the API's title and "
+        yield SpecProblem("", "the spec has no info: write info with the API's title and "
                           "version")
         return
     for key, what in (("title", "the API's name"), ("version", 'the API\'s version, '
                                                                 'such as "1.0"')):
         if not isinstance(info.get(key), str) or not info[key].strip():
-            yield Problem(join_pointer("", "info"), f"info has no {key}: write {key}: "
+            yield SpecProblem(join_pointer("", "info"), f"info has no {key}: write {key}: "
                                                     f"<{what}>")
 
 
-def authoring_problems(spec: Spec) -> list[Problem]:
+def authoring_problems(spec: Spec) -> list[SpecProblem]:
     """Every problem the checks here find, in document order."""
     problems = list(check_info(spec))
     for pointer, schema in schemas(spec.data):
@@ -125,7 +125,7 @@ def authoring_problems(spec: Spec) -> list[Problem]:
     return problems
 
 
-def covered(pointer: str, problems: list[Problem]) -> bool:
+def covered(pointer: str, problems: list[SpecProblem]) -> bool:
     """Whether a validator error at *pointer* is about a place one of *problems* names."""
     for problem in problems:
         mine = problem.pointer

@@ -3,7 +3,7 @@
 One validator is compiled per schema (a shared component is compiled once, whatever the
 number of examples that use it). A schema ``pattern`` Python's ``re`` cannot compile is
 skipped while checking (reported once by :func:`~guidebook.openapi.spec.validate_spec`).
-The problems are grouped per operation: one :class:`~guidebook.openapi.spec.Problem` per
+The problems are grouped per operation: one :class:`~guidebook.openapi.spec.SpecProblem` per
 operation, with the count and the first few, at the line of the first.
 """
 
@@ -22,8 +22,8 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from guidebook.openapi.authoring import schemas
 from guidebook.openapi.spec import (
-    Problem,
     Spec,
+    SpecProblem,
     compile_error,
     join_pointer,
     operation_label,
@@ -135,7 +135,7 @@ def _named_examples(
                               join_pointer(example_pointer, "value"), schema_pointer)
 
 
-def check_examples(spec: Spec) -> tuple[list[Problem], int]:
+def check_examples(spec: Spec) -> tuple[list[SpecProblem], int]:
     """Validate every example against its schema: one problem per operation, and the count.
 
     ``$ref`` is resolved by jsonschema through a registry holding the whole spec, lazily, so a
@@ -174,7 +174,7 @@ def check_examples(spec: Spec) -> tuple[list[Problem], int]:
             if problems], count
 
 
-def check_schema_values(spec: Spec) -> list[Problem]:
+def check_schema_values(spec: Spec) -> list[SpecProblem]:
     """A schema's own ``default`` and ``example`` checked against it, each at its own line.
 
     (openapi-spec-validator checks them as documents of their own, so its errors carry no
@@ -183,7 +183,7 @@ def check_schema_values(spec: Spec) -> list[Problem]:
     validator_class, format_checker, specification = _validator_for(spec.version)
     resource = Resource.from_contents(spec.data, default_specification=specification)
     registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
-    problems: list[Problem] = []
+    problems: list[SpecProblem] = []
     for pointer, schema in schemas(spec.data):
         if not isinstance(schema, Mapping) or "$ref" in schema:
             continue
@@ -199,22 +199,22 @@ def check_schema_values(spec: Spec) -> list[Problem]:
             except Exception:
                 continue
             if error is not None:
-                problems.append(Problem(
+                problems.append(SpecProblem(
                     join_pointer(value_pointer, *error.absolute_path),
                     f"{operation_label(pointer)}the schema's {keyword} "
                     f"{short_message(error)}{_instance_path(error)}", example=True))
     return problems
 
 
-def _grouped(operation: str, problems: list[tuple[str, str, str]]) -> Problem:
+def _grouped(operation: str, problems: list[tuple[str, str, str]]) -> SpecProblem:
     pointer, what, why = problems[0]
     if len(problems) == 1:
         verb = "" if why.startswith("cannot") else "does not match its schema: "
-        return Problem(pointer, f"{operation}: {what} {verb}{why}")
+        return SpecProblem(pointer, f"{operation}: {what} {verb}{why}")
     shown = "; ".join(f"{what}: {why}" for _, what, why in problems[:SHOWN_PER_OPERATION])
     more = len(problems) - SHOWN_PER_OPERATION
     rest = f"; and {more} more" if more > 0 else ""
-    return Problem(pointer, f"{operation}: {len(problems)} example problems "
+    return SpecProblem(pointer, f"{operation}: {len(problems)} example problems "
                             f"(do not match their schemas): {shown}{rest}")
 
 

@@ -17,7 +17,7 @@ from sphinx import addnodes
 
 from guidebook.audiences import AUDIENCES_ATTR
 from guidebook.openapi.domain import ApiDomain, LinkEntry, get_api_domain
-from guidebook.openapi.spec import AUDIENCE_FIELD, split_key
+from guidebook.openapi.spec import AUDIENCE_KEY, split_key
 from guidebook.sites import get_site
 from guidebook.warnings_ import WarningCode, warn
 
@@ -104,7 +104,7 @@ def check_links(app: Sphinx, env: BuildEnvironment) -> None:
             if audiences and visible and not set(visible) & set(audiences):
                 warn(
                     WarningCode.OPENAPI_AUDIENCE,
-                    f"{key} is for {', '.join(audiences)} ({AUDIENCE_FIELD}), but this link "
+                    f"{key} is for {', '.join(audiences)} ({AUDIENCE_KEY}), but this link "
                     f"is shown in {', '.join(visible)} (put it in an '.. audience:: "
                     f"{' '.join(audiences)}' block, or link to another operation)",
                     location=(docname, line),

@@ -1,6 +1,6 @@
 """Load an OpenAPI spec with the line of every value, and validate it.
 
-Nothing here knows about Sphinx: the functions return :class:`Problem` records that carry a
+Nothing here knows about Sphinx: the functions return :class:`SpecProblem` records that carry a
 JSON pointer into the spec, and :meth:`Spec.line_of` turns a pointer into the line of the
 YAML (or JSON) file it came from.
 
@@ -22,7 +22,7 @@ import yaml
 #: The HTTP methods an OpenAPI path item may hold, in the order they are listed.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: The extension field that names the guides whose pages may link to an operation.
-AUDIENCE_FIELD = "x-audience"
+AUDIENCE_KEY = "x-audience"
 #: The extension field under which the files a spec refers to are held once read.
 BUNDLE_KEY = "x-guidebook-files"
 
@@ -39,7 +39,7 @@ class SpecError(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
-class Problem:
+class SpecProblem:
     """One thing wrong with a spec, at a JSON pointer into it."""
 
     pointer: str
@@ -269,7 +269,7 @@ class Spec:
     #: What the file was written in, when it was converted on reading ("Swagger 2.0").
     source: str = ""
     #: Problems found before the conversion, located in the file as written.
-    read_problems: list[Problem] = dataclasses.field(default_factory=list)
+    read_problems: list[SpecProblem] = dataclasses.field(default_factory=list)
     _operations: list[Operation] | None = dataclasses.field(default=None, repr=False)
 
     @property
@@ -294,7 +294,7 @@ class Spec:
     def location(self, pointer: str) -> str:
         return f"{self.file_of(pointer)}:{self.line_of(pointer)}"
 
-    def where(self, problem: Problem) -> str:
+    def where(self, problem: SpecProblem) -> str:
         """The ``path:line`` of *problem*."""
         return problem.where or self.location(problem.pointer)
 
@@ -346,7 +346,7 @@ class Spec:
                 operation = item.get(method)
                 if not isinstance(operation, Mapping):
                     continue
-                audiences = operation.get(AUDIENCE_FIELD, ())
+                audiences = operation.get(AUDIENCE_KEY, ())
                 result.append(Operation(
                     method=method,
                     path=str(path),
@@ -479,19 +479,19 @@ def data_with_refs(spec: Spec) -> Any:
     return data
 
 
-def check_refs(spec: Spec) -> list[Problem]:
+def check_refs(spec: Spec) -> list[SpecProblem]:
     """Every ``$ref`` must point inside the spec, at something, and not only at itself.
 
     References to other files or URLs are refused: spec text is untrusted, and following
     them would read local files or fetch URLs during the build.
     """
-    problems: list[Problem] = []
+    problems: list[SpecProblem] = []
     loops: set[frozenset[str]] = set()
     for pointer, value in walk_references(spec.data):
         ref: str = value["$ref"]
         at = join_pointer(pointer, "$ref")
         if not ref.startswith("#"):
-            problems.append(Problem(at, _unfollowed(spec, pointer, ref)))
+            problems.append(SpecProblem(at, _unfollowed(spec, pointer, ref)))
             continue
         chain = [ref]
         while True:
@@ -499,7 +499,7 @@ def check_refs(spec: Spec) -> list[Problem]:
                 target = spec.get(chain[-1][1:])
             except (KeyError, IndexError, ValueError):
                 if len(chain) == 1:
-                    problems.append(Problem(at, f"$ref {ref!r} points to nothing in the spec"))
+                    problems.append(SpecProblem(at, f"$ref {ref!r} points to nothing in the spec"))
                 break
             following = target.get("$ref") if isinstance(target, Mapping) else None
             if not isinstance(following, str) or not following.startswith("#"):
@@ -508,7 +508,7 @@ def check_refs(spec: Spec) -> list[Problem]:
                 cycle = frozenset(chain[chain.index(following):])
                 if cycle not in loops:
                     loops.add(cycle)
-                    problems.append(Problem(at, f"$ref {ref!r} never reaches a schema: "
+                    problems.append(SpecProblem(at, f"$ref {ref!r} never reaches a schema: "
                                                 f"{' -> '.join([*chain, following])}"))
                 break
             chain.append(following)
@@ -560,7 +560,7 @@ def locate(spec: Spec, pointer: str, instance: Any) -> str:
     return pointer
 
 
-def python_regex_limits(spec: Spec) -> list[Problem]:
+def python_regex_limits(spec: Spec) -> list[SpecProblem]:
     """Patterns Python's ``re`` cannot compile, such as ECMA-262's ``\\p{L}``.
 
     JSON Schema patterns are ECMA-262 regular expressions; a valid one that Python's dialect
@@ -572,7 +572,7 @@ def python_regex_limits(spec: Spec) -> list[Problem]:
             continue
         error = compile_error(value)
         if error is not None:
-            problems.append(Problem(pointer, (
+            problems.append(SpecProblem(pointer, (
                 f"pattern {value!r} uses a regular expression feature Python's re lacks "
                 f"({error}); examples are checked without it"), limitation=True))
     return problems

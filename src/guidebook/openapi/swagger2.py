@@ -28,8 +28,8 @@ from typing import Any
 from guidebook.openapi.authoring import schemas
 from guidebook.openapi.spec import (
     HTTP_METHODS,
-    Problem,
     Spec,
+    SpecProblem,
     check_refs,
     join_pointer,
     locate,
@@ -54,7 +54,7 @@ def is_swagger2(data: Mapping[str, Any]) -> bool:
     return str(data.get("swagger", "")).startswith("2.")
 
 
-def swagger2_problems(spec: Spec) -> list[Problem]:
+def swagger2_problems(spec: Spec) -> list[SpecProblem]:
     """The problems of the Swagger 2.0 file as written, each with its file and line."""
     from openapi_spec_validator import OpenAPIV2SpecValidator
 
@@ -65,7 +65,7 @@ def swagger2_problems(spec: Spec) -> list[Problem]:
         errors = list(OpenAPIV2SpecValidator(
             spec.data, base_uri=spec.path.resolve().as_uri()).iter_errors())
     except Exception as exc:  # the validator gives up on some broken documents
-        return [Problem("", f"the spec cannot be validated: {type(exc).__name__}: "
+        return [SpecProblem("", f"the spec cannot be validated: {type(exc).__name__}: "
                             f"{short_message(exc)}", limitation=True)]
     found = []
     for error in map(deepest_error, errors):

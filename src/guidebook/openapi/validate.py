@@ -12,8 +12,8 @@ from typing import Any
 
 from guidebook.openapi.authoring import authoring_problems, covered
 from guidebook.openapi.spec import (
-    Problem,
     Spec,
+    SpecProblem,
     check_refs,
     data_with_refs,
     join_pointer,
@@ -23,7 +23,7 @@ from guidebook.openapi.spec import (
 )
 
 
-def validate_spec(spec: Spec) -> list[Problem]:
+def validate_spec(spec: Spec) -> list[SpecProblem]:
     """Check *spec* against the OpenAPI 3.0 or 3.1 schema with openapi-spec-validator.
 
     Constructs real specs get wrong are reported in their author's terms
@@ -43,7 +43,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
         validator_class = OpenAPIV31SpecValidator
     else:
         found = repr(spec.data["openapi"]) if "openapi" in spec.data else "no 'openapi' field"
-        return _in_order(spec, [*ref_problems, *own, Problem(
+        return _in_order(spec, [*ref_problems, *own, SpecProblem(
             join_pointer("", "openapi") if "openapi" in spec.data else "",
             f"unsupported OpenAPI version ({found}); use 3.0.x or 3.1.x (or Swagger 2.0); "
             "the spec is rendered as 3.0")])
@@ -55,7 +55,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
                                     base_uri=spec.path.resolve().as_uri())
         errors = list(validator.iter_errors())
     except Exception as exc:  # the validator gives up on some broken documents
-        return _in_order(spec, [*problems, Problem(
+        return _in_order(spec, [*problems, SpecProblem(
             "", f"the spec cannot be validated: {type(exc).__name__}: {short_message(exc)}",
             limitation=True)])
     for error in errors:
@@ -67,7 +67,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
         dialect = _UNKNOWN_DIALECT.search(str(getattr(error, "message", "")))
         if dialect:
             at = _value_pointer(spec, dialect.group(1), ("/$schema",)) or ""
-            problems.append(Problem(at, (
+            problems.append(SpecProblem(at, (
                 f"$schema {dialect.group(1)!r}: openapi-spec-validator does not know this "
                 "JSON Schema dialect; the schemas that declare it are not validated"),
                 limitation=True))
@@ -82,7 +82,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
             continue
         declared = _declared_dialect(spec, pointer)
         if declared is not None:
-            problems.append(Problem(pointer, (
+            problems.append(SpecProblem(pointer, (
                 f"not validated: the schema declares the dialect {declared!r}, which "
                 f"openapi-spec-validator checks as OpenAPI {version}'s own "
                 f"({short_message(error)})"), limitation=True))
@@ -91,7 +91,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
     return _in_order(spec, problems)
 
 
-def error_problem(spec: Spec, error: Any, pointer: str, dialect: str) -> Problem:
+def error_problem(spec: Spec, error: Any, pointer: str, dialect: str) -> SpecProblem:
     """The problem of a validator's *error* at *pointer*, said as invalid *dialect*."""
     message = str(getattr(error, "message", ""))
     # "... ('40x' was unexpected)": point at the unexpected key rather than its parent.
@@ -103,13 +103,13 @@ def error_problem(spec: Spec, error: Any, pointer: str, dialect: str) -> Problem
         key = extension.group(1)
         if join_pointer(pointer, key) in spec.lines:
             pointer = join_pointer(pointer, key)
-        return Problem(pointer, f"invalid {dialect}: {key!r} is not a field here (a field "
+        return SpecProblem(pointer, f"invalid {dialect}: {key!r} is not a field here (a field "
                                 "of your own must start with x-)")
-    return Problem(pointer, f"invalid {dialect}: {short_message(error)}")
+    return SpecProblem(pointer, f"invalid {dialect}: {short_message(error)}")
 
 
-def _in_order(spec: Spec, problems: list[Problem]) -> list[Problem]:
-    def key(problem: Problem) -> tuple[str, int]:
+def _in_order(spec: Spec, problems: list[SpecProblem]) -> list[SpecProblem]:
+    def key(problem: SpecProblem) -> tuple[str, int]:
         file, _, line = spec.where(problem).rpartition(":")
         return file, int(line)
 

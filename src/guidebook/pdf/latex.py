@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from guidebook.sites import Part
+    from guidebook.config import Part
 
 #: The comment that carries a block's source location into the .tex file.
 SOURCE_MARKER = "%guidebook-source: "

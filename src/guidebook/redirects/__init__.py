@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidebook import manifest as manifest_schema
-from guidebook.config import GuidebookConfig
+from guidebook.config import GuidebookConfig, Part
 from guidebook.engine import not_found
 from guidebook.manifest import Manifest
 from guidebook.redirects.mapfile import URL_SUFFIX, RedirectMap, parse_map
@@ -31,7 +31,7 @@ from guidebook.redirects.output import (
     htaccess,
     stub_page,
 )
-from guidebook.redirects.resolve import FolderRedirect, Redirect, SitePart, resolve
+from guidebook.redirects.resolve import FolderRedirect, Redirect, resolve
 from guidebook.sites import get_site
 from guidebook.warnings_ import WarningCode, warn
 
@@ -62,14 +62,14 @@ def read_map(app: Sphinx) -> tuple[Path, RedirectMap]:
     return path, parse_map(text)
 
 
-def site_parts(app: Sphinx) -> list[SitePart]:
+def site_parts(app: Sphinx) -> list[Part]:
     """The guides and parts of the site that are published (their root page exists)."""
     return _published_parts(app.env)
 
 
-def _published_parts(env: BuildEnvironment) -> list[SitePart]:
+def _published_parts(env: BuildEnvironment) -> list[Part]:
     return [
-        SitePart(part.name, part.kind, part.root, frozenset(part.docnames))
+        part
         for part in get_site(env).parts.values()
         if part.root in env.found_docs
     ]

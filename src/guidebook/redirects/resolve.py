@@ -25,28 +25,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from guidebook.config import Part
 from guidebook.redirects.mapfile import URL_SUFFIX, MapError, RedirectLine, RedirectMap
-from guidebook.urls import GENERATED_PAGES, page_url
+from guidebook.urls import GENERATED_PAGES
 
 PORTAL = "index" + URL_SUFFIX
-
-
-@dataclasses.dataclass(frozen=True)
-class SitePart:
-    """A guide or part of the site as redirects see it: its name, root and pages."""
-
-    name: str
-    kind: str  # "guide" or "part"
-    root: str
-    docnames: frozenset[str]
-
-    @property
-    def folder(self) -> str:
-        """The top folder of the root page (the folder whose pages default to the part)."""
-        return self.root.split("/", 1)[0] if "/" in self.root else ""
-
-    def url(self, docname: str) -> str:
-        return page_url(self.name, docname, self.root)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,7 +60,7 @@ class Resolution:
     folders: tuple[FolderRedirect, ...] = ()
 
 
-def served_urls(parts: Sequence[SitePart]) -> set[str]:
+def served_urls(parts: Sequence[Part]) -> set[str]:
     """Every URL the site answers with a page."""
     urls = {PORTAL}
     for part in parts:
@@ -90,7 +73,7 @@ def _top_folder(docname: str) -> str:
     return docname.split("/", 1)[0] if "/" in docname else ""
 
 
-def _expansion(line: RedirectLine, parts: Sequence[SitePart]) -> list[SitePart]:
+def _expansion(line: RedirectLine, parts: Sequence[Part]) -> list[Part]:
     """The parts in which the old page of a docname line had a URL."""
     old, new = line.old.path, line.new.path
     return [
@@ -101,7 +84,7 @@ def _expansion(line: RedirectLine, parts: Sequence[SitePart]) -> list[SitePart]:
     ]
 
 
-def resolve(redirect_map: RedirectMap, parts: Sequence[SitePart]) -> Resolution:
+def resolve(redirect_map: RedirectMap, parts: Sequence[Part]) -> Resolution:
     """Every redirect of the site, one hop each, sorted by old URL; and the refusals."""
     errors: list[MapError] = list(redirect_map.errors)
     served = served_urls(parts)
@@ -239,7 +222,7 @@ def _moved_back(url: str, rule: FolderRedirect) -> str:
 def _target(
     line: RedirectLine,
     guide: str | None,
-    parts: Sequence[SitePart],
+    parts: Sequence[Part],
     served: set[str],
     sources: dict[str, tuple[RedirectLine, str | None]],
 ) -> str | None:

@@ -41,12 +41,12 @@ from guidebook.audiences.model import (
 )
 from guidebook.config import (
     GuidebookConfig,
-    PartSpec,
+    Part,
     conf_location,
 )
 from guidebook.generated import toctree_of, write_generated_pages
 from guidebook.git import repository_holding
-from guidebook.releasenotes.domain import ReleaseNotesDomain, get_domain
+from guidebook.releasenotes.domain import ReleaseNotesDomain, get_releasenotes_domain
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
 from guidebook.sites import configured_site
@@ -75,12 +75,12 @@ def series_docname(part_root: str, slug: str) -> str:
 
 def load_notes(app: Sphinx) -> None:
     """Read the notes through reno and generate the series pages."""
-    domain = get_domain(app.env)
+    domain = get_releasenotes_domain(app.env)
     try:
         site = configured_site(app.env.config)
     except ConfigError:
         return  # reported by guidebook's own configuration check
-    part = site.releasenotes_spec
+    part = site.notes_part
     if part is None:
         domain.set_notes(ReleaseNotes())
         _notes_without_part(app, site.config)
@@ -152,7 +152,7 @@ def _repository(app: Sphinx, config: GuidebookConfig, conf_py: str) -> Path | No
     return holding
 
 
-def write_series_pages(srcdir: Path, part: PartSpec, notes: ReleaseNotes) -> None:
+def write_series_pages(srcdir: Path, part: Part, notes: ReleaseNotes) -> None:
     """One small page per series; files only rewritten when they change, stale ones removed."""
     folder = srcdir / posixpath.dirname(part.root) / SERIES_FOLDER
     wanted: dict[Path, str] = {}
@@ -168,7 +168,7 @@ def outdated_pages(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """The pages that show notes, when the notes changed since the last build."""
-    domain = get_domain(env)
+    domain = get_releasenotes_domain(env)
     if not domain.stale:
         return []
     return sorted(doc for doc in domain.pages if doc in env.found_docs and doc not in removed)
@@ -182,7 +182,7 @@ class _NotesDirective(SphinxDirective):
 
     @property
     def notes(self) -> ReleaseNotes:
-        domain = get_domain(self.env)
+        domain = get_releasenotes_domain(self.env)
         domain.note_page(self.env.docname)
         return domain.notes
 
@@ -206,7 +206,7 @@ class ReleaseIndexDirective(_NotesDirective):
 
     def run(self) -> list[nodes.Node]:
         notes = self.notes
-        part = configured_site(self.env.config).releasenotes_spec
+        part = configured_site(self.env.config).notes_part
         if part is None or not notes.series:
             paragraph = nodes.paragraph()
             paragraph += nodes.Text("There are no release notes yet.")
@@ -278,7 +278,7 @@ class WhatsNewDirective(_NotesDirective):
     def run(self) -> list[nodes.Node]:
         notes = self.notes
         site = configured_site(self.env.config)
-        linked = site.releasenotes_spec is not None
+        linked = site.notes_part is not None
         if not linked:
             warn(WarningCode.RELEASENOTES,
                  f"guidebook-whats-new: the site has no {site.config.releasenotes_part!r} part "
@@ -400,7 +400,7 @@ def trim_whats_new(app: Sphinx, doctree: nodes.document) -> None:
             declared = parse_audiences(str(field))
         except AudienceSyntaxError:
             declared = None  # reported by the audience extension
-    parts = set(page_parts(env.docname, declared, configured_site(env.config).specs,
+    parts = set(page_parts(env.docname, declared, configured_site(env.config).all_parts,
                            page_rules(env)))
     for node in blocks:
         names = [name for name in node[AUDIENCES_ATTR] if name in parts]

@@ -65,5 +65,5 @@ class ReleaseNotesDomain(Domain):
         return []
 
 
-def get_domain(env: BuildEnvironment) -> ReleaseNotesDomain:
+def get_releasenotes_domain(env: BuildEnvironment) -> ReleaseNotesDomain:
     return cast("ReleaseNotesDomain", env.domains[ReleaseNotesDomain.name])
