@@ -325,7 +325,7 @@ class WhatsNewDirective(_NotesDirective):
             )
             body += self.entry(item, paths[item.label])
             if linked:
-                _append_link(body, item, self.env.docname)
+                body[NOTE_LINK_ATTR] = item.label  # linked once translated (append_note_links)
             entry += body
             container += entry
         if not spec.prelude:
@@ -346,11 +346,28 @@ def _union(groups: Any) -> list[str]:
     return result
 
 
-def _append_link(body: nodes.Element, item: NoteItem, docname: str) -> None:
+#: On a What's new entry: the label of the note entry its link leads to.
+NOTE_LINK_ATTR = "guidebook_note_link"
+
+
+def append_note_links(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: the link after each What's new entry.
+
+    Added after Sphinx's i18n transform has translated the entry's paragraph: a link in
+    it, which the catalog's message does not have, would be dropped with the original
+    words ("inconsistent term references in translated message").
+    """
+    for body in list(doctree.findall(nodes.Element)):
+        label = body.attributes.pop(NOTE_LINK_ATTR, None)
+        if label is not None:
+            _append_link(body, str(label), app.env.docname)
+
+
+def _append_link(body: nodes.Element, label: str, docname: str) -> None:
     """`` (release notes)`` after the entry, linking to it in the release notes part."""
     reference = addnodes.pending_xref(
         "", nodes.inline("", "release notes", classes=["xref", "std", "std-ref"]),
-        refdomain="std", reftype="ref", reftarget=item.label, refexplicit=True, refwarn=True,
+        refdomain="std", reftype="ref", reftarget=label, refexplicit=True, refwarn=True,
         refdoc=docname,
     )
     last = body.children[-1] if body.children else None
@@ -405,6 +422,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-outdated", outdated_pages)
     # After Sphinx reads the file-wide fields (500), before the audience checks (600).
     app.connect("doctree-read", trim_whats_new, priority=550)
+    app.connect("doctree-read", append_note_links, priority=540)
     return {
         "version": "1",
         "parallel_read_safe": True,
