@@ -210,8 +210,8 @@ def test_each_action_body_is_listed_under_its_name(converted_build: BuildResult)
                         ("os-getRDPConsole",
                          "Get RDP Console (os-getRDPConsole Action) (until 2.5)")]
     reboot, rdp = page.split('class="guidebook-api-action"')[1:3]
-    assert "<span class=\"pre\">reboot.type</span>" in reboot.split("<table")[1]
-    assert "os-getRDPConsole.type" in rdp.split("<table")[1]
+    assert "<span class=\"pre\">reboot.<wbr>type</span>" in reboot.split("<table")[1]
+    assert "os-getRDPConsole.<wbr>type" in rdp.split("<table")[1]
     assert "os-getRDPConsole" not in reboot.split("<table")[1]
 
 
@@ -229,7 +229,7 @@ def test_microversions_are_shown_on_operations_and_fields(
     listing = converted_build.html("api-ref", "api-ref/operations/servers")
     topology = listing.split('id="api-get-servers-server-id-topology"')[1]
     assert "New in 2.78." in topology.split("</p>")[0] + topology.split("</p>")[1]
-    locked = listing.split('<span class="pre">servers[].locked</span>')[1].split("</tr>")[0]
+    locked = listing.split('<span class="pre">servers[].<wbr>locked</span>')[1].split("</tr>")[0]
     assert "New in 2.10." in locked
     query = listing.split('<span class="pre">locked</span>')[1].split("</tr>")[0]
     assert "New in 2.73." in query

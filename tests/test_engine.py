@@ -42,8 +42,8 @@ from guidebook.manifest import (
     NavEntry,
     Page,
     PdfEntry,
+    PublishedPart,
     Redirect,
-    Section,
     load_manifest,
     write_manifest,
 )
@@ -306,9 +306,9 @@ def test_navigation_order_walks_the_toctrees_of_the_part() -> None:
 def test_previous_manifest_round_trip(tmp_path: Path) -> None:
     page = Page("u", "u.rst", "", "user/u.html", ("user", "api"), "how-to")
     manifest = Manifest(
-        sections=(Section("user", "User", "guide", "u", "user/u.html", (page,),
+        published_parts=(PublishedPart("user", "User", "guide", "u", "user/u.html", (page,),
                           (NavEntry("u", 0),)),
-                  Section("api", "API", "part", "a", "api/a.html",
+                  PublishedPart("api", "API", "part", "a", "api/a.html",
                           (dataclasses.replace(page, url="api/u.html"),))),
         redirects=(Redirect("old.html", "user/u.html", None),),
         pdfs=(PdfEntry("user", "User", "user/x-user.pdf", 3, 1000),),
@@ -317,8 +317,8 @@ def test_previous_manifest_round_trip(tmp_path: Path) -> None:
     previous = load_previous_manifest(tmp_path / MANIFEST_NAME)
     assert previous == manifest
     assert previous.first_urls() == {"u": "user/u.html"}
-    assert previous.section("api") is not None
-    assert previous.section("api").titles() == {"u": ""}  # an empty title stands
+    assert previous.published_part("api") is not None
+    assert previous.published_part("api").titles() == {"u": ""}  # an empty title stands
     data = json.loads((tmp_path / MANIFEST_NAME).read_text())
     assert [list(data), [entry["name"] for entry in data["parts"]]] == [
         ["guides", "parts", "redirects", "pdfs"], ["api"]]
@@ -371,3 +371,18 @@ def test_a_pruned_home_drops_the_headings_left_with_nothing_under_them(
     # and goes where the pruning emptied it.
     assert "Reading the source" in user
     assert "Reading the source" not in admin
+    # A section whose every subsection went has nothing left under it either.
+    assert "Other services" not in user and "Administration tools" not in user
+    assert "Other services" in admin and "Administration tools" in admin
+    # Each list of the page's headings shows exactly the headings left: the body's
+    # ``.. contents::`` and the sidebar's local table of contents ("on this page").
+    for html, headings in (
+        (user, ["About the service", "Using the service", "Reading the source"]),
+        (admin, ["About the service", "Running the service", "Other services",
+                 "Administration tools"]),
+    ):
+        body, sidebar = html.split('<div class="sphinxsidebar"', 1)
+        contents = body[body.index('<nav class="contents local"'):].split("</nav>", 1)[0]
+        assert re.findall(r'href="#[^"]+" id="id\d+">([^<]+)<', contents) == headings
+        local = sidebar.split("Table of Contents</a></h3>", 1)[1].split("<h3>Navigation")[0]
+        assert re.findall(r'href="#[^"]*">([^<]+)<', local) == ["Pruned home", *headings]

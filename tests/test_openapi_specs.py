@@ -52,7 +52,8 @@ def rows(html: str) -> dict[str, list[str]]:
     """Field-table rows of *html*: the first cell's text -> the other cells' texts."""
     found: dict[str, list[str]] = {}
     for row in re.findall(r"<tr class=\"row-(?:odd|even)\">(.*?)</tr>", html, re.S):
-        cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        # A field name may break at its dots (<wbr>): its text has no space there.
+        cells = [" ".join(re.sub(r"<[^>]+>", " ", cell.replace("<wbr>", "")).split())
                  for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
         if cells:
             found.setdefault(cells[0], cells[1:])

@@ -15,27 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BuildResult, build_source
+from tests.test_openapi_specs import rows, section
 
 ROOT = Path(__file__).parent / "roots" / "test-openapi-wild"
 COMPUTE = ("api-ref", "api-ref/compute/servers")
-
-
-def section(html: str, anchor: str) -> str:
-    """The HTML of the operation section with id *anchor*."""
-    start = html.index(f'id="{anchor}"')
-    end = html.find('<section class="guidebook-api-operation"', start + 1)
-    return html[start:end if end > 0 else len(html)]
-
-
-def rows(html: str) -> dict[str, list[str]]:
-    """Table rows of *html*: the first cell's text -> the other cells' texts."""
-    found: dict[str, list[str]] = {}
-    for row in re.findall(r"<tr class=\"row-(?:odd|even)\">(.*?)</tr>", html, re.S):
-        cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split())
-                 for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
-        if cells:
-            found.setdefault(cells[0], cells[1:])
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +200,7 @@ def test_api_links_can_name_the_spec(wild: BuildResult) -> None:
         f"{index}:7: WARNING: POST /users is in several specs (identity, ledger): name one, "
         "as in :api:`identity:POST /users` [guidebook.openapi-unknown-operation]",
         f"{index}:9: WARNING: unknown API operation 'billing:GET /invoices': no spec named "
-        "'billing' (specs: compute, identity, ledger, shipping) "
+        "'billing' (specs: catalog, compute, identity, ledger, shipping) "
         "[guidebook.openapi-unknown-operation]",
     ])
 
@@ -229,3 +212,72 @@ def test_a_multi_paragraph_markdown_summary_titles_by_its_first_paragraph(
                    "api-get-shipments-recent")
     assert '<h2>List recent shipments<a class="headerlink"' in html
     assert "Only the last week" in html.split("</h2>")[1].split("Parameters")[0]
+
+
+# -- reading quality: names, Markdown tables, large bodies, scrolling ----------------------
+
+
+CATALOG = "api-ref/catalog"
+
+
+def test_a_schema_name_is_printed_once(wild: BuildResult) -> None:
+    # directus writes ``data: {anyOf: [{$ref: Versions}]}``: "object (Versions)", once.
+    fields = rows(section(wild.html("api-ref", f"{CATALOG}/versions"), "api-post-versions"))
+    assert fields["data"] == ["object (Version)", "no", ""]
+    assert fields["data.id"] == ["string", "no", "In Version."]
+
+
+def test_a_markdown_table_with_leading_pipes_only_keeps_its_columns(wild: BuildResult) -> None:
+    html = section(wild.html("api-ref", f"{CATALOG}/versions"), "api-post-versions")
+    table = html[html.index("<p>Sizes the catalog accepts:</p>"):html.index("Parameters")]
+    assert re.findall(r"<th class=\"head\"><p>(.*?)</p></th>", table) == ["Size", "Bytes"]
+    assert rows(table) == {"small": ["1024"], "large": ["1048576 (1 MiB)"], "huge": [""]}
+    assert "<td></td>\n<td>" not in table  # no empty first column
+
+
+def test_a_large_body_shows_nested_objects_collapsed(wild: BuildResult) -> None:
+    html = section(wild.html("api-ref", f"{CATALOG}/repositories"), "api-post-repositories")
+    base = "api-fields-components-schemas-repository"
+    top = html[:html.index("<details")]
+    assert len(rows(top)) == 19  # the top-level fields only, of 36
+    assert rows(top)["owner"] == ["object (Account)", "no", "5 nested fields: see owner below."]
+    assert f'href="#{base}-owner"><code class="docutils literal notranslate">' in top
+    assert rows(top)["template_repository"][-1] == (
+        "The repository this one was made from. 9 nested fields: see template_repository "
+        "below.")
+    # Each object's fields in a closed <details>, nested as the objects are.
+    outline = re.findall(r'<details class="guidebook-api-fields-more" id="([^"]+)">\n'
+                         r'<summary>Fields of <code[^>]*><span class="pre">([^<]+)</span>'
+                         r'</code> \((\d+)\)</summary>|(</details>)', html.replace("<wbr>", ""))
+    assert [found[3] or f"{found[0].removeprefix(base)} {found[1]} {found[2]}"
+            for found in outline] == [
+        "-owner owner 5", "</details>",
+        "-license license 3", "</details>",
+        "-template-repository template_repository 9",
+        "-template-repository-owner template_repository.owner 5", "</details>",
+        "-template-repository-security-and-analysis-configuration-for-advanced-security-"
+        "secret-scanning template_repository.security_and_analysis_configuration_for_advanced_"
+        "security_secret_scanning 1", "</details>",
+        "</details>",
+    ]
+    nested = html[html.index(f'id="{base}-template-repository-owner"'):]
+    assert rows(nested)["template_repository.owner.login"] == [
+        "string", "no", "The account\u2019s login."]
+
+
+def test_a_long_field_name_may_break_at_its_dots_and_underscores(wild: BuildResult) -> None:
+    html = wild.html("api-ref", f"{CATALOG}/repositories")
+    assert ('<td><p><code class="docutils literal notranslate"><span class="pre">'
+            "template_<wbr>repository.<wbr>owner.<wbr>site_<wbr>admin</span></code></p></td>"
+            ) in html
+
+
+def test_an_api_table_scrolls_in_a_named_focusable_region(wild: BuildResult) -> None:
+    html = section(wild.html("api-ref", f"{CATALOG}/versions"), "api-post-versions")
+    assert re.findall(r'<div aria-label="([^"]+)" class="guidebook-api-scroll" '
+                      r'role="region" tabindex="0">\n<table class="guidebook-api-table '
+                      r'guidebook-api-(\w+)', html) == [
+        ("Parameters", "parameters"), ("Fields of the request", "fields")]
+    repositories = wild.html("api-ref", f"{CATALOG}/repositories")
+    assert '<div aria-label="Fields of Repository" class="guidebook-api-scroll" role="region" ' \
+        'tabindex="0">' in repositories

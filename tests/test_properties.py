@@ -105,7 +105,7 @@ def test_default_parts_are_the_guides_of_the_page_folder(
     specs: list[Part], docname: str
 ) -> None:
     parts = default_parts(docname, specs)
-    order = [spec.name for spec in specs]
+    order = [part.name for part in specs]
     assert list(parts) == [name for name in order if name in parts]  # conf.py order
     folder = top_folder(docname)
     for spec in specs:
@@ -119,10 +119,10 @@ def test_page_parts_invariants(
     specs: list[Part], docname: str, declared: list[str] | None
 ) -> None:
     parts = page_parts(docname, declared, specs)
-    known = [spec.name for spec in specs]
+    known = [part.name for part in specs]
     assert len(set(parts)) == len(parts)
     assert list(parts) == [name for name in known if name in parts]  # conf.py order
-    roots = {spec.name for spec in specs if spec.root == docname}
+    roots = {part.name for part in specs if part.root == docname}
     assert roots <= set(parts)  # a part's root page is always in that part
     if declared is None:
         assert set(parts) == set(default_parts(docname, specs)) | roots
@@ -156,7 +156,7 @@ def test_names_that_share_a_tag_are_refused_by_the_config(first: str) -> None:
     assert audience_tag(first) == audience_tag(second)
     guides = {name: {"title": name, "root": f"{name}/index"} for name in (first, second)}
     try:
-        GuidebookConfig(guides=guides).part_specs()
+        GuidebookConfig(guides=guides).configured_parts()
     except ConfigError as exc:
         assert first in str(exc) and second in str(exc)
     else:

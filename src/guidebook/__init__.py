@@ -30,7 +30,7 @@ def check_config(app: Sphinx, config: Config) -> None:
     conf_py = Path(app.confdir, "conf.py")
     GuidebookConfig.check(config, conf_py)
     settings = GuidebookConfig.from_sphinx(config)
-    specs = settings.part_specs()
+    specs = settings.configured_parts()
     settings.check_guide_names(specs, conf_py)
     root = Path(app.srcdir, config.root_doc)
     if not any(root.with_name(root.name + suffix).exists() for suffix in config.source_suffix):

@@ -107,7 +107,7 @@ def url_path(value: Any) -> str | None:
 class Part:
     """One part of the site: a guide (an audience) or another part such as the API reference.
 
-    As conf.py describes it (:meth:`GuidebookConfig.part_specs`) it has no pages; the site
+    As conf.py describes it (:meth:`GuidebookConfig.configured_parts`) it has no pages; the site
     model (:func:`guidebook.sites.get_site`) gives each part the pages it includes.
     """
 
@@ -292,6 +292,15 @@ class GuidebookConfig:
                   # are read again: another branch needs no new environment.
                   "rebuild": ""},
     )
+    releasenotes_automatic: bool = dataclasses.field(
+        default=True,
+        metadata={"doc": "When the repository has reno notes (``releasenotes/notes/``) and "
+                  "no part named ``guidebook_releasenotes_part``, publish them anyway as "
+                  "that part, with a generated root page and an info message naming the "
+                  "setting that makes it explicit. ``False`` leaves them out.",
+                  # It adds a part: which pages exist and where they belong.
+                  "rebuild": "env"},
+    )
     versions: dict[str, str] = dataclasses.field(
         default_factory=dict,
         metadata={"doc": "Ordered mapping of a version's display name to a git ref (branch, "
@@ -369,7 +378,7 @@ class GuidebookConfig:
         validator (``metadata["validate"]``); the first that does not is a ConfigError at
         the line of conf.py that sets it. Settings whose value is a table (the guides and
         parts, the folder audiences) are checked entry by entry by the code that reads them
-        (:meth:`part_specs`, :func:`guidebook.audiences.folders.folder_rules`), also as
+        (:meth:`configured_parts`, :func:`guidebook.audiences.folders.folder_rules`), also as
         ConfigError at their conf.py line; their fields say ``metadata["table"]``.
         """
         hints = setting_types(cls)
@@ -400,7 +409,7 @@ class GuidebookConfig:
         default = {name: list(names) for name, names in RELEASENOTES_ROUTING}
         if self.releasenotes_routing == default:
             return
-        guides = [spec.name for spec in specs if spec.kind == "guide"]
+        guides = [part.name for part in specs if part.kind == "guide"]
         for section, names in self.releasenotes_routing.items():
             for name in names:
                 if name not in (*guides, ALL_GUIDES):
@@ -411,7 +420,7 @@ class GuidebookConfig:
                         f"or {ALL_GUIDES!r} for all)"
                     )
 
-    def part_specs(self) -> list[Part]:
+    def configured_parts(self) -> list[Part]:
         """Validated guides then parts, in conf.py order; raise ConfigError on bad values."""
         specs: list[Part] = []
         seen: set[str] = set()
@@ -423,7 +432,7 @@ class GuidebookConfig:
                     f"{{'title', 'root', 'description'}}, not {type(mapping).__name__}"
                 )
             for name, spec in mapping.items():
-                specs.append(_part_spec(setting, kind, name, spec, seen))
+                specs.append(_configured_part(setting, kind, name, spec, seen))
         if not any(spec.kind == "guide" for spec in specs):
             raise ConfigError("conf.py: guidebook_guides must name at least one guide")
         return specs
@@ -513,7 +522,7 @@ def field_default(field: dataclasses.Field[Any]) -> Any:
     return field.default
 
 
-def _part_spec(setting: str, kind: PartKind, name: object, spec: object,
+def _configured_part(setting: str, kind: PartKind, name: object, spec: object,
                seen: set[str]) -> Part:
     where = f"conf.py: guidebook_{setting}[{name!r}]"
     if not isinstance(name, str) or not name.replace("-", "").replace("_", "").isalnum():

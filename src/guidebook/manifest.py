@@ -23,9 +23,20 @@ from typing import Any
 
 from guidebook.reorg import ReorgError
 
-__all__ = ["MANIFEST_NAME", "Language", "Manifest", "ManifestError", "NavEntry", "Page",
-           "PartCoverage", "PdfEntry", "Redirect", "Section", "load_manifest", "parse_manifest",
-           "write_manifest"]
+__all__ = [
+    "MANIFEST_NAME",
+    "Language",
+    "Manifest",
+    "ManifestError",
+    "NavEntry",
+    "Page",
+    "PartCoverage",
+    "PdfEntry",
+    "PublishedPart",
+    "Redirect",
+    "load_manifest",
+    "write_manifest",
+]
 
 #: The site manifest's file name, at the top of the published site.
 MANIFEST_NAME = "guidebook.json"
@@ -65,7 +76,7 @@ class NavEntry:
 
 
 @dataclasses.dataclass(frozen=True)
-class Section:
+class PublishedPart:
     """A guide (``kind == "guide"``) or another part of the site, with its pages."""
 
     name: str
@@ -164,7 +175,7 @@ class Language:
 class Manifest:
     """Everything the next build and a review need to know about one build of the site."""
 
-    sections: tuple[Section, ...] = ()
+    published_parts: tuple[PublishedPart, ...] = ()
     redirects: tuple[Redirect, ...] = ()
     pdfs: tuple[PdfEntry, ...] = ()
     #: The original first, then each translation (``guidebook_languages``).
@@ -175,8 +186,8 @@ class Manifest:
     def to_json(self) -> dict[str, Any]:
         """The manifest's JSON value (what ``guidebook.json`` holds)."""
         return {
-            "guides": [section.to_json() for section in self.sections if section.kind == "guide"],
-            "parts": [section.to_json() for section in self.sections if section.kind != "guide"],
+            "guides": [part.to_json() for part in self.published_parts if part.kind == "guide"],
+            "parts": [part.to_json() for part in self.published_parts if part.kind != "guide"],
             "redirects": [redirect.to_json() for redirect in self.redirects],
             "pdfs": [pdf.to_json() for pdf in self.pdfs],
             **({"languages": [language.to_json() for language in self.languages]}
@@ -187,22 +198,22 @@ class Manifest:
     @classmethod
     def from_json(cls, data: Any, origin: str) -> Manifest:
         """Check and convert a manifest's JSON value; *origin* names it in messages."""
-        return parse_manifest(data, origin)
+        return _parse_manifest(data, origin)
 
-    def section(self, name: str) -> Section | None:
-        for section in self.sections:
-            if section.name == name:
-                return section
+    def published_part(self, name: str) -> PublishedPart | None:
+        for published in self.published_parts:
+            if published.name == name:
+                return published
         return None
 
     @property
-    def guides(self) -> tuple[Section, ...]:
-        return tuple(section for section in self.sections if section.kind == "guide")
+    def guides(self) -> tuple[PublishedPart, ...]:
+        return tuple(published for published in self.published_parts if published.kind == "guide")
 
-    def pages(self) -> Iterator[tuple[Section, Page]]:
-        for section in self.sections:
-            for page in section.pages:
-                yield section, page
+    def pages(self) -> Iterator[tuple[PublishedPart, Page]]:
+        for published in self.published_parts:
+            for page in published.pages:
+                yield published, page
 
     def page_urls(self) -> set[str]:
         return {page.url for _section, page in self.pages()}
@@ -211,30 +222,30 @@ class Manifest:
         return {redirect.source for redirect in self.redirects}
 
     def first_page(self, docname: str) -> Page | None:
-        """The page *docname* in the first section that has it."""
+        """The page *docname* in the first part that has it."""
         for _section, page in self.pages():
             if page.docname == docname:
                 return page
         return None
 
-    def sections_of(self, docname: str) -> list[str]:
-        return [section.name for section in self.sections if section.page(docname)]
+    def parts_of(self, docname: str) -> list[str]:
+        return [published.name for published in self.published_parts if published.page(docname)]
 
     def first_urls(self) -> dict[str, str]:
-        """docname -> its URL in the first section that has it."""
+        """docname -> its URL in the first part that has it."""
         urls: dict[str, str] = {}
         for _section, page in self.pages():
             urls.setdefault(page.docname, page.url)
         return urls
 
     def with_nav(self, nav: dict[str, tuple[NavEntry, ...]]) -> Manifest:
-        """A copy whose sections without a navigation take theirs from *nav*."""
-        sections = tuple(
-            section if section.nav or section.name not in nav
-            else dataclasses.replace(section, nav=nav[section.name])
-            for section in self.sections
+        """A copy whose parts without a navigation take theirs from *nav*."""
+        published_parts = tuple(
+            published if published.nav or published.name not in nav
+            else dataclasses.replace(published, nav=nav[published.name])
+            for published in self.published_parts
         )
-        return dataclasses.replace(self, sections=sections)
+        return dataclasses.replace(self, published_parts=published_parts)
 
 
 def normalise_url(url: str) -> str:
@@ -252,7 +263,7 @@ def load_manifest(path: Path) -> Manifest:
         data = json.loads(text)
     except ValueError as exc:
         raise ManifestError(f"{path}: not a JSON file: {exc}") from None
-    return parse_manifest(data, str(path))
+    return Manifest.from_json(data, str(path))
 
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
@@ -262,17 +273,17 @@ def write_manifest(path: Path, manifest: Manifest) -> None:
     os.replace(tmp, path)
 
 
-def parse_manifest(data: Any, origin: str) -> Manifest:
+def _parse_manifest(data: Any, origin: str) -> Manifest:
     """Check and convert the JSON value of a manifest; *origin* names it in messages."""
     if not isinstance(data, dict) or not isinstance(data.get("guides"), list):
         raise ManifestError(f"{origin}: not a guidebook manifest (no \"guides\" list)")
-    sections = []
+    published_parts = []
     for key in ("guides", "parts"):
         entries = data.get(key, [])
         if not isinstance(entries, list):
             raise ManifestError(f"{origin}: \"{key}\" must be a list")
         for index, entry in enumerate(entries):
-            sections.append(_section(entry, f"{origin}: {key}[{index}]", key))
+            published_parts.append(_published_part(entry, f"{origin}: {key}[{index}]", key))
     redirects = []
     entries = data.get("redirects", [])
     if not isinstance(entries, list):
@@ -298,7 +309,8 @@ def parse_manifest(data: Any, origin: str) -> Manifest:
             size=_number(entry, "size", where),
         ))
     language = data.get("language")
-    return Manifest(sections=tuple(sections), redirects=tuple(redirects), pdfs=tuple(pdfs),
+    return Manifest(published_parts=tuple(published_parts), redirects=tuple(redirects),
+                    pdfs=tuple(pdfs),
                     languages=_languages(data.get("languages", []), origin),
                     language=(_language(language, f"{origin}: language")
                               if language is not None else None))
@@ -335,7 +347,7 @@ def _language(entry: Any, where: str) -> Language:
 
 
 
-def _section(entry: Any, where: str, key: str) -> Section:
+def _published_part(entry: Any, where: str, key: str) -> PublishedPart:
     name = _text(entry, "name", where)
     pages = entry.get("pages")
     if not isinstance(pages, list):
@@ -365,7 +377,7 @@ def _section(entry: Any, where: str, key: str) -> Section:
         if not isinstance(depth, int):
             raise ManifestError(f"{at}: \"depth\" must be a number")
         nav.append(NavEntry(_text(item, "docname", at), depth))
-    return Section(
+    return PublishedPart(
         name=name,
         title=_optional_text(entry, "title", where) or name,
         kind=_optional_text(entry, "kind", where) or ("guide" if key == "guides" else "part"),

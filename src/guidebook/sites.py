@@ -34,7 +34,7 @@ class Site:
         return list(self.page_parts.get(docname, ()))
 
     @property
-    def specs(self) -> list[Part]:
+    def all_parts(self) -> list[Part]:
         """Every guide and part as configured, guides first."""
         return list(self.parts.values())
 
@@ -47,7 +47,7 @@ class Site:
         return tuple(part.name for part in self.guides)
 
     @property
-    def releasenotes_spec(self) -> Part | None:
+    def notes_part(self) -> Part | None:
         """The part that holds every release note, if the site has one."""
         part = self.parts.get(self.config.releasenotes_part)
         return part
@@ -56,7 +56,7 @@ class Site:
 def configured_site(config: Config) -> Site:
     """The site as conf.py describes it (no pages yet); ConfigError on bad settings."""
     settings = GuidebookConfig.from_sphinx(config)
-    parts = {part.name: part for part in settings.part_specs()}
+    parts = {part.name: part for part in settings.configured_parts()}
     return Site(config=settings, parts=parts, page_parts={})
 
 
@@ -66,7 +66,7 @@ def get_site(env: BuildEnvironment) -> Site:
     Computed afresh on every call: cheap, linear in the number of pages, and never stale.
     """
     site = configured_site(env.config)
-    specs = site.specs
+    specs = site.all_parts
     declared = get_domain(env).declared
     rules = page_rules(env)
     pages: dict[str, set[str]] = {name: set() for name in site.parts}

@@ -52,19 +52,19 @@ def audience_node(names: Sequence[str]) -> addnodes.only:
     return node
 
 
-def part_specs(env: BuildEnvironment) -> list[Part]:
+def configured_parts(env: BuildEnvironment) -> list[Part]:
     """The validated guides and parts of this build."""
-    return GuidebookConfig.from_sphinx(env.config).part_specs()
+    return GuidebookConfig.from_sphinx(env.config).configured_parts()
 
 
 def page_rules(env: BuildEnvironment) -> tuple[FolderRule, ...]:
     """The ``guidebook_folder_audiences`` rules (validated with their lines at config-inited)."""
-    return folder_rules(env.config.guidebook_folder_audiences, part_specs(env))
+    return folder_rules(env.config.guidebook_folder_audiences, configured_parts(env))
 
 
 def check_folder_audiences(app: Sphinx, config: Config) -> None:
     """Stop with ``conf.py:LINE: message`` on a malformed entry or an unknown audience."""
-    specs = GuidebookConfig.from_sphinx(config).part_specs()
+    specs = GuidebookConfig.from_sphinx(config).configured_parts()
     folder_rules(config.guidebook_folder_audiences, specs, Path(app.confdir, "conf.py"))
 
 
@@ -99,7 +99,7 @@ class AudienceDirective(Only):
         location = self.get_location()
         arguments: list[str] = getattr(self, "arguments", [])
         value = arguments[0] if arguments else ""
-        known = [spec.name for spec in part_specs(self.env)]
+        known = [part.name for part in configured_parts(self.env)]
         findings = list(audience_list_findings(value, "audience directive", known))
         _warn_all(findings, location)
         if any(finding.kind == "audience-syntax" for finding in findings):
@@ -152,13 +152,13 @@ def read_page_fields(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     domain = get_domain(env)
     metadata = env.metadata.setdefault(docname, {})
-    specs = part_specs(env)
+    specs = configured_parts(env)
     declared: tuple[str, ...] | None = None
     if AUDIENCE_FIELD in metadata:
         line = _field_line(env, docname, AUDIENCE_FIELD)
         value = str(metadata[AUDIENCE_FIELD])
         findings = list(audience_list_findings(value, ":audience: field",
-                                               [spec.name for spec in specs]))
+                                               [part.name for part in specs]))
         _warn_all(findings, (docname, line))
         if not any(finding.kind == "audience-syntax" for finding in findings):
             declared = parse_audiences(value)
@@ -238,4 +238,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     }
 
 
-__all__ = ["AUDIENCES_ATTR", "audience_node", "get_domain", "page_rules", "part_specs", "setup"]
+__all__ = ["AUDIENCES_ATTR", "audience_node", "configured_parts", "get_domain", "page_rules",
+           "setup"]

@@ -43,8 +43,8 @@ def folder_rules(value: object, specs: Sequence[Part], conf: Path | None = None
             f"conf.py:{setting_line(conf)}: {SETTING} must be a dict of pattern -> "
             f"audiences, not {type(value).__name__}"
         )
-    known = [spec.name for spec in specs]
-    guides = tuple(spec.name for spec in specs if spec.kind == "guide")
+    known = [part.name for part in specs]
+    guides = tuple(part.name for part in specs if part.kind == "guide")
     rules: list[FolderRule] = []
     for pattern, audiences in value.items():
         where = f"conf.py:{pattern_line(conf, pattern)}: {SETTING}[{pattern!r}]"

@@ -62,12 +62,6 @@ def parse_audiences(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def unknown_audiences(names: Iterable[str], specs: Sequence[Part]) -> list[str]:
-    """The names that are neither a guide nor a part."""
-    known = {spec.name for spec in specs}
-    return [name for name in names if name not in known]
-
-
 def audience_tag(name: str) -> str:
     """The Sphinx tag set while the guide or part *name* is written."""
     return "guidebook_" + name.replace("-", "_")
@@ -98,7 +92,7 @@ def default_parts(
         if rule.matches(docname):
             return rule.audiences
     folder = top_folder(docname)
-    return tuple(spec.name for spec in specs if spec.folder == folder)
+    return tuple(part.name for part in specs if part.folder == folder)
 
 
 def page_parts(
@@ -112,7 +106,7 @@ def page_parts(
     A part's root page always belongs to that part. Unknown declared names are dropped
     (they are reported where they are read).
     """
-    known = {spec.name for spec in specs}
+    known = {part.name for part in specs}
     if declared is not None:
         names = [name for name in dict.fromkeys(declared) if name in known]
     else:

@@ -24,6 +24,7 @@ from urllib.parse import quote
 import jinja2
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment.adapters.toctree import document_toc
 from sphinx.errors import SphinxError
 from sphinx.locale import __
 from sphinx.util import logging
@@ -34,14 +35,14 @@ from guidebook.config import Part, conf_location
 from guidebook.engine import not_found
 from guidebook.engine.captions import with_caption_levels
 from guidebook.engine.closest import ClosestPages
-from guidebook.engine.emptied_sections import prune_toctrees
+from guidebook.engine.emptied_sections import REMOVED_SECTIONS, prune_local_toc, prune_toctrees
 from guidebook.engine.inventory import dump_part_inventory
 from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
 from guidebook.engine.part_processes import processes_for, write_in_processes
-from guidebook.engine.part_writer import part_index_entries, writing
+from guidebook.engine.part_writer import builder_tags, part_index_entries, writing
 from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
     load_previous_manifest,
@@ -92,7 +93,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self._previous_manifest = load_previous_manifest(self.site_root / MANIFEST_NAME)
         #: docname -> where the previous build wrote it (in the first part that had it).
         self._previous_urls = self._previous_manifest.first_urls()
-        self.pdfs = PdfWriter(self, {pdf.part: pdf for pdf in self._previous_manifest.pdfs})
+        self.pdfs = PdfWriter(self, {pdf.part: pdf for pdf in self._previous_manifest.pdfs},
+                              html_tags=builder_tags(self))
         self.navigation = PartNavigation(self)
         self._nav_orders: dict[str, tuple[NavEntry, ...]] = {}
         self.stem_cache: dict[str, str] = {}
@@ -161,7 +163,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             return int(self.app.verbosity)
 
     def get_outdated_docs(self) -> Iterator[str]:
-        if not self._previous_manifest.sections:
+        if not self._previous_manifest.published_parts:
             yield from self.env.found_docs
             return
         yield from super().get_outdated_docs()
@@ -311,7 +313,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
     def _navigation_changed(self, part: Part) -> bool:
         """A page joined, left, was renamed or got another URL since the last build."""
-        previous = self._previous_manifest.section(part.name)
+        previous = self._previous_manifest.published_part(part.name)
         if previous is None:
             return True
         return bool(previous.titles() != {doc: self.title_of(doc) for doc in part.docnames}
@@ -362,7 +364,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
     def _remove_departed_pages(self, part: Part) -> None:
         """Remove the pages the previous build wrote at URLs the part no longer has, and the
         asset folders of builds that gave each part its own."""
-        previous = self._previous_manifest.section(part.name)
+        previous = self._previous_manifest.published_part(part.name)
         before = previous.urls() if previous is not None else {}
         now = set(self._page_urls(part).values())
         for url in set(before.values()) - now:
@@ -390,15 +392,26 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         if self.current is not None:
             addctx = {**addctx, **part_context(self.site, self.current, pagename,
                                                self.link_suffix, self.closest_pages),
-                      "guidebook_pdf_url": self.pdfs.page_link(pagename)}
+                      "guidebook_pdf_url": self.pdfs.page_link(
+                          self.current, self.get_target_uri(pagename))}
             bar = (render_guide_bar(self, self.current, pagename, addctx)
                    if self.config.guidebook_switcher else "")
             if "body" in addctx:
                 addctx["body"] = (page_marker(self.config) + bar
                                   + with_caption_levels(addctx["body"]))
+                addctx.update(self._pruned_local_toc(pagename, kwargs.get("event_arg")))
             else:  # search, genindex: the package's templates place it
                 addctx["guidebook_bar"] = bar
         super().handle_page(pagename, addctx, *args, **kwargs)
+
+    def _pruned_local_toc(self, pagename: str, doctree: Any) -> dict[str, Any]:
+        """The page's "on this page" list without the sections its pruning removed."""
+        removed = doctree.get(REMOVED_SECTIONS) if isinstance(doctree, nodes.Element) else None
+        if not removed:
+            return {}
+        toc = document_toc(self.env, pagename, self.tags)
+        left = prune_local_toc(toc, set(removed))
+        return {"toc": self.render_partial(toc)["fragment"], "display_toc": left > 1}
 
     def update_page_context(self, pagename: str, templatename: str, ctx: dict[str, Any],
                             event_arg: Any) -> None:
@@ -492,7 +505,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             order = self._nav_orders.get(part.name)
             if order is not None:
                 return order
-            previous = self._previous_manifest.section(part.name)
+            previous = self._previous_manifest.published_part(part.name)
             return previous.nav if previous is not None else ()
 
         manifest = site_manifest(self.env, self.site, self._published_parts(), nav,

@@ -160,6 +160,13 @@ def conf_latex_settings(app: Sphinx) -> Iterator[None]:
             setattr(app.config, name, value)
 
 
+def builder_tags(builder: Builder) -> frozenset[str]:
+    """The tags Sphinx sets for *builder* when it is made (format and name, both alone and
+    prefixed), which :func:`writing_as` takes away while another builder writes."""
+    return frozenset({builder.format, builder.name, f"format_{builder.format}",
+                      f"builder_{builder.name}"})
+
+
 @contextlib.contextmanager
 def writing_as(app: Sphinx, builder: Builder, own_tags: Set[str],
                others: Set[str]) -> Iterator[None]:

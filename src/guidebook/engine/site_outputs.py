@@ -18,7 +18,7 @@ from guidebook.manifest import (
     ManifestError,
     NavEntry,
     Page,
-    Section,
+    PublishedPart,
     load_manifest,
 )
 from guidebook.urls import part_url
@@ -68,8 +68,8 @@ def site_manifest(
     link_suffix: str,
 ) -> Manifest:
     """The site manifest: every published guide and part with its pages and their URLs."""
-    sections = [
-        Section(
+    published_parts = [
+        PublishedPart(
             name=part.name,
             title=part.title,
             kind=part.kind,
@@ -91,8 +91,8 @@ def site_manifest(
         for part in parts
     ]
     # Guides first, as the manifest lists them.
-    sections.sort(key=lambda section: section.kind != "guide")
-    return Manifest(sections=tuple(sections))
+    published_parts.sort(key=lambda published: published.kind != "guide")
+    return Manifest(published_parts=tuple(published_parts))
 
 
 def load_previous_manifest(path: Path) -> Manifest:

@@ -35,6 +35,7 @@ from babel.messages.pofile import PoFileError, PoFileParser, write_po
 
 from guidebook.i18n import markup as markup_module
 from guidebook.i18n.markup import markup_problem
+from guidebook.located import SourceProblem
 
 #: The file names of the OpenStack layout: ``doc.po`` and ``doc-<folder>.po``.
 OPENSTACK_SHARED = "doc"
@@ -43,19 +44,6 @@ OPENSTACK_PREFIX = "doc-"
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 #: reno's catalog of the release notes.
 RELEASENOTES_DOMAIN = "releasenotes"
-
-
-@dataclasses.dataclass(frozen=True)
-class CatalogProblem:
-    """Something wrong in a catalog, at its line (1 when the file as a whole is wrong)."""
-
-    path: str
-    line: int
-    message: str
-
-    @property
-    def location(self) -> str:
-        return f"{self.path}:{self.line}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,7 +98,7 @@ def find_catalogs(locale_dirs: Iterable[Path], language: str,
 
 
 def read_catalog(path: Path, language: str,
-                 problems: list[CatalogProblem]) -> list[tuple[Message, int]]:
+                 problems: list[SourceProblem]) -> list[tuple[Message, int]]:
     """The translated, non-fuzzy messages of *path* with their lines; problems appended."""
     catalog = Catalog(locale=None)
     parser = _LocatedParser(catalog, str(path), problems)
@@ -118,7 +106,7 @@ def read_catalog(path: Path, language: str,
         with open(path, "rb") as handle:
             parser.parse(handle)
     except (OSError, UnicodeDecodeError, PoFileError, ValueError) as exc:
-        problems.append(CatalogProblem(str(path), getattr(exc, "lineno", 0) or 1,
+        problems.append(SourceProblem(str(path), getattr(exc, "lineno", 0) or 1,
                                        f"catalog cannot be read: {exc}"))
         return []
     kept: list[tuple[Message, int]] = []
@@ -130,7 +118,7 @@ def read_catalog(path: Path, language: str,
         line = int(message.lineno or 1)
         problem = markup_problem(str(message.id), str(message.string))
         if problem:
-            problems.append(CatalogProblem(
+            problems.append(SourceProblem(
                 str(path), line,
                 f"the translation of {_excerpt(str(message.id))!r} breaks the markup "
                 f"({problem}); the original is used"))
@@ -142,13 +130,13 @@ def read_catalog(path: Path, language: str,
 class _LocatedParser(PoFileParser):
     """babel's parser, keeping each problem with its line instead of printing it."""
 
-    def __init__(self, catalog: Catalog, path: str, problems: list[CatalogProblem]) -> None:
+    def __init__(self, catalog: Catalog, path: str, problems: list[SourceProblem]) -> None:
         super().__init__(catalog, ignore_obsolete=True, abort_invalid=False)
         self.path = path
         self.problems = problems
 
     def _invalid_pofile(self, line: str, lineno: int, msg: str) -> None:
-        self.problems.append(CatalogProblem(self.path, lineno + 1, f"catalog syntax: {msg}"))
+        self.problems.append(SourceProblem(self.path, lineno + 1, f"catalog syntax: {msg}"))
 
 
 def _excerpt(text: str, limit: int = 50) -> str:
@@ -162,7 +150,7 @@ class CompiledCatalogs:
 
     #: domain -> number of translated messages in its merged catalog
     domains: dict[str, int]
-    problems: list[CatalogProblem]
+    problems: list[SourceProblem]
     #: the domains whose ``.mo`` changed in this call
     changed: list[str]
 
@@ -186,10 +174,10 @@ def compile_catalogs(files: CatalogFiles, language: str, domains: Sequence[str],
     if state.get("inputs") == inputs and messages_dir.is_dir():
         return CompiledCatalogs(
             domains=dict(state.get("domains", {})),
-            problems=[CatalogProblem(**entry) for entry in state.get("problems", [])],
+            problems=[SourceProblem(**entry) for entry in state.get("problems", [])],
             changed=[],
         )
-    problems: list[CatalogProblem] = []
+    problems: list[SourceProblem] = []
     parsed = {path: read_catalog(path, language, problems) for path in files.all}
     problems.sort(key=lambda problem: (problem.path, problem.line))
     shared = [parsed[path] for path in files.shared]

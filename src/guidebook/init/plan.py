@@ -203,12 +203,12 @@ class Plan:
         """Whether the plan adds the release notes part."""
         return RELEASENOTES_ROOT in self.new_pages
 
-    def specs(self) -> list[Part]:
-        return GuidebookConfig(guides=self.guides).part_specs()
+    def all_parts(self) -> list[Part]:
+        return GuidebookConfig(guides=self.guides).configured_parts()
 
     def membership(self) -> dict[str, tuple[str, ...]]:
         """Each page's guides under this plan (as the build will compute them)."""
-        specs = self.specs()
+        specs = self.all_parts()
         rules = folder_rules(self.folders, specs)
         return {doc: page_parts(doc, None, specs, rules) for doc in self.tree.docnames}
 

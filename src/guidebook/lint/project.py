@@ -99,7 +99,7 @@ class Vocabulary:
 class Settings:
     """What the linter needs from conf.py."""
 
-    specs: list[Part]
+    all_parts: list[Part]
     guidebook: GuidebookConfig
     #: ``guidebook_folder_audiences``, longest pattern first.
     folder_rules: tuple[FolderRule, ...]
@@ -169,11 +169,11 @@ def load_settings(source: Path) -> Settings:
         config = app.config
         guidebook = GuidebookConfig.from_sphinx(config)
         vocabulary = _vocabulary(app)
-        specs = guidebook.part_specs()
+        parts = guidebook.configured_parts()
         return Settings(
-            specs=specs,
+            all_parts=parts,
             guidebook=guidebook,
-            folder_rules=folder_rules(guidebook.folder_audiences, specs),
+            folder_rules=folder_rules(guidebook.folder_audiences, parts),
             exclude_patterns=list(config.exclude_patterns),
             source_suffixes=[s for s, kind in config.source_suffix.items()
                              if kind == "restructuredtext"],
@@ -242,14 +242,14 @@ class Project:
     def __init__(self, source: Path, settings: Settings) -> None:
         self.source = source
         self.settings = settings
-        self.specs = settings.specs
-        self.kinds = {spec.name: spec.kind for spec in self.specs}
+        self.all_parts = settings.all_parts
+        self.kinds = {part.name: part.kind for part in self.all_parts}
         self.pages: dict[str, Page] = {}
         self.selected: set[Path] | None = None
         self.display_base = Path.cwd()
         #: The repository root: other conf.py files (release notes) are looked for up to it.
         self.root: Path | None = None
-        self._order = {spec.name: index for index, spec in enumerate(self.specs)}
+        self._order = {spec.name: index for index, spec in enumerate(self.all_parts)}
         self.by_path: dict[Path, Page] = {}
         suffixes = tuple(settings.source_suffixes) or (".rst",)
         excluded = [*settings.exclude_patterns, "_build", "**/.*", ".*"]
@@ -322,7 +322,7 @@ class Project:
                 declared = parse_audiences(source.fields[AUDIENCE_FIELD][0])
             except AudienceSyntaxError:
                 declared = ()
-        page = Page(docname, source, declared, page_parts(docname, declared, self.specs,
+        page = Page(docname, source, declared, page_parts(docname, declared, self.all_parts,
                                                           self.settings.folder_rules))
         self.pages[docname] = page
         self.by_path[source.path] = page
@@ -350,7 +350,7 @@ class Project:
     def navigation(self) -> dict[str, set[str]]:
         """For each part, the pages its navigation reaches from the part's root."""
         result: dict[str, set[str]] = {}
-        for spec in self.specs:
+        for spec in self.all_parts:
             reached: set[str] = set()
             queue = [spec.root] if spec.root in self.pages else []
             reached.update(queue)

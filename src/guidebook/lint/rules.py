@@ -192,7 +192,7 @@ def check_unknown_audience(page: Page, project: Project) -> Iterator[tuple[int, 
 
         :audience: user
     """
-    known = [spec.name for spec in project.specs]
+    known = [part.name for part in project.all_parts]
     places: list[tuple[int, str, str]] = []
     if AUDIENCE_FIELD in page.source.fields:
         value, line = page.source.fields[AUDIENCE_FIELD]
@@ -273,7 +273,7 @@ def check_orphan(page: Page, project: Project) -> Iterator[tuple[int, str]]:
         return
     if all(project.kinds.get(name) == "part" for name in page.parts):
         return
-    if any(page.docname == spec.root for spec in project.specs):
+    if any(page.docname == spec.root for spec in project.all_parts):
         return
     if not any(page.docname in project.navigation[part] for part in page.parts):
         yield 1, (

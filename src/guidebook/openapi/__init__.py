@@ -30,10 +30,10 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from guidebook.audiences import part_specs
+from guidebook.audiences import configured_parts
 from guidebook.config import OPENAPI_MARKUPS, GuidebookConfig
 from guidebook.generated import toctree_of
-from guidebook.openapi import links
+from guidebook.openapi import html_nodes, links
 from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
 from guidebook.openapi.markup import Markup, MarkupMemory
@@ -201,7 +201,7 @@ class OpenAPIDirective(SphinxDirective):
         return spec
 
     def _check_audiences(self, spec: Spec) -> None:
-        guides = {part.name for part in part_specs(self.env) if part.kind == "guide"}
+        guides = {part.name for part in configured_parts(self.env) if part.kind == "guide"}
         for operation in spec.operations():
             pointer = join_pointer(operation.pointer, AUDIENCE_KEY)
             raw = spec.get(operation.pointer).get(AUDIENCE_KEY)
@@ -244,7 +244,7 @@ class OpenAPIDirective(SphinxDirective):
     def _audience_note(self, operation: Operation) -> nodes.paragraph | None:
         if not operation.audiences:
             return None
-        titles = {part.name: part.title for part in part_specs(self.env)}
+        titles = {part.name: part.title for part in configured_parts(self.env)}
         names = ", ".join(
             f"{titles[name]} ({name})" if name in titles else name
             for name in operation.audiences
@@ -323,7 +323,7 @@ def generate_pages(app: Sphinx) -> None:
             continue  # reported, with its line, by the directive that renders the spec
         folder = pages_folder(spec_docpath, spec_docpath == configured)
         top = spec_docpath.split("/", 1)[0] if "/" in spec_docpath else ""
-        part = next((spec_.name for spec_ in part_specs(app.env)
+        part = next((spec_.name for spec_ in configured_parts(app.env)
                      if spec_.kind == "part" and spec_.folder == top and top), None)
         for kept in write_pages(srcdir, folder, spec_docpath,
                                 group_operations(spec, spec_grouping), part):
@@ -338,6 +338,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # sphinxcontrib-openapi (whose import warns about jsonschema's RefResolver) is not needed.
     app.setup_extension("sphinxcontrib.httpdomain")
     app.add_domain(ApiDomain)
+    html_nodes.register(app)
     app.add_role("api", ApiRole(innernodeclass=nodes.literal))
     app.add_directive("openapi", OpenAPIDirective)
     app.connect("builder-inited", generate_pages)

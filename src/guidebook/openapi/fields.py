@@ -34,6 +34,9 @@ class Field:
     description_pointer: str
     #: Facts shown after the description: ``One of: ...``, ``Default: ...``, ``Deprecated``.
     notes: tuple[str, ...] = ()
+    #: The dotted name of the object holding the field (``""`` at the top; ``tags[]`` for
+    #: the items of ``tags``).
+    parent: str = ""
 
 
 def _ref_name(ref: str) -> str:
@@ -108,11 +111,15 @@ def type_label(spec: Spec, schema: Mapping[str, Any], ref: str = "") -> str:
             labels = []
             for alternative in alternatives:
                 target, _ = spec.resolve(alternative, "")
-                ref = alternative.get("$ref", "") if isinstance(alternative, Mapping) else ""
+                branch_ref = alternative.get("$ref", "") if isinstance(
+                    alternative, Mapping) else ""
                 if isinstance(target, Mapping):
-                    labels.append(type_label(spec, target, ref) if ref or "type" in target
-                                  else "object")
+                    labels.append(type_label(spec, target, branch_ref)
+                                  if branch_ref or "type" in target else "object")
             types = [" or ".join(dict.fromkeys(labels)) or "any"]
+            # Each branch is already named ("object (Versions)"): the schema's own name
+            # (directus' ``data: {anyOf: [{$ref: Versions}]}``) is not added again.
+            ref = ""
         elif "enum" in schema:
             types = ["enum"]
         else:
@@ -312,7 +319,7 @@ class FieldWalker:
                 target_pointer if target.get("description") else pointer, "description")
             if not self._add(Field(dotted, type_label(self.spec, target, ref),
                                    name in required, str(description), description_pointer,
-                                   notes)):
+                                   notes, prefix)):
                 return
             if not recursive:
                 self._children(walked, walked_pointer, dotted, stack, depth + 1, "")

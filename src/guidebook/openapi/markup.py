@@ -20,6 +20,7 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from docutils.utils import Reporter
 
+from guidebook.openapi.gfm import normalize_tables
 from guidebook.openapi.sanitize import sanitize, show
 
 #: Called with (broken, message, JSON pointer of the description) for each description shown
@@ -166,7 +167,7 @@ def markdown_to_rst(text: str) -> tuple[str, list[str]]:
     """The reStructuredText of Markdown *text*, and the HTML tags shown as text."""
     import sphinx_mdinclude  # type: ignore[import-untyped]
 
-    markdown, unknown = html_to_markdown(text)
+    markdown, unknown = html_to_markdown(normalize_tables(text))
     markdown = _FRAGMENT_LINK.sub(r"\1", _CODE_LINK.sub(r"[\1](", markdown))
     markdown = _HARD_BREAK.sub("\n", markdown)
     markdown = _HEADING.sub(lambda found: f"**{found.group(1).strip()}**", markdown)

@@ -29,7 +29,15 @@ from sphinx import addnodes
 
 from guidebook.openapi.actions import ActionBranch, action_branches, is_microversion_header
 from guidebook.openapi.fields import Field, schema_fields, type_label
+from guidebook.openapi.html_nodes import (
+    api_field_name,
+    api_fields_more,
+    api_fields_summary,
+    api_scroll,
+    scroll_box,
+)
 from guidebook.openapi.markup import Markup, as_text
+from guidebook.openapi.nesting import Level, nest, should_collapse
 from guidebook.openapi.openstack import operation_versions, version_label, version_notes
 from guidebook.openapi.sanitize import is_safe_uri
 from guidebook.openapi.spec import Operation, Spec, join_pointer
@@ -152,7 +160,7 @@ class OperationRenderer:
             del schema_pointer
         return [nodes.rubric("", "Parameters"),
                 _table(("Name", "In", "Type", "Required", "Description"), rows,
-                       "guidebook-api-parameters")]
+                       "guidebook-api-parameters", "Parameters")]
 
     def _microversion_header(self, text: str, pointer: str, notes: list[str],
                              label: str) -> nodes.Node:
@@ -251,7 +259,8 @@ class OperationRenderer:
             ])
         if not rows:
             return []
-        return [_table(("Header", "Type", "Description"), rows, "guidebook-api-headers")]
+        return [_table(("Header", "Type", "Description"), rows, "guidebook-api-headers",
+                       "Response headers")]
 
     def _content(self, holder: Mapping[str, Any], pointer: str, label: str, *,
                  examples: bool, what: str) -> list[nodes.Node]:
@@ -272,7 +281,8 @@ class OperationRenderer:
                 result += self._action_tables(actions, label)
             elif "schema" in media:
                 result += self._schema_table(media["schema"], join_pointer(media_pointer,
-                                                                           "schema"), label)
+                                                                           "schema"), label,
+                                             f"Fields of the {what}")
             if examples:
                 result += self._examples(media, media_pointer, what)
         return result
@@ -295,10 +305,12 @@ class OperationRenderer:
                 target_pointer = self.spec.resolve(action.schema, action.pointer)[1]
                 result += self.markup.parse(description, join_pointer(target_pointer,
                                                                       "description"), label)
-            result += self._schema_table(action.schema, action.pointer, label)
+            result += self._schema_table(action.schema, action.pointer, label,
+                                         f"Fields of action {action.name}")
         return result
 
-    def _schema_table(self, schema: Any, pointer: str, label: str) -> list[nodes.Node]:
+    def _schema_table(self, schema: Any, pointer: str, label: str,
+                      caption: str) -> list[nodes.Node]:
         target, target_pointer = self.spec.resolve(schema, pointer)
         if not isinstance(target, Mapping):
             return []
@@ -311,15 +323,20 @@ class OperationRenderer:
             link = nodes.reference("", where, internal=True, refid=table_id)
             return [nodes.paragraph("", "", nodes.Text(f"Fields of {name}: as listed for "),
                                     link, nodes.Text("."), classes=["guidebook-api-same"])]
-        nodes_ = self._new_schema_table(schema, pointer, target, target_pointer, label)
-        if target_pointer != pointer and isinstance(nodes_[0], nodes.table):
+        if target_pointer != pointer:
+            caption = "Fields of " + target_pointer.rpartition("/")[2].replace(
+                "~1", "/").replace("~0", "~")
+        nodes_ = self._new_schema_table(schema, pointer, target, target_pointer, label,
+                                        caption)
+        table = next(iter(nodes_[0].findall(nodes.table)), None)
+        if target_pointer != pointer and table is not None:
             table_id = nodes.make_id("api-fields-" + target_pointer.replace("~1", "/"))
-            nodes_[0]["ids"].append(table_id)
+            table["ids"].append(table_id)
             self.on_page[target_pointer] = (table_id, self.current)
         return nodes_
 
     def _new_schema_table(self, schema: Any, pointer: str, target: Mapping[str, Any],
-                          target_pointer: str, label: str) -> list[nodes.Node]:
+                          target_pointer: str, label: str, caption: str) -> list[nodes.Node]:
         cached = self.cache.get(target_pointer)
         if cached is not None:
             return [cached.deepcopy()]
@@ -329,23 +346,62 @@ class OperationRenderer:
                                       classes=["guidebook-api-type"])
             self.cache[target_pointer] = summary
             return [summary.deepcopy()]
-        table_rows = [self._field_row(row, label) for row in rows]
-        table = _table(("Name", "Type", "Required", "Description"), table_rows,
-                       "guidebook-api-fields")
-        node: nodes.Node = table
+        node: nodes.Element
+        if should_collapse(rows):
+            id_base = "api-fields-" + target_pointer.replace("~1", "/") + "-"
+            node = nodes.container("", *self._level_tables(nest(rows), label, caption,
+                                                            id_base),
+                                   classes=["guidebook-api-nested"])
+        else:
+            node = self._fields_table([self._field_row(row, label) for row in rows], caption)
         if truncated:
-            node = nodes.container("", table, nodes.paragraph(
+            node = nodes.container("", node, nodes.paragraph(
                 "", f"(The first {len(rows)} fields are shown.)"))
         self.cache[target_pointer] = node
         return [node.deepcopy()]
 
-    def _field_row(self, row: Field, label: str) -> list[nodes.Node]:
+    def _level_tables(self, level: Level, label: str, caption: str,
+                      id_base: str) -> list[nodes.Node]:
+        """The table of one object's fields, then each nested object's, collapsed."""
+        ids = {name: nodes.make_id(id_base + name) for name in level.nested}
+        table_rows = [self._field_row(row, label, ids.get(row.name, ""),
+                                      level.nested[row.name].count()
+                                      if row.name in level.nested else 0)
+                      for row in level.rows]
+        result: list[nodes.Node] = [self._fields_table(table_rows, caption)]
+        for name, nested in level.nested.items():
+            more = api_fields_more(ids=[ids[name]], classes=["guidebook-api-fields-more"])
+            count = nested.count()
+            more += api_fields_summary("", "", nodes.Text("Fields of "), _code(name),
+                                       nodes.Text(f" ({count})"))
+            more += self._level_tables(nested, label, f"Fields of {name}", id_base)
+            result.append(more)
+        return result
+
+    @staticmethod
+    def _fields_table(table_rows: list[list[nodes.Node]], caption: str) -> nodes.Element:
+        return _table(("Name", "Type", "Required", "Description"), table_rows,
+                      "guidebook-api-fields", caption)
+
+    def _field_row(self, row: Field, label: str, nested_id: str = "",
+                   nested_count: int = 0) -> list[nodes.Node]:
+        description = self._description(row.description, row.description_pointer,
+                                         list(row.notes), label)
+        if nested_id:
+            # Its fields are collapsed below the table: said, and linked (opening them).
+            link = nodes.reference("", "", _code(row.name), internal=True, refid=nested_id)
+            fields = "field" if nested_count == 1 else "fields"
+            more = nodes.paragraph("", "", nodes.Text(f"{nested_count} nested {fields}: see "),
+                                   link, nodes.Text(" below."),
+                                   classes=["guidebook-api-note"])
+            description = (description if isinstance(description, nodes.container)
+                           else nodes.container())
+            description += more
         return [
-            _code(row.name),
+            api_field_name(row.name, row.name),
             nodes.Text(row.type),
             nodes.Text("yes" if row.required else "no"),
-            self._description(row.description, row.description_pointer, list(row.notes),
-                              label),
+            description,
         ]
 
     def _description(self, text: str, pointer: str, notes: list[str],
@@ -459,7 +515,8 @@ def _inline_literals(text: str) -> list[nodes.Node]:
 
 
 def _table(headers: tuple[str, ...], rows: list[list[nodes.Node]],
-           css_class: str) -> nodes.table:
+           css_class: str, caption: str) -> api_scroll:
+    """The table of *rows* in its scroll box, named *caption* for screen readers."""
     table = nodes.table(classes=["guidebook-api-table", css_class])
     group = nodes.tgroup(cols=len(headers))
     table += group
@@ -485,7 +542,7 @@ def _table(headers: tuple[str, ...], rows: list[list[nodes.Node]],
             row += entry
         body += row
     group += body
-    return table
+    return scroll_box(table, caption)
 
 
 __all__ = ["OperationRenderer", "as_text"]

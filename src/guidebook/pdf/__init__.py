@@ -25,7 +25,7 @@ import posixpath
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -33,7 +33,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import format_date
 from sphinx.util.osutil import relative_uri
 
-from guidebook.audiences import part_specs
+from guidebook.audiences import configured_parts
 from guidebook.config import conf_location
 from guidebook.engine.part_writer import (
     conf_latex_setting,
@@ -83,15 +83,6 @@ class PdfSite(Protocol):
     def site_root(self) -> Path: ...
     @property
     def doctreedir(self) -> Path: ...
-    #: The HTML builder's format and name, whose tags the LaTeX builder drops.
-    @property
-    def format(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    #: The part being written (None between parts).
-    @property
-    def current(self) -> Part | None: ...
-    def get_target_uri(self, docname: str, typ: str | None = None) -> str: ...
     def page_urls(self) -> dict[str, str]:
         """Every published page's URL from the site root, in the first part that has it."""
         ...
@@ -106,8 +97,12 @@ def file_stem(project: str, part: str) -> str:
 class PdfWriter:
     """The PDFs of one guidebook build: which to make, making them, linking to them."""
 
-    def __init__(self, builder: PdfSite, previous: dict[str, PdfEntry]) -> None:
+    def __init__(self, builder: PdfSite, previous: dict[str, PdfEntry],
+                 html_tags: Set[str]) -> None:
         self.builder = builder
+        #: The HTML builder's own tags (``html``, ``builder_guidebook``...), which the LaTeX
+        #: builder's replace while it writes.
+        self.html_tags = frozenset(html_tags)
         self.enabled = bool(builder.config.guidebook_pdf)
         #: part name -> the previous build's PDF entry (from its manifest).
         self.previous = previous
@@ -136,7 +131,7 @@ class PdfWriter:
         (``--pdf`` given or dropped, a failed PDF tried again) needs its pages rewritten.
         """
         found = self.builder.env.found_docs
-        for spec in part_specs(self.builder.env):
+        for spec in configured_parts(self.builder.env):
             if spec.root not in found:
                 continue
             had = spec.name in self.previous and self._staged_path(spec.name).is_file()
@@ -166,12 +161,11 @@ class PdfWriter:
         had = part.name in self.previous
         return had != (part.name in self.records)
 
-    def page_link(self, pagename: str) -> str | None:
-        """The URL of the current part's PDF as seen from *pagename* (None: no PDF)."""
-        part = self.builder.current
-        if part is None or part.name not in self.records:
+    def page_link(self, part: Part, page_url: str) -> str | None:
+        """The URL of *part*'s PDF as seen from its page at *page_url* (None: no PDF)."""
+        if part.name not in self.records:
             return None
-        return relative_uri(self.builder.get_target_uri(pagename), self.records[part.name].url)
+        return relative_uri(page_url, self.records[part.name].url)
 
     def url_of(self, part: str) -> str | None:
         """The site-root URL of *part*'s PDF, if this build has one (portal and manifest)."""
@@ -295,9 +289,8 @@ class PdfWriter:
                 latex.context["maketitle"] = latex.title_page(
                     config.project, part.title, config.version or config.release, date
                 )
-            own_tags = {builder.format, builder.name, f"format_{builder.format}",
-                        f"builder_{builder.name}"}
-            with writing_as(app, latex, latex.own_tags, own_tags), part_indices(builder.env):
+            with writing_as(app, latex, latex.own_tags, self.html_tags), \
+                    part_indices(builder.env):
                 latex.prepare_writing(set())
                 latex.copy_assets()
                 latex.write_documents(set())
@@ -320,9 +313,20 @@ ENGINE_PACKAGES = {"xelatex": "texlive-xetex", "lualatex": "texlive-luatex",
                    "platex": "texlive-lang-japanese", "uplatex": "texlive-lang-japanese"}
 
 #: Symbols documentation uses that pdflatex's fonts do not have (xelatex and lualatex
-#: take them from the font): check marks and crosses of support tables, arrows, stars.
+#: take them from the font): check marks and crosses of support tables, arrows, stars,
+#: and the box drawing of text diagrams in literal blocks (ironic's network diagrams:
+#: pmboxdraw draws U+2500-U+259F; the arrowheads they point with are amssymb's).
 PDFLATEX_SYMBOLS = r"""
 \usepackage{pifont}
+\usepackage{pmboxdraw}
+% One character wide, as the box drawing around it in a monospaced diagram.
+\newcommand{\guidebookcell}[1]{\makebox[\fontcharwd\font`M][c]{\ensuremath{#1}}}
+\DeclareUnicodeCharacter{25B2}{\guidebookcell{\blacktriangle}}
+\DeclareUnicodeCharacter{25B6}{\guidebookcell{\blacktriangleright}}
+\DeclareUnicodeCharacter{25BA}{\guidebookcell{\blacktriangleright}}
+\DeclareUnicodeCharacter{25BC}{\guidebookcell{\blacktriangledown}}
+\DeclareUnicodeCharacter{25C0}{\guidebookcell{\blacktriangleleft}}
+\DeclareUnicodeCharacter{25C4}{\guidebookcell{\blacktriangleleft}}
 \DeclareUnicodeCharacter{2713}{\ding{51}}
 \DeclareUnicodeCharacter{2714}{\ding{52}}
 \DeclareUnicodeCharacter{2715}{\ding{53}}

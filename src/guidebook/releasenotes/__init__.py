@@ -46,6 +46,12 @@ from guidebook.config import (
 )
 from guidebook.generated import toctree_of, write_generated_pages
 from guidebook.git import repository_holding
+from guidebook.releasenotes.automatic import (
+    authors_files,
+    explicit_setting,
+    found_notes,
+    publish_found_notes,
+)
 from guidebook.releasenotes.domain import ReleaseNotesDomain, get_releasenotes_domain
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
 from guidebook.sites import configured_site
@@ -79,7 +85,7 @@ def load_notes(app: Sphinx) -> None:
         site = configured_site(app.env.config)
     except ConfigError:
         return  # reported by guidebook's own configuration check
-    part = site.releasenotes_spec
+    part = site.notes_part
     if part is None:
         domain.set_notes(ReleaseNotes())
         _notes_without_part(app, site.config)
@@ -116,27 +122,20 @@ def load_notes(app: Sphinx) -> None:
 
 
 def _notes_without_part(app: Sphinx, config: GuidebookConfig) -> None:
-    """Say which setting to add when the repository has reno notes that no part shows."""
-    root = repository_holding(Path(app.srcdir))
-    if root is None:
-        return
-    source = Path(app.srcdir).resolve()
-    if len(source.relative_to(root).parts) > 2:
-        # Not the repository's documentation (doc/source, docs): a test or example tree
-        # deeper inside it, which the repository's notes are not about.
-        return
-    notes_dir = root / config.releasenotes_dir / "notes"
-    count = sum(1 for _ in notes_dir.glob("*.yaml")) if notes_dir.is_dir() else 0
-    if not count:
+    """Say which setting to add when the repository has reno notes that no part shows
+    and none could be added for them (:mod:`.automatic`)."""
+    if not config.releasenotes_automatic:
+        return  # the author chose to leave them out
+    found = found_notes(Path(app.srcdir), Path(app.confdir), config)
+    if found is None:
         return
     name = config.releasenotes_part
+    theirs = authors_files(Path(app.srcdir, name))
+    why = (f" (none is generated: {name}/ holds pages of its own, such as "
+           f"{theirs[0].relative_to(app.srcdir).as_posix()})" if theirs else "")
     warn(WarningCode.RELEASENOTES,
-         f"{count} reno note(s) in {config.releasenotes_dir}/notes/ and no release notes "
-         f"part shows them: add "
-         f"{name!r} to guidebook_parts ({{'title': 'Release notes', 'root': "
-         f"'{name}/index'}}) with a page {name}/index.rst holding "
-         "'.. guidebook-release-index::', and a What's new page holding "
-         "'.. guidebook-whats-new::' (guidebook init writes them)",
+         f"{found.count} reno note(s) in {found.folder}/notes/ and no release notes "
+         f"part shows them{why}: add {explicit_setting(name)}",
          location=conf_location(Path(app.confdir, "conf.py"), "guidebook_parts",
                                 "guidebook_guides"))
 
@@ -213,7 +212,7 @@ class ReleaseIndexDirective(_NotesDirective):
 
     def run(self) -> list[nodes.Node]:
         notes = self.notes
-        part = configured_site(self.env.config).releasenotes_spec
+        part = configured_site(self.env.config).notes_part
         if part is None or not notes.series:
             paragraph = nodes.paragraph()
             paragraph += nodes.Text("There are no release notes yet.")
@@ -285,7 +284,7 @@ class WhatsNewDirective(_NotesDirective):
     def run(self) -> list[nodes.Node]:
         notes = self.notes
         site = configured_site(self.env.config)
-        linked = site.releasenotes_spec is not None
+        linked = site.notes_part is not None
         if not linked:
             warn(WarningCode.RELEASENOTES,
                  f"guidebook-whats-new: the site has no {site.config.releasenotes_part!r} part "
@@ -333,7 +332,7 @@ class WhatsNewDirective(_NotesDirective):
             )
             body += self.entry(item, paths[item.label])
             if linked:
-                _append_link(body, item, self.env.docname)
+                body[NOTE_LINK_ATTR] = item.label  # linked once translated (append_note_links)
             entry += body
             container += entry
         if not spec.prelude:
@@ -354,11 +353,28 @@ def _union(groups: Any) -> list[str]:
     return result
 
 
-def _append_link(body: nodes.Element, item: NoteItem, docname: str) -> None:
+#: On a What's new entry: the label of the note entry its link leads to.
+NOTE_LINK_ATTR = "guidebook_note_link"
+
+
+def append_note_links(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: the link after each What's new entry.
+
+    Added after Sphinx's i18n transform has translated the entry's paragraph: a link in
+    it, which the catalog's message does not have, would be dropped with the original
+    words ("inconsistent term references in translated message").
+    """
+    for body in list(doctree.findall(nodes.Element)):
+        label = body.attributes.pop(NOTE_LINK_ATTR, None)
+        if label is not None:
+            _append_link(body, str(label), app.env.docname)
+
+
+def _append_link(body: nodes.Element, label: str, docname: str) -> None:
     """`` (release notes)`` after the entry, linking to it in the release notes part."""
     reference = addnodes.pending_xref(
         "", nodes.inline("", "release notes", classes=["xref", "std", "std-ref"]),
-        refdomain="std", reftype="ref", reftarget=item.label, refexplicit=True, refwarn=True,
+        refdomain="std", reftype="ref", reftarget=label, refexplicit=True, refwarn=True,
         refdoc=docname,
     )
     last = body.children[-1] if body.children else None
@@ -390,7 +406,7 @@ def trim_whats_new(app: Sphinx, doctree: nodes.document) -> None:
             declared = parse_audiences(str(field))
         except AudienceSyntaxError:
             declared = None  # reported by the audience extension
-    parts = set(page_parts(env.docname, declared, configured_site(env.config).specs,
+    parts = set(page_parts(env.docname, declared, configured_site(env.config).all_parts,
                            page_rules(env)))
     for node in blocks:
         names = [name for name in node[AUDIENCES_ATTR] if name in parts]
@@ -407,10 +423,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("guidebook-release-index", ReleaseIndexDirective)
     app.add_directive("guidebook-release-series", ReleaseSeriesDirective)
     app.add_directive("guidebook-whats-new", WhatsNewDirective)
+    # After guidebook's own configuration check (priority 100): the settings are valid.
+    app.connect("config-inited", publish_found_notes, priority=150)
     app.connect("builder-inited", load_notes)
     app.connect("env-get-outdated", outdated_pages)
     # After Sphinx reads the file-wide fields (500), before the audience checks (600).
     app.connect("doctree-read", trim_whats_new, priority=550)
+    app.connect("doctree-read", append_note_links, priority=540)
     return {
         "version": "1",
         "parallel_read_safe": True,

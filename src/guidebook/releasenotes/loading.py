@@ -22,11 +22,11 @@ from reno import loader as reno_loader
 from reno import scanner as reno_scanner
 
 from guidebook.config import ALL_GUIDES
+from guidebook.located import SourceProblem
 from guidebook.releasenotes.model import (
     UNRELEASED_SLUG,
     Note,
     NoteItem,
-    NoteProblem,
     Release,
     ReleaseNotes,
     SectionSpec,
@@ -102,13 +102,13 @@ def load_release_notes(options: LoadOptions) -> ReleaseNotes:
         except (ValueError, TypeError) as exc:
             config_path = notes_dir / "config.yaml"
             return ReleaseNotes(
-                problems=(NoteProblem(str(config_path), 1, f"reno config is invalid: {exc}"),)
+                problems=(SourceProblem(str(config_path), 1, f"reno config is invalid: {exc}"),)
             )
         if options.branch:
             conf.override(branch=options.branch)
         notes_path = options.reporoot / conf.notespath
         if not notes_path.is_dir():
-            return ReleaseNotes(problems=(NoteProblem(
+            return ReleaseNotes(problems=(SourceProblem(
                 str(notes_path), 0,
                 f"release notes: no notes directory {notes_path} (create the first note "
                 "with 'reno new <slug>' from the repository root)",
@@ -116,7 +116,7 @@ def load_release_notes(options: LoadOptions) -> ReleaseNotes:
         try:
             return _Reader(conf, options).read()
         except Exception as exc:
-            return ReleaseNotes(problems=(NoteProblem(
+            return ReleaseNotes(problems=(SourceProblem(
                 str(notes_path), 0,
                 f"release notes: reno could not scan the git history of {options.reporoot}: "
                 f"{type(exc).__name__}: {exc}",
@@ -132,7 +132,7 @@ class _Reader:
             SectionSpec(self.prelude, self.prelude.replace("_", " ").title(), prelude=True),
             *(SectionSpec(str(section.name), str(section.title)) for section in conf.sections),
         )
-        self.problems: list[NoteProblem] = []
+        self.problems: list[SourceProblem] = []
 
     def read(self) -> ReleaseNotes:
         options = self.options
@@ -186,7 +186,7 @@ class _Reader:
             self.problems.append(_yaml_problem(path, exc, "release note"))
             return None
         except ValueError:
-            self.problems.append(NoteProblem(
+            self.problems.append(SourceProblem(
                 path, 1,
                 "release note is not a mapping of section names to entries "
                 "(start each section with 'features:', 'fixes:', ...)",
@@ -199,23 +199,23 @@ class _Reader:
         known = {section.name for section in self.sections}
         overrides, errors = parse_overrides(text)
         for line, message in errors:
-            self.problems.append(NoteProblem(path, line, message))
+            self.problems.append(SourceProblem(path, line, message))
         for override in overrides:
             for name in override_names(override):
                 if name != ALL_GUIDES and name not in guides:
-                    self.problems.append(NoteProblem(
+                    self.problems.append(SourceProblem(
                         path, override.line,
                         f"audience comment: unknown audience {name!r} "
                         f"(known: {', '.join(guides)})",
                     ))
             if override.section is not None and override.section not in content:
-                self.problems.append(NoteProblem(
+                self.problems.append(SourceProblem(
                     path, override.line,
                     f"audience comment: the note has no section {override.section!r}",
                 ))
         for section_name in content:
             if section_name not in known:
-                self.problems.append(NoteProblem(
+                self.problems.append(SourceProblem(
                     path, _key_line(text, section_name),
                     f"unknown release note section {section_name!r} "
                     f"(known: {', '.join(section.name for section in self.sections)})",
@@ -241,13 +241,13 @@ class _Reader:
         if section == self.prelude:
             if isinstance(value, str):
                 return [value] if value.strip() else []
-            self.problems.append(NoteProblem(
+            self.problems.append(SourceProblem(
                 path, line, f"release note section {section!r} must be a single string",
             ))
             return []
         if isinstance(value, list) and all(isinstance(entry, str) for entry in value):
             return [entry for entry in value if entry.strip()]
-        self.problems.append(NoteProblem(
+        self.problems.append(SourceProblem(
             path, line, f"release note section {section!r} must be a list of strings",
         ))
         return []
@@ -262,8 +262,8 @@ def _key_line(text: str, key: str) -> int:
     return 1
 
 
-def _yaml_problem(path: str, exc: yaml.YAMLError, what: str) -> NoteProblem:
+def _yaml_problem(path: str, exc: yaml.YAMLError, what: str) -> SourceProblem:
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else 1
     problem = getattr(exc, "problem", None) or str(exc)
-    return NoteProblem(path, line, f"{what} is not valid YAML: {problem}")
+    return SourceProblem(path, line, f"{what} is not valid YAML: {problem}")

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from guidebook.config import ALL_GUIDES
+from guidebook.located import SourceProblem
 
 #: The slug of the series page that holds the notes of no release yet.
 UNRELEASED_SLUG = "unreleased"
@@ -30,20 +31,6 @@ _OVERRIDE = re.compile(
 _NAME = re.compile(r"[A-Za-z0-9*][A-Za-z0-9_-]*\Z")
 _SEPARATORS = re.compile(r"[\s,]+")
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-@dataclasses.dataclass(frozen=True)
-class NoteProblem:
-    """Something wrong with a note or the notes configuration, with where it is."""
-
-    path: str
-    line: int
-    message: str
-
-    @property
-    def location(self) -> str:
-        """``path:line`` (line 0: a problem with a whole folder, reported elsewhere)."""
-        return f"{self.path}:{self.line}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,7 +91,7 @@ class ReleaseNotes:
 
     series: tuple[Series, ...] = ()
     sections: tuple[SectionSpec, ...] = ()
-    problems: tuple[NoteProblem, ...] = ()
+    problems: tuple[SourceProblem, ...] = ()
 
     @property
     def releases(self) -> list[Release]:

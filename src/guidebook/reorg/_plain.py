@@ -1,6 +1,6 @@
 """The plain Sphinx site a project had before guidebook: built, or read from objects.inv.
 
-A plain site has no guides: it becomes one section, ``site``, whose pages are the
+A plain site has no guides: it becomes one part, ``site``, whose pages are the
 ``std:doc`` entries of its inventory (docname, URL, title). That is exactly what a
 reader's bookmarks point at, so comparing it with the guidebook site lists every old URL.
 """
@@ -16,11 +16,11 @@ from typing import Any
 
 from sphinx.util.inventory import InventoryFile
 
-from guidebook.manifest import Manifest, Page, Section
+from guidebook.manifest import Manifest, Page, PublishedPart
 from guidebook.reorg import ReorgError
 
-#: The name of the one section of a plain site.
-PLAIN_SECTION = "site"
+#: The name of the one part of a plain site.
+PLAIN_PART = "site"
 _GUIDES_SET = re.compile(r"^guidebook_guides\s*[=:]", re.MULTILINE)
 
 
@@ -59,9 +59,9 @@ def manifest_of_inventory(path: Path, *, root: str = "index",
             audiences=(),
             page_type=None,
         ))
-    section = Section(name=PLAIN_SECTION, title="the plain Sphinx site", kind="part",
+    part = PublishedPart(name=PLAIN_PART, title="the plain Sphinx site", kind="part",
                       root=root, url=f"{root}.html", pages=tuple(pages))
-    return Manifest(sections=(section,))
+    return Manifest(published_parts=(part,))
 
 
 def build_plain(source: Path, out: Path, label: str, *,

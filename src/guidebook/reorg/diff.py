@@ -11,7 +11,7 @@ published manifest and a build) are compared page by page:
   **broken URL**. Each makes ``guidebook diff`` exit with status 1.
 
 A BASE built with plain Sphinx (no guidebook settings), or a plain site's
-``objects.inv``, is one section, ``site``, holding every page of the old site
+``objects.inv``, is one part, ``site``, holding every page of the old site
 (:mod:`guidebook.reorg._plain`).
 
 The reports (text, JSON, HTML) are in :mod:`guidebook.reorg.diff_report` and
@@ -25,7 +25,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from guidebook.manifest import Manifest, Page, Section
+from guidebook.manifest import Manifest, Page, PublishedPart
 from guidebook.reorg import ReorgError
 from guidebook.reorg.broken_links import BrokenLink, broken_links
 from guidebook.reorg.snapshot import (
@@ -84,14 +84,14 @@ class Changed:
 
 
 @dataclasses.dataclass
-class SectionDiff:
+class PartDiff:
     """The changes of one guide or part."""
 
     name: str
     kind: str
     title: str
-    before: Section | None
-    after: Section | None
+    before: PublishedPart | None
+    after: PublishedPart | None
     added: list[Added] = dataclasses.field(default_factory=list)
     removed: list[Removed] = dataclasses.field(default_factory=list)
     moved: list[Moved] = dataclasses.field(default_factory=list)
@@ -128,7 +128,7 @@ class SiteDiff:
     base: Snapshot
     head: Snapshot
     moves: list[Move]
-    sections: list[SectionDiff]
+    parts: list[PartDiff]
     broken: list[BrokenUrl]
     #: Hand-written links of HEAD that name no page and worked in BASE.
     broken_links: list[BrokenLink] = dataclasses.field(default_factory=list)
@@ -145,7 +145,7 @@ class SiteDiff:
 
     def summary(self) -> dict[str, int]:
         def total(attribute: str) -> int:
-            return sum(len(getattr(section, attribute)) for section in self.sections)
+            return sum(len(getattr(part, attribute)) for part in self.parts)
 
         return {
             "moves": len(self.moves),
@@ -294,13 +294,13 @@ def compare(
     moves = find_moves(base, head, renames or [])
     forward = {move.source: move for move in moves}
     backward = {move.target: move for move in moves}
-    names = [section.name for section in head.manifest.sections]
-    names += [s.name for s in base.manifest.sections if s.name not in names]
-    sections = [
+    names = [part.name for part in head.manifest.published_parts]
+    names += [s.name for s in base.manifest.published_parts if s.name not in names]
+    parts = [
         _compare_section(name, base.manifest, head.manifest, forward, backward)
         for name in names
     ]
-    return SiteDiff(base=base, head=head, moves=moves, sections=sections,
+    return SiteDiff(base=base, head=head, moves=moves, parts=parts,
                     broken=broken_urls(base.manifest, head.manifest, forward),
                     broken_links=broken_links(base, head,
                                               {move.target: move.source for move in moves}))
@@ -309,11 +309,11 @@ def compare(
 def _compare_section(
     name: str, base: Manifest, head: Manifest,
     forward: dict[str, Move], backward: dict[str, Move],
-) -> SectionDiff:
-    before, after = base.section(name), head.section(name)
+) -> PartDiff:
+    before, after = base.published_part(name), head.published_part(name)
     shown = after or before
     assert shown is not None
-    diff = SectionDiff(name=name, kind=shown.kind, title=shown.title, before=before,
+    diff = PartDiff(name=name, kind=shown.kind, title=shown.title, before=before,
                        after=after)
     old = {page.docname: page for page in before.pages} if before else {}
     new = {page.docname: page for page in after.pages} if after else {}
@@ -325,7 +325,7 @@ def _compare_section(
                 diff.moved.append(Moved(page, new[target], move))
             _note_changes(diff, page, new[target])
             continue
-        still = head.sections_of(target)
+        still = head.parts_of(target)
         diff.removed.append(Removed(page, move.target if move else None, tuple(still)))
         if still:
             later = head.first_page(target)
@@ -346,7 +346,7 @@ def _compare_section(
     return diff
 
 
-def _note_changes(diff: SectionDiff, before: Page, after: Page) -> None:
+def _note_changes(diff: PartDiff, before: Page, after: Page) -> None:
     if before.audiences != after.audiences:
         diff.audiences_changed.append(
             Changed(after.docname, list(before.audiences), list(after.audiences)))
@@ -359,19 +359,19 @@ PORTAL_URL = "index.html"
 
 
 def broken_urls(base: Manifest, head: Manifest, moves: dict[str, Move]) -> list[BrokenUrl]:
-    """Every URL of *base* (pages of every section, and its redirects) that *head*
+    """Every URL of *base* (pages of every part, and its redirects) that *head*
     neither serves as a page nor redirects."""
     served = head.page_urls() | head.redirected_urls() | {PORTAL_URL}
     broken: dict[str, BrokenUrl] = {}
-    for section, page in base.pages():
+    for part, page in base.pages():
         if page.url in served or page.url in broken:
             continue
         move = moves.get(page.docname)
         target = move.target if move else page.docname
-        landing = head.section(section.name)
+        landing = head.published_part(part.name)
         later = landing.page(target) if landing else None
         later = later or head.first_page(target)
-        broken[page.url] = BrokenUrl(page.url, section.name, page.docname, page.title,
+        broken[page.url] = BrokenUrl(page.url, part.name, page.docname, page.title,
                                      later.url if later else None)
     head_urls = head.page_urls()
     for redirect in base.redirects:

@@ -4,9 +4,9 @@ broken URLs in red."""
 
 from __future__ import annotations
 
-from guidebook.manifest import NavEntry, Section
+from guidebook.manifest import NavEntry, PublishedPart
 from guidebook.reorg._html import esc, page
-from guidebook.reorg.diff import SectionDiff, SiteDiff
+from guidebook.reorg.diff import PartDiff, SiteDiff
 
 #: Draws an arrow between the two rows of each move within a guide (the badges and labels
 #: already say it; the arrows only help the eye).
@@ -55,8 +55,8 @@ def render(diff: SiteDiff) -> str:
         '<span class="broken">old URL breaks</span></p>',
         _MARKER,
     ]
-    for section in diff.sections:
-        body.append(_section(diff, section, badges, base, head))
+    for part in diff.parts:
+        body.append(_published_part(diff, part, badges, base, head))
     return page(f"guidebook diff {base} -> {head}", "\n".join(body), _ARROWS)
 
 
@@ -81,30 +81,30 @@ def _summary(diff: SiteDiff) -> str:
             f' (neither served nor redirected):</p><ul class="broken-list">{items}</ul>')
 
 
-def _nav(section: Section | None) -> tuple[list[NavEntry], bool]:
+def _nav(part: PublishedPart | None) -> tuple[list[NavEntry], bool]:
     """The rows of a column and whether they follow the real navigation."""
-    if section is None:
+    if part is None:
         return [], True
-    if section.nav:
-        return list(section.nav), True
-    return [NavEntry(page.docname, 0) for page in section.pages], False
+    if part.nav:
+        return list(part.nav), True
+    return [NavEntry(page.docname, 0) for page in part.pages], False
 
 
-def _section(diff: SiteDiff, section: SectionDiff, badges: dict[str, str], base: str,
+def _published_part(diff: SiteDiff, part: PartDiff, badges: dict[str, str], base: str,
              head: str) -> str:
     broken = {b.url for b in diff.broken}
-    moved_to = {m.before.docname: m for m in section.moved}
-    moved_from = {m.after.docname: m for m in section.moved}
-    removed = {r.page.docname: r for r in section.removed}
-    added = {a.page.docname: a for a in section.added}
-    retitled = {c.docname: c for c in section.titles_changed}
-    audiences = {c.docname: c for c in section.audiences_changed}
+    moved_to = {m.before.docname: m for m in part.moved}
+    moved_from = {m.after.docname: m for m in part.moved}
+    removed = {r.page.docname: r for r in part.removed}
+    added = {a.page.docname: a for a in part.added}
+    retitled = {c.docname: c for c in part.titles_changed}
+    audiences = {c.docname: c for c in part.audiences_changed}
 
     before_rows = []
-    before_nav, before_real = _nav(section.before)
+    before_nav, before_real = _nav(part.before)
     for entry in before_nav:
-        assert section.before is not None
-        page_ = section.before.page(entry.docname)
+        assert part.before is not None
+        page_ = part.before.page(entry.docname)
         if page_ is None:
             continue
         classes, notes, badge = [], [], ""
@@ -126,10 +126,10 @@ def _section(diff: SiteDiff, section: SectionDiff, badges: dict[str, str], base:
         before_rows.append(_row(entry, page_.title, classes, notes, badge))
 
     after_rows = []
-    after_nav, after_real = _nav(section.after)
+    after_nav, after_real = _nav(part.after)
     for entry in after_nav:
-        assert section.after is not None
-        page_ = section.after.page(entry.docname)
+        assert part.after is not None
+        page_ = part.after.page(entry.docname)
         if page_ is None:
             continue
         classes, notes, badge = [], [], ""
@@ -152,14 +152,14 @@ def _section(diff: SiteDiff, section: SectionDiff, badges: dict[str, str], base:
                          f"{', '.join(change.after) or '-'}")
         after_rows.append(_row(entry, page_.title, classes, notes, badge))
 
-    status = "" if section.status in ("changed", "unchanged") else f" ({section.status})"
+    status = "" if part.status in ("changed", "unchanged") else f" ({part.status})"
     caveat = ""
     if not (before_real and after_real):
         caveat = ('<p class="meta">The manifest records no navigation order: pages are '
                   'listed by name.</p>')
     return (
-        f'<section class="guide" id="guide-{esc(section.name)}">'
-        f"<h2>{esc(section.title)} <code>{esc(section.name)}</code>{esc(status)}</h2>{caveat}"
+        f'<section class="guide" id="guide-{esc(part.name)}">'
+        f"<h2>{esc(part.title)} <code>{esc(part.name)}</code>{esc(status)}</h2>{caveat}"
         '<div class="columns">'
         f'<div class="before"><h3>Before: {esc(base)}</h3><ol class="nav">'
         f'{"".join(before_rows)}</ol></div>'

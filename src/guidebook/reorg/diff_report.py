@@ -42,7 +42,7 @@ import json
 from typing import Any
 
 from guidebook.manifest import Page
-from guidebook.reorg._plain import PLAIN_SECTION
+from guidebook.reorg._plain import PLAIN_PART
 from guidebook.reorg.diff import FORMAT_VERSION, PORTAL_URL, SiteDiff
 from guidebook.reorg.snapshot import Snapshot
 
@@ -113,31 +113,31 @@ def to_json(diff: SiteDiff) -> dict[str, Any]:
         ],
         "guides": [
             {
-                "name": section.name,
-                "kind": section.kind,
-                "title": section.title,
-                "status": section.status,
+                "name": part.name,
+                "kind": part.kind,
+                "title": part.title,
+                "status": part.status,
                 "added": [{**page_ref(a.page), "moved_from": a.moved_from}
-                          for a in section.added],
+                          for a in part.added],
                 "removed": [{**page_ref(r.page), "moved_to": r.moved_to,
-                             "now_in": list(r.now_in)} for r in section.removed],
+                             "now_in": list(r.now_in)} for r in part.removed],
                 "moved": [
                     {"from": m.before.docname, "to": m.after.docname,
                      "from_url": m.before.url, "to_url": m.after.url,
                      "title": m.after.title, "method": m.move.method,
                      "similarity": m.move.similarity}
-                    for m in section.moved
+                    for m in part.moved
                 ],
                 "audiences_changed": [
                     {"docname": c.docname, "before": c.before, "after": c.after}
-                    for c in section.audiences_changed
+                    for c in part.audiences_changed
                 ],
                 "titles_changed": [
                     {"docname": c.docname, "before": c.before, "after": c.after}
-                    for c in section.titles_changed
+                    for c in part.titles_changed
                 ],
             }
-            for section in diff.sections
+            for part in diff.parts
         ],
         "broken_urls": [dataclasses.asdict(broken) for broken in diff.broken],
         "broken_links": [dataclasses.asdict(link) for link in diff.broken_links],
@@ -159,22 +159,22 @@ def _describe(snapshot: Snapshot) -> str:
 def render_text(diff: SiteDiff) -> str:
     """A report for a reviewer reading a terminal or a CI log."""
     lines = [f"guidebook diff: {_describe(diff.base)} -> {_describe(diff.head)}", ""]
-    for section in diff.sections:
-        heading = f"{section.name} ({section.kind}: {section.title})"
-        if section.status == "unchanged":
+    for part in diff.parts:
+        heading = f"{part.name} ({part.kind}: {part.title})"
+        if part.status == "unchanged":
             lines.append(f"{heading}: no changes")
             continue
-        if section.status in ("added", "removed"):
-            heading += f" [{section.kind} {section.status}]"
+        if part.status in ("added", "removed"):
+            heading += f" [{part.kind} {part.status}]"
         lines.append(heading)
-        for m in section.moved:
+        for m in part.moved:
             how = ("git rename" if m.move.method == "git"
                    else f"{m.move.method} {m.move.similarity:.0%}")
             lines.append(f"  moved     {m.before.docname} -> {m.after.docname}  ({how})")
-        for a in section.added:
+        for a in part.added:
             note = f"  (moved from {a.moved_from})" if a.moved_from else ""
             lines.append(f"  added     {a.page.docname}  \"{a.page.title}\"{note}")
-        for r in section.removed:
+        for r in part.removed:
             notes = []
             if r.moved_to:
                 notes.append(f"moved to {r.moved_to}")
@@ -182,13 +182,13 @@ def render_text(diff: SiteDiff) -> str:
                 notes.append(f"still in {', '.join(r.now_in)}")
             note = f"  ({'; '.join(notes)})" if notes else ""
             lines.append(f"  removed   {r.page.docname}  \"{r.page.title}\"{note}")
-        for c in section.audiences_changed:
+        for c in part.audiences_changed:
             lines.append(f"  audiences {c.docname}: {', '.join(c.before) or '-'} -> "
                          f"{', '.join(c.after) or '-'}")
-        for c in section.titles_changed:
+        for c in part.titles_changed:
             lines.append(f"  title     {c.docname}: \"{c.before}\" -> \"{c.after}\"")
     lines.append("")
-    if any(section.name == PLAIN_SECTION for section in diff.base.manifest.sections):
+    if any(part.name == PLAIN_PART for part in diff.base.manifest.published_parts):
         listing = old_urls(diff)
         lines.append(f"Every URL of the plain site ({len(listing)}), and where it goes now:")
         for entry in listing:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from guidebook.config import PAGE_TYPES
-from guidebook.manifest import Language, Manifest, Section, load_manifest
+from guidebook.manifest import Language, Manifest, PublishedPart, load_manifest
 from guidebook.reorg._html import esc, page
 from guidebook.reorg.snapshot import snapshot_of_tree
 
@@ -79,16 +79,16 @@ class IAMap:
 
 def ia_map(manifest: Manifest) -> IAMap:
     """The map of *manifest*: columns, rows and the audience x page type matrix."""
-    columns = tuple(_column(section) for section in manifest.sections)
+    columns = tuple(_column(published) for published in manifest.published_parts)
     found: dict[str, Row] = {}
-    for section, page_ in manifest.pages():
+    for published, page_ in manifest.pages():
         row = found.get(page_.docname)
         if row is None:
             found[page_.docname] = Row(page_.docname, page_.title, page_.source,
-                                       page_.page_type, (section.name,))
+                                       page_.page_type, (published.name,))
         else:
             found[page_.docname] = dataclasses.replace(
-                row, columns=(*row.columns, section.name))
+                row, columns=(*row.columns, published.name))
     coverage: dict[str, dict[str, int]] = {}
     for guide in manifest.guides:
         counts = dict.fromkeys((*PAGE_TYPES, UNTYPED, "total"), 0)
@@ -100,8 +100,8 @@ def ia_map(manifest: Manifest) -> IAMap:
     return IAMap(columns=columns, rows=rows, coverage=coverage, languages=manifest.languages)
 
 
-def _column(section: Section) -> Column:
-    return Column(section.name, section.title, section.kind, len(section.pages))
+def _column(published: PublishedPart) -> Column:
+    return Column(published.name, published.title, published.kind, len(published.pages))
 
 
 def site_map(source: Path | None = None, manifest: Path | None = None) -> IAMap:

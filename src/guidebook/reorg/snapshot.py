@@ -25,7 +25,7 @@ from guidebook.driver.options import BuildOptions
 from guidebook.driver.run import run_build
 from guidebook.engine.part_navigation import toctree_order
 from guidebook.git import git
-from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, Section, load_manifest
+from guidebook.manifest import MANIFEST_NAME, Manifest, NavEntry, PublishedPart, load_manifest
 from guidebook.reorg import ReorgError
 from guidebook.reorg._plain import build_plain, is_plain_project, manifest_of_inventory
 
@@ -127,7 +127,7 @@ def build_manifest(source: Path, out: Path, label: str, *,
     if is_plain_project(source):
         manifest, includes = build_plain(source, out, label)
         return manifest.with_nav(
-            {section.name: section_nav(section, includes) for section in manifest.sections})
+            {part.name: part_nav(part, includes) for part in manifest.published_parts})
     stream = io.StringIO()
     status = run_build(BuildOptions(source=source, out=out, quiet=True,
                                     translations=translations), stderr=stream)
@@ -137,14 +137,14 @@ def build_manifest(source: Path, out: Path, label: str, *,
     return load_manifest(out / MANIFEST_NAME)
 
 
-def section_nav(section: Section, includes: dict[str, list[str]]) -> tuple[NavEntry, ...]:
-    """The section's pages in toctree order; those no toctree reaches follow at depth 0.
+def part_nav(part: PublishedPart, includes: dict[str, list[str]]) -> tuple[NavEntry, ...]:
+    """The part's pages in toctree order; those no toctree reaches follow at depth 0.
 
     A plain Sphinx site publishes every page, reached or not, so each gets an entry here,
     where a guidebook manifest's ``nav`` lists only the reached ones.
     """
-    members = section.docnames
-    reached = toctree_order(section.root, members, includes)
+    members = part.docnames
+    reached = toctree_order(part.root, members, includes)
     entries = [NavEntry(docname, depth) for docname, depth in reached]
     unreached = members - {docname for docname, _depth in reached}
     entries.extend(NavEntry(docname, 0) for docname in sorted(unreached))

@@ -1,6 +1,6 @@
 """Where a page of one version lives in another: the same page, its new home, or none.
 
-Everything comes from each version's manifest (``guidebook.json``: sections, pages with
+Everything comes from each version's manifest (``guidebook.json``: parts, pages with
 docname, source and URL, redirects) and from git's rename detection between the two
 versions' commits; nothing assumes how URLs are laid out. For a page of version V and
 another version W, in this order:
@@ -20,7 +20,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from guidebook.manifest import Manifest, Page, Section
+from guidebook.manifest import Manifest, Page, PublishedPart
 
 #: How the target was found.
 SAME = "same"
@@ -72,33 +72,33 @@ class VersionLinks:
             v.name: _reverse(self._redirects[v.name]) for v in versions
         }
 
-    def page_at(self, version: PublishedVersion, url: str) -> tuple[Section, Page] | None:
+    def page_at(self, version: PublishedVersion, url: str) -> tuple[PublishedPart, Page] | None:
         """The manifest page of *version* served at *url* (relative to its root)."""
         return self._by_url[version.name].get(url)
 
-    def target(self, here: PublishedVersion, section: Section, page: Page,
+    def target(self, here: PublishedVersion, part: PublishedPart, page: Page,
                there: PublishedVersion) -> Target:
-        """Where the reader of *page* (in *section* of *here*) goes in *there*."""
-        other = there.manifest.section(section.name)
+        """Where the reader of *page* (in *part* of *here*) goes in *there*."""
+        other = there.manifest.published_part(part.name)
         if other is not None and (same := other.page(page.docname)) is not None:
             return Target(same.url, same.title, SAME)
-        moved = self._moved(here, page, there, section.name)
+        moved = self._moved(here, page, there, part.name)
         if moved is not None:
             return Target(moved[1].url, moved[1].title, MOVED)
         for _section, candidate in there.manifest.pages():
             if candidate.docname == page.docname:
                 return Target(candidate.url, candidate.title, MOVED)
-        return self.fallback(section.name, there)
+        return self.fallback(part.name, there)
 
     def fallback(self, section_name: str, there: PublishedVersion) -> Target:
         """The root of the guide in *there*, or its portal when it lacks the guide."""
-        other = there.manifest.section(section_name)
+        other = there.manifest.published_part(section_name)
         if other is not None:
             return Target(other.url, other.title, MISSING, guide_title=other.title)
         return Target(portal_url(there), "", MISSING)
 
     def _moved(self, here: PublishedVersion, page: Page, there: PublishedVersion,
-               section_name: str) -> tuple[Section, Page] | None:
+               section_name: str) -> tuple[PublishedPart, Page] | None:
         pages = self._by_url[there.name]
         # A move after *here*: *there* redirects the old URL to its new home.
         url = page.url
@@ -122,9 +122,9 @@ class VersionLinks:
         renamed = self._rename_map(here, there).get(page.source)
         if renamed is not None:
             candidates = self._by_source[there.name].get(renamed, [])
-            for section, candidate in candidates:
-                if section.name == section_name:
-                    return section, candidate
+            for part, candidate in candidates:
+                if part.name == section_name:
+                    return part, candidate
             if candidates:
                 return candidates[0]
         return None
@@ -136,10 +136,10 @@ class VersionLinks:
         return self._rename_maps[key]
 
 
-def _pages_by_source(manifest: Manifest) -> dict[str, list[tuple[Section, Page]]]:
-    found: dict[str, list[tuple[Section, Page]]] = {}
-    for section, page in manifest.pages():
-        found.setdefault(page.source, []).append((section, page))
+def _pages_by_source(manifest: Manifest) -> dict[str, list[tuple[PublishedPart, Page]]]:
+    found: dict[str, list[tuple[PublishedPart, Page]]] = {}
+    for part, page in manifest.pages():
+        found.setdefault(page.source, []).append((part, page))
     return found
 
 
@@ -151,5 +151,5 @@ def _reverse(redirects: dict[str, str]) -> dict[str, list[str]]:
 
 
 def portal_url(version: PublishedVersion) -> str:
-    """The portal: the page every section's URL is relative to (the site root's index)."""
+    """The portal: the page every part's URL is relative to (the site root's index)."""
     return "index.html" if (version.site / "index.html").is_file() else ""

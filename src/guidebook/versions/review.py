@@ -63,13 +63,13 @@ def _labelled(diff: SiteDiff, old: VersionSpec, new: VersionSpec) -> SiteDiff:
 
 def only_guide(diff: SiteDiff, name: str) -> SiteDiff:
     """The comparison of one guide or part: what changed for its readers."""
-    known = [section.name for section in diff.sections]
+    known = [part.name for part in diff.parts]
     if name not in known:
         raise ReorgError(f"no guide or part {name!r} on either side (they have: "
                          f"{', '.join(known)})")
     return dataclasses.replace(
         diff,
-        sections=[section for section in diff.sections if section.name == name],
+        parts=[part for part in diff.parts if part.name == name],
         broken=[broken for broken in diff.broken if broken.guide == name],
     )
 
