@@ -22,7 +22,7 @@ import pytest
 from guidebook.driver.options import BuildOptions
 from guidebook.driver.run import run_build
 from guidebook.manifest import MANIFEST_NAME
-from guidebook.redirects.output import redirect_lines
+from guidebook.redirects.output import ERROR_DOCUMENT
 from guidebook.urls import page_url
 
 ROOTS = Path(__file__).parent / "roots"
@@ -88,6 +88,12 @@ def flagship_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     result = build_source(FLAGSHIP, tmp_path_factory.mktemp("flagship") / "html", strict=True)
     assert result.status == 0, result.output
     return result
+
+
+def redirect_lines(text: str) -> str:
+    """The lines of an ``.htaccess`` text that whereto reads (all but ``ErrorDocument``)."""
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith(ERROR_DOCUMENT))
 
 
 def run_whereto(htaccess: Path, tests: Path) -> subprocess.CompletedProcess[str]:

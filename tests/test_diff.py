@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from guidebook.cli import main
-from guidebook.manifest import parse_manifest
+from guidebook.manifest import Manifest
 from guidebook.reorg.diff import compare
 from guidebook.reorg.snapshot import Snapshot
 from tests.conftest import ROOTS, build_source
@@ -433,7 +433,7 @@ def test_dropped_redirect_breaks_its_url() -> None:
         data = {"guides": [{"name": "user", "pages": [
             {"docname": "user/index", "url": "user/index.html"}]}],
             "redirects": redirects}
-        return Snapshot("side", None, parse_manifest(data, "test"))
+        return Snapshot("side", None, Manifest.from_json(data, "test"))
 
     old = [{"from": "/user/old.html", "to": "user/index.html", "guide": "user"}]
     diff = compare(manifest(old), manifest([]))

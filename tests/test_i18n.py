@@ -168,9 +168,17 @@ def test_search_is_per_language_with_its_own_word_splitting(site: BuildResult) -
 
 def test_an_unchanged_language_is_not_read_again_and_a_catalog_change_reads_its_pages(
         site: BuildResult) -> None:
+    def pages(language: str) -> dict[str, int]:
+        return {path.relative_to(site.out).as_posix(): path.stat().st_mtime_ns
+                for path in (site.out / language).glob("*/*.html")}
+
+    before = {language: pages(language) for language in ("ja", "de")}
     again = build_source(site.source, site.out)
     assert again.status == 0, again.output
     assert again.output.count("0 added, 0 changed, 0 removed") == 3
+    # Nothing read, nothing written: every page of each language is the file it was.
+    assert {language: pages(language) for language in ("ja", "de")} == before
+    assert "writing output... [" not in again.output.split("building the ja translation")[1]
     catalog = site.source / "locale" / "de" / "LC_MESSAGES" / "user.po"
     catalog.write_text(catalog.read_text(encoding="utf-8").replace(
         "Benutzerhandbuch", "Handbuch für Benutzer"), encoding="utf-8")
@@ -291,3 +299,53 @@ def test_the_flagship_publishes_part_of_its_user_guide_in_japanese_and_russian(
         assert 'url=../../operator/index.html"' in stub
     assert "イメージ" in _searchindex(flagship_build, "ja/user/searchindex.js")["terms"]
     assert "образ" in _searchindex(flagship_build, "ru/user/searchindex.js")["terms"]
+
+
+def test_renos_releasenotes_catalog_translates_the_notes_and_whats_new(
+        tmp_path: Path) -> None:
+    """reno's own catalog (``releasenotes/source/locale/<lang>/LC_MESSAGES/releasenotes.po``)
+    translates the release notes part and every guide's What's new."""
+    from tests.test_releasenotes import NOTES_1_0, NOTES_2_0, commit_notes, git
+
+    root = tmp_path / "repo"
+    shutil.copytree(ROOTS / "test-releasenotes", root / "doc")
+    conf = root / "doc" / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + 'guidebook_languages = ["fr"]\n',
+                    encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "doc")
+    git(root, "commit", "-q", "-m", "docs")
+    commit_notes(root, NOTES_1_0, "first release")
+    git(root, "tag", "1.0.0")
+    commit_notes(root, NOTES_2_0, "second release")
+    catalog = root / "releasenotes" / "source" / "locale" / "fr" / "LC_MESSAGES"
+    catalog.mkdir(parents=True)
+    (catalog / "releasenotes.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "The alphafeature lets you do more."\n'
+        'msgstr "La fonctionnalité alphafeature élargit vos possibilités."\n\n'
+        'msgid "The betafix stops a crash."\nmsgstr "Le correctif betafix évite un plantage."\n\n'
+        'msgid "What\'s new"\nmsgstr "Nouveautés"\n\n'
+        '#, fuzzy\nmsgid "Run the alphaupgrade migration first."\n'
+        'msgstr "Lancez d\'abord la migration alphaupgrade (brouillon)."\n',
+        encoding="utf-8")
+    result = build_source(root / "doc", tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    out = result.out
+    series = (out / "fr" / "releasenotes" / "series" / "1.0.html").read_text(encoding="utf-8")
+    assert "La fonctionnalité alphafeature élargit vos possibilités." in series
+    assert "Run the alphaupgrade migration first." in series  # fuzzy: the original
+    assert 'data-translation="partial"' in series
+    whats_new = (out / "fr" / "user" / "whats-new.html").read_text(encoding="utf-8")
+    assert "<h1>Nouveautés" in whats_new
+    # The entry's link to the full note survives the translation of its sentence.
+    assert ('Le correctif betafix évite un plantage. (<a class="reference internal" '
+            'href="../releasenotes/series/unreleased.html#relnote-beta-2222222222222222-fixes"'
+            in whats_new)
+    assert "La fonctionnalité alphafeature" in whats_new
+    original = (out / "user" / "whats-new.html").read_text(encoding="utf-8")
+    assert "The alphafeature lets you do more." in original and "Nouveautés" not in original
+    terms = _searchindex(result, "fr/releasenotes/searchindex.js")["terms"]
+    assert "plantag" in terms  # the French stemmer, on the translated note
+    languages = {entry["code"]: entry for entry in result.manifest["languages"]}
+    assert languages["fr"]["parts"]["releasenotes"]["translated"] > 0

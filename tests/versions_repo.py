@@ -59,8 +59,24 @@ THEMES = {
 }
 
 
-def make_repo(root: Path, theme: str = "alabaster") -> Path:
-    """Create the repository in *root*; return its source directory (checked out: main)."""
+#: A Japanese catalog (OpenStack's layout) of the user guide, from 2026.2 on.
+JA_CATALOG = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "User guide"
+msgstr "ユーザーガイド"
+
+msgid "Uploading images"
+msgstr "イメージのアップロード"
+"""
+
+
+def make_repo(root: Path, theme: str = "alabaster", *, translated: bool = False) -> Path:
+    """Create the repository in *root*; return its source directory (checked out: main).
+
+    *translated*: from 2026.2 on, the site is translated into Japanese (``ja``).
+    """
     source = root / SOURCE
     shutil.copytree(ROOT, source)
     conf = source / "conf.py"
@@ -89,6 +105,12 @@ def make_repo(root: Path, theme: str = "alabaster") -> Path:
     (source / "admin" / "index.rst").write_text(
         "Operations\n==========\n\n.. toctree::\n\n   tuning\n", encoding="utf-8")
     note(root, "second-series", "Images carry betaseries checksums.")
+    if translated:
+        conf.write_text(conf.read_text(encoding="utf-8").replace(
+            marker, 'guidebook_languages = ["ja"]\n' + marker), encoding="utf-8")
+        catalogs = source / "locale" / "ja" / "LC_MESSAGES"
+        catalogs.mkdir(parents=True)
+        (catalogs / "doc-user.po").write_text(JA_CATALOG, encoding="utf-8")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "2026.2: move uploading to images, drop legacy")
     git(root, "tag", "2026.2.0")

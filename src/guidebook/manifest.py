@@ -35,7 +35,6 @@ __all__ = [
     "PublishedPart",
     "Redirect",
     "load_manifest",
-    "parse_manifest",
     "write_manifest",
 ]
 
@@ -199,7 +198,7 @@ class Manifest:
     @classmethod
     def from_json(cls, data: Any, origin: str) -> Manifest:
         """Check and convert a manifest's JSON value; *origin* names it in messages."""
-        return parse_manifest(data, origin)
+        return _parse_manifest(data, origin)
 
     def published_part(self, name: str) -> PublishedPart | None:
         for published in self.published_parts:
@@ -264,7 +263,7 @@ def load_manifest(path: Path) -> Manifest:
         data = json.loads(text)
     except ValueError as exc:
         raise ManifestError(f"{path}: not a JSON file: {exc}") from None
-    return parse_manifest(data, str(path))
+    return Manifest.from_json(data, str(path))
 
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
@@ -274,7 +273,7 @@ def write_manifest(path: Path, manifest: Manifest) -> None:
     os.replace(tmp, path)
 
 
-def parse_manifest(data: Any, origin: str) -> Manifest:
+def _parse_manifest(data: Any, origin: str) -> Manifest:
     """Check and convert the JSON value of a manifest; *origin* names it in messages."""
     if not isinstance(data, dict) or not isinstance(data.get("guides"), list):
         raise ManifestError(f"{origin}: not a guidebook manifest (no \"guides\" list)")

@@ -73,9 +73,3 @@ class Findings:
         if key not in self._seen:
             self._seen.add(key)
             self.items.append(Finding(where, line or 0, kind, message))
-
-    def by_kind(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for item in self.items:
-            counts[item.kind.value] = counts.get(item.kind.value, 0) + 1
-        return dict(sorted(counts.items()))

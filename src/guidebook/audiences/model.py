@@ -62,12 +62,6 @@ def parse_audiences(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def unknown_audiences(names: Iterable[str], specs: Sequence[Part]) -> list[str]:
-    """The names that are neither a guide nor a part."""
-    known = {part.name for part in specs}
-    return [name for name in names if name not in known]
-
-
 def audience_tag(name: str) -> str:
     """The Sphinx tag set while the guide or part *name* is written."""
     return "guidebook_" + name.replace("-", "_")

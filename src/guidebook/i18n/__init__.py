@@ -78,10 +78,13 @@ def _prepare_translation(app: Sphinx, config: Config) -> None:
 
 def language_not_found_prefix(app: Sphinx, config: Config) -> None:
     """``config-inited``, after the not-found page's own default: its links are absolute,
-    and a language's site lives one folder deeper."""
-    if GuidebookConfig.from_sphinx(config).translation_of:
+    and a language's site lives one folder deeper; so do the paths of its ``.htaccess``."""
+    settings = GuidebookConfig.from_sphinx(config)
+    if settings.translation_of:
         prefix = str(config.notfound_urls_prefix or "/")
         config.notfound_urls_prefix = prefix.rstrip("/") + f"/{config.language}/"
+        config.guidebook_redirect_base = (settings.redirect_base.rstrip("/")
+                                          + f"/{config.language}/")
 
 
 def project_locale_dirs(config: Config) -> list[str]:
@@ -235,23 +238,38 @@ def write_withheld_pages(app: Sphinx, exception: BaseException | None) -> None:
     if (exception is not None or site is None or not site.translating
             or not isinstance(builder, GuidebookBuilder)):
         return
-    import shutil
-
     root = Path(builder.outdir)
     original = root.parent  # the original's site, built or published before this language
     for name in sorted(builder.withheld_parts):
         part = builder.site.parts[name]
-        shutil.rmtree(root / name, ignore_errors=True)
         titles = {part.path(doc) + builder.link_suffix: builder.title_of(doc)
                   for doc in part.docnames}
         # Every page of the original's part, its index and search page included.
         paths = {path.relative_to(original).as_posix()
                  for path in (original / name).rglob(f"*{builder.link_suffix}")}
-        for page_path in sorted(paths | set(titles)):
-            target = root / page_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            title = titles.get(page_path, part.title)
-            target.write_text(page.redirect_page(site, title, page_path), encoding="utf-8")
+        pages = {page_path: page.redirect_page(site, titles.get(page_path, part.title),
+                                               page_path)
+                 for page_path in paths | set(titles)}
+        _replace_folder(root, name, pages)
+
+
+def _replace_folder(root: Path, folder: str, pages: dict[str, str]) -> None:
+    """Make *root/folder* hold exactly *pages* (path from *root* -> text), rewriting only
+    the files whose text changed: an unchanged language rewrites nothing."""
+    for path in sorted((root / folder).rglob("*"), reverse=True):
+        if path.relative_to(root).as_posix() in pages:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        else:
+            path.unlink()
+    for page_path, text in sorted(pages.items()):
+        target = root / page_path
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
@@ -47,10 +47,6 @@ class Progress:
 
     def __add__(self, other: Progress) -> Progress:
         return Progress(self.translated + other.translated, self.total + other.total)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"translated": self.translated, "total": self.total,
-                "share": round(self.share, 4)}
 
 
 #: One page's messages: (translated, total, audiences) per group; audiences is None for

@@ -26,7 +26,7 @@ HTACCESS_HEADER = (
     "build.\n"
 )
 #: The directive that names the not-found page (whereto, which tests redirects, reads no
-#: other kind of line: feed it the others, :func:`redirect_lines`).
+#: other kind of line: ``guidebook_htaccess_not_found = False`` leaves it out).
 ERROR_DOCUMENT = "ErrorDocument 404"
 #: Marks the pages guidebook writes at old URLs, so a later build may remove them.
 STUB_MARKER = '<meta name="generator" content="guidebook redirect">'
@@ -59,12 +59,6 @@ def rebase(text: str, old_base: str, new_base: str) -> str:
                 f" {old_base}", f" {new_base}")
         lines.append(line)
     return "".join(lines)
-
-
-def redirect_lines(text: str) -> str:
-    """The lines of an ``.htaccess`` text that whereto reads (all but ``ErrorDocument``)."""
-    return "".join(line for line in text.splitlines(keepends=True)
-                   if not line.startswith(ERROR_DOCUMENT))
 
 
 def _literal(path: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 from guidebook.engine.not_found import NOT_FOUND_PAGE
 from guidebook.engine.not_found import rebase as rebase_not_found
 from guidebook.redirects.output import rebase as rebase_htaccess
+from guidebook.versions.languages import LanguageVersions, language_targets, split_language
 from guidebook.versions.links import PublishedVersion, Target, VersionLinks, portal_url
 from guidebook.versions.marker import PAGE_MARKER, PORTAL_MARKER, VERSION_NAME
 from guidebook.versions.render import Choice, banner, portal_list, switcher
@@ -38,17 +39,26 @@ _HTACCESS = ".htaccess"
 
 
 def assemble(staging: Path, versions: list[PublishedVersion], links: VersionLinks,
-             redirect_base: str) -> None:
-    """Write the whole versioned site into the empty directory *staging*."""
+             redirect_base: str, languages: dict[str, LanguageVersions] | None = None) -> None:
+    """Write the whole versioned site into the empty directory *staging*.
+
+    *languages*: the translations (:func:`~guidebook.versions.languages.language_versions`);
+    each version's ``<lang>/`` folder gets switchers that stay in its language.
+    """
+    languages = languages or {}
     latest = next(version for version in versions if version.latest)
     for version in versions:
-        _write_version(staging, version, versions, links, latest)
-        _rebase_htaccess(staging / version.name / _HTACCESS, redirect_base,
-                         f"{redirect_base}{version.name}/")
+        _write_version(staging, version, versions, links, latest, languages)
+        for folder in ["", *(f"{code}/" for code, language in sorted(languages.items())
+                             if version.name in language.sites)]:
+            _rebase_htaccess(staging / version.name / folder / _HTACCESS, redirect_base,
+                             f"{redirect_base}{version.name}/")
     shutil.copytree(staging / latest.name, staging / LATEST, symlinks=True,
                     copy_function=os.link)
-    _rebase_htaccess(staging / LATEST / _HTACCESS, f"{redirect_base}{latest.name}/",
-                     f"{redirect_base}{LATEST}/")
+    for folder in ["", *(f"{code}/" for code, language in sorted(languages.items())
+                         if latest.name in language.sites)]:
+        _rebase_htaccess(staging / LATEST / folder / _HTACCESS,
+                         f"{redirect_base}{latest.name}/", f"{redirect_base}{LATEST}/")
     _write_root_portal(staging, latest)
     (staging / VERSIONS_NAME).write_text(
         json.dumps(versions_document(versions), indent=2) + "\n", encoding="utf-8")
@@ -59,17 +69,22 @@ def versions_document(versions: list[PublishedVersion]) -> list[dict[str, Any]]:
 
     ``name`` the display name and folder, ``ref`` the git ref from conf.py, ``commit``
     the commit built, ``url`` the version's folder relative to ``versions.json``,
-    ``latest`` true for the one published again under ``latest/``.
+    ``latest`` true for the one published again under ``latest/``; ``languages`` (a
+    translated version only) the codes of its translations, each in ``<url><code>/``.
     """
     return [
         {"name": version.name, "ref": version.ref, "commit": version.commit,
-         "url": f"{version.name}/", "latest": version.latest}
+         "url": f"{version.name}/", "latest": version.latest,
+         **({"languages": [language.code for language in version.manifest.languages
+                           if not language.original]}
+            if version.manifest.languages else {})}
         for version in versions
     ]
 
 
 def _write_version(staging: Path, version: PublishedVersion, versions: list[PublishedVersion],
-                   links: VersionLinks, latest: PublishedVersion) -> None:
+                   links: VersionLinks, latest: PublishedVersion,
+                   languages: dict[str, LanguageVersions]) -> None:
     target_root = staging / version.name
     for directory, dirnames, filenames in os.walk(version.site):
         relative_dir = Path(directory).relative_to(version.site)
@@ -82,7 +97,8 @@ def _write_version(staging: Path, version: PublishedVersion, versions: list[Publ
                 os.symlink(os.readlink(origin), destination)
             elif name.endswith(".html"):
                 text = origin.read_text(encoding="utf-8", errors="surrogateescape")
-                filled = _fill_markers(text, relative, version, versions, links, latest)
+                filled = _fill_markers(text, relative, version, versions, links, latest,
+                                       languages)
                 if filled == text:
                     _link(origin, destination)
                     continue
@@ -107,18 +123,21 @@ def _link(origin: Path, destination: Path) -> None:
 
 def _fill_markers(text: str, relative: str, version: PublishedVersion,
                   versions: list[PublishedVersion], links: VersionLinks,
-                  latest: PublishedVersion) -> str:
+                  latest: PublishedVersion, languages: dict[str, LanguageVersions]) -> str:
     page_path = f"{version.name}/{relative}"
     text = text.replace(VERSION_NAME, escape(version.name))
+    language, inner = split_language(relative, languages, version)
     if PAGE_MARKER in text:
-        targets = _targets(relative, version, versions, links)
+        targets = (_targets(relative, version, versions, links) if language is None
+                   else language_targets(inner, version, versions, language, links))
         choices = [Choice(other, targets.get(other.name)) for other in versions]
         html = switcher(page_path, version, choices)
         if not version.latest:
             html = banner(page_path, version, latest, targets[latest.name]) + html
         text = text.replace(PAGE_MARKER, html, 1)
     if PORTAL_MARKER in text:
-        text = text.replace(PORTAL_MARKER, portal_list(page_path, versions, version), 1)
+        portal = portal_url if language is None else language.portal
+        text = text.replace(PORTAL_MARKER, portal_list(page_path, versions, version, portal), 1)
     return text
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import html
 import posixpath
+from collections.abc import Callable
 
+from guidebook.versions.languages import ORIGINAL
 from guidebook.versions.links import MISSING, PublishedVersion, Target, portal_url
 
 
@@ -49,6 +51,12 @@ def switcher(page_path: str, here: PublishedVersion, choices: list[Choice]) -> s
                          f'title="This page is not in {html.escape(version.name)}">{label}'
                          f' <span class="guidebook-versions-note">(not in this version: '
                          f"{where})</span></a></li>")
+        elif target.how == ORIGINAL:
+            items.append(f'<li class="guidebook-versions-original"><a {attrs} '
+                         f'data-how="{ORIGINAL}" title="Not translated in '
+                         f'{html.escape(version.name)}">{label} <span '
+                         f'class="guidebook-versions-note">(not translated in this version: '
+                         f"the original)</span></a></li>")
         else:
             items.append(f'<li><a {attrs} data-how="{target.how}">{label}</a></li>')
     return ('<nav class="guidebook-versions" aria-label="This page in other versions">'
@@ -66,6 +74,9 @@ def banner(page_path: str, here: PublishedVersion, latest: PublishedVersion,
                  else "its home page")
         tail = (f'this page is not in the latest version ({html.escape(latest.name)}): '
                 f'see <a href="{href}">{where}</a>')
+    elif target.how == ORIGINAL:
+        tail = (f"the latest version ({html.escape(latest.name)}) has this page in the "
+                f'original language only: <a href="{href}">{html.escape(target.title)}</a>')
     else:
         tail = (f'this page in the latest version: <a href="{href}">'
                 f"{html.escape(target.title)}</a>")
@@ -74,8 +85,10 @@ def banner(page_path: str, here: PublishedVersion, latest: PublishedVersion,
 
 
 def portal_list(page_path: str, versions: list[PublishedVersion],
-                current: PublishedVersion) -> str:
-    """The portal's list of every version, linking each version's portal."""
+                current: PublishedVersion,
+                portal: Callable[[PublishedVersion], str] = portal_url) -> str:
+    """The portal's list of every version, linking each version's portal (*portal*: its
+    URL from the version's root; a language's portal lists that language's)."""
     items = []
     for version in versions:
         label = html.escape(version.name) + (" (latest)" if version.latest else "")
@@ -83,7 +96,7 @@ def portal_list(page_path: str, versions: list[PublishedVersion],
             items.append(f'<li class="guidebook-portal-version-current" '
                          f'aria-current="page">{label}</li>')
             continue
-        href = html.escape(relative(page_path, posixpath.join(version.name, portal_url(version))))
+        href = html.escape(relative(page_path, posixpath.join(version.name, portal(version))))
         items.append(f'<li><a href="{href}" data-version="{html.escape(version.name)}">'
                      f"{label}</a></li>")
     return ('<section class="guidebook-portal-versions"><h2>Versions</h2><ul>'

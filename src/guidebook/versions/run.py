@@ -37,6 +37,7 @@ from guidebook.versions.adopt import (
     still_failing,
 )
 from guidebook.versions.assemble import assemble
+from guidebook.versions.languages import language_versions
 from guidebook.versions.links import PublishedVersion, VersionLinks
 from guidebook.versions.spec import VersionsError, VersionSet, VersionSpec, branch_of, read_versions
 from guidebook.versions.trees import (
@@ -108,7 +109,8 @@ def build_versions(options: BuildOptions, *, stderr: TextIO | None = None) -> in
         staging = prepare_staging(out, incremental=False)
         try:
             links = VersionLinks(built, _renames(repo))
-            assemble(staging, built, links, spec.redirect_base)
+            assemble(staging, built, links, spec.redirect_base,
+                     language_versions(built, _renames(repo)))
         except BaseException:
             discard(staging)
             print(f"guidebook: assembling the versions failed; the published site in {out} "
