@@ -274,6 +274,23 @@ def private_uses(tree: ast.AST, own: set[str]) -> list[tuple[int, str]]:
     return found
 
 
+def test_a_latex_package_is_left_out_for_a_while() -> None:
+    from sphinx.registry import SphinxComponentRegistry
+
+    registry = SphinxComponentRegistry()
+    registry.add_latex_package("pxjahyper", None, after_hyperref=True)
+    registry.add_latex_package("kept", None)
+    app = type("App", (), {"registry": registry})()
+    assert registry.has_latex_package("pxjahyper"), changed(
+        "SphinxComponentRegistry no longer keeps add_latex_package's packages in its lists")
+    with sphinx_internals.without_latex_package(app, "pxjahyper"):  # type: ignore[arg-type]
+        assert not registry.has_latex_package("pxjahyper"), changed(
+            "latex_packages_after_hyperref is not where the LaTeX builder reads packages")
+        assert registry.has_latex_package("kept")
+    assert registry.latex_packages_after_hyperref == [("pxjahyper", None)]
+    assert registry.latex_packages == [("kept", None)]
+
+
 def test_no_private_sphinx_name_outside_the_seam() -> None:
     trees = {path.relative_to(SRC).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
              for path in sorted(SRC.rglob("*.py"))}

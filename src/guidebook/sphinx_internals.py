@@ -44,10 +44,11 @@ The uses, and why:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -265,3 +266,22 @@ def forget_loaded_catalogs() -> None:
 
     sphinx.locale.translators.clear()
     gettext._translations.clear()  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def without_latex_package(app: Sphinx, name: str) -> Iterator[None]:
+    """While the block runs, the LaTeX package *name* an extension added with
+    ``app.add_latex_package`` is not loaded (Sphinx has no call to take one back).
+
+    Sphinx adds ``pxjahyper`` for Japanese with pLaTeX engines when the builder starts;
+    a PDF written with XeLaTeX (:mod:`guidebook.pdf.scripts`) must not load it.
+    """
+    registry = app.registry
+    saved = (list(registry.latex_packages), list(registry.latex_packages_after_hyperref))
+    registry.latex_packages[:] = [entry for entry in saved[0] if entry[0] != name]
+    registry.latex_packages_after_hyperref[:] = [entry for entry in saved[1]
+                                                 if entry[0] != name]
+    try:
+        yield
+    finally:
+        registry.latex_packages[:], registry.latex_packages_after_hyperref[:] = saved
