@@ -371,3 +371,18 @@ def test_a_pruned_home_drops_the_headings_left_with_nothing_under_them(
     # and goes where the pruning emptied it.
     assert "Reading the source" in user
     assert "Reading the source" not in admin
+    # A section whose every subsection went has nothing left under it either.
+    assert "Other services" not in user and "Administration tools" not in user
+    assert "Other services" in admin and "Administration tools" in admin
+    # Each list of the page's headings shows exactly the headings left: the body's
+    # ``.. contents::`` and the sidebar's local table of contents ("on this page").
+    for html, headings in (
+        (user, ["About the service", "Using the service", "Reading the source"]),
+        (admin, ["About the service", "Running the service", "Other services",
+                 "Administration tools"]),
+    ):
+        body, sidebar = html.split('<div class="sphinxsidebar"', 1)
+        contents = body[body.index('<nav class="contents local"'):].split("</nav>", 1)[0]
+        assert re.findall(r'href="#[^"]+" id="id\d+">([^<]+)<', contents) == headings
+        local = sidebar.split("Table of Contents</a></h3>", 1)[1].split("<h3>Navigation")[0]
+        assert re.findall(r'href="#[^"]*">([^<]+)<', local) == ["Pruned home", *headings]

@@ -3,6 +3,7 @@ rendered into the release notes part and split by audience into each guide's Wha
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -228,21 +229,80 @@ def test_audience_comments_keep_reno_lint_clean(repo: Path) -> None:
     assert subprocess.run(lint, cwd=repo, capture_output=True).returncode == 1
 
 
-def test_notes_and_no_part_say_which_setting_to_add(tmp_path: Path) -> None:
+def found_notes_repo(tmp_path: Path) -> tuple[Path, Path]:
+    """A repository whose docs (tests/roots/test-releasenotes-found) configure no release
+    notes part, with one note released in 1.0.0 and one not released yet."""
     repository = tmp_path / "repository"
     source = repository / "doc" / "source"
-    shutil.copytree(ROOTS / "test-oneguide", source)
-    notes = repository / "releasenotes" / "notes"
-    notes.mkdir(parents=True)
-    (notes / "first-0a1b2c3d4e5f6a7b.yaml").write_text("---\nfeatures:\n  - First.\n")
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run([*git, "init", "-q"], cwd=repository, check=True)
+    shutil.copytree(ROOTS / "test-releasenotes-found", source)
+    git(repository, "init", "-q")
+    git(repository, "add", "doc")
+    git(repository, "commit", "-q", "-m", "docs")
+    commit_notes(repository, NOTES_1_0, "first release")
+    git(repository, "tag", "1.0.0")
+    commit_notes(repository, NOTES_2_0, "work in progress")
+    return repository, source
+
+
+def test_notes_without_a_part_are_published_and_the_setting_named(tmp_path: Path) -> None:
+    repository, source = found_notes_repo(tmp_path)
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    assert (
+        f"{source}/conf.py:5: release notes: 2 reno note(s) in releasenotes/notes/ are "
+        "published as the part 'releasenotes' (its root page releasenotes/index.rst is "
+        "generated); to make it explicit, add 'releasenotes' to guidebook_parts ({'title': "
+        "'Release notes', 'root': 'releasenotes/index'}) with a page releasenotes/index.rst "
+        "holding '.. guidebook-release-index::', and a What's new page holding "
+        "'.. guidebook-whats-new::' in each guide's table of contents (guidebook init "
+        "writes them); guidebook_releasenotes_automatic = False leaves them out"
+    ) in result.output
+    home = result.html("releasenotes", "releasenotes/index")
+    assert "<h1>Release notes" in home and "2 reno note(s)" in home
+    series = list(dict.fromkeys(re.findall(r'href="(series/[^"#]+)"', home)))
+    # The work not released yet, then 1.0: newest first.
+    assert series == ["series/unreleased.html", "series/1.0.html"], home
+    pages = [(result.page("releasenotes", "releasenotes/index").parent / href).read_text()
+             for href in series]
+    assert "betafix" in pages[0] and "alphafeature" not in pages[0]
+    assert "alphafeature" in pages[1] and "alphaupgrade" in pages[1]
+    assert "betafix" in json.dumps(result.searchindex("releasenotes"))
+    portal = (result.out / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'data-part="releasenotes">\s*<a href="releasenotes/[^"]*">Release notes</a>',
+                     portal), portal
+    # The generated pages keep the checkout clean, and conf.py is never written.
+    status = subprocess.run(["git", "status", "--porcelain", "--ignored=no"], cwd=repository,
+                            capture_output=True, text=True, check=True)
+    assert status.stdout == ""
+    assert "releasenotes" not in (source / "conf.py").read_text(encoding="utf-8")
+
+
+def test_notes_and_a_folder_of_the_authors_say_which_setting_to_add(tmp_path: Path) -> None:
+    _, source = found_notes_repo(tmp_path)
+    (source / "releasenotes").mkdir()
+    (source / "releasenotes" / "policy.rst").write_text(":orphan:\n\nPolicy\n======\n")
     result = build_source(source, tmp_path / "out", strict=True)
     assert (
-        f"{source}/conf.py:7: WARNING: 1 reno note(s) in releasenotes/notes/ and no release "
-        "notes part shows them: add 'releasenotes' to guidebook_parts ({'title': 'Release "
-        "notes', 'root': 'releasenotes/index'}) with a page releasenotes/index.rst holding "
-        "'.. guidebook-release-index::', and a What's new page holding "
-        "'.. guidebook-whats-new::' (guidebook init writes them) [guidebook.releasenotes]"
+        f"{source}/conf.py:5: WARNING: 2 reno note(s) in releasenotes/notes/ and no release "
+        "notes part shows them (none is generated: releasenotes/ holds pages of its own, "
+        "such as releasenotes/policy.rst): add 'releasenotes' to guidebook_parts "
+        "({'title': 'Release notes', 'root': 'releasenotes/index'}) with a page "
+        "releasenotes/index.rst holding '.. guidebook-release-index::', and a What's new "
+        "page holding '.. guidebook-whats-new::' in each guide's table of contents "
+        "(guidebook init writes them) [guidebook.releasenotes]"
     ) in result.warnings(), result.output
     assert result.status == 1
+    assert not (source / "releasenotes" / "index.rst").exists()
+
+
+def test_notes_left_out_on_purpose_are_not_published(tmp_path: Path) -> None:
+    _, source = found_notes_repo(tmp_path)
+    assert build_source(source, tmp_path / "first", strict=True).status == 0
+    assert (source / "releasenotes" / "index.rst").is_file()
+    result = build_source(source, tmp_path / "out", strict=True,
+                          overrides={"guidebook_releasenotes_automatic": False})
+    assert result.status == 0, result.output
+    assert "reno note" not in result.output
+    # What the first build generated is gone, so nothing reads it as a page of no part.
+    assert not (source / "releasenotes").exists()
+    assert not (result.out / "releasenotes").exists()

@@ -99,6 +99,16 @@ def test_html_builder_output_folders() -> None:
         )
 
 
+def test_page_assets_are_put_back_from_the_copy_prepare_writing_takes() -> None:
+    prepare = inspect.getsource(StandaloneHTMLBuilder.prepare_writing)
+    handle = inspect.getsource(StandaloneHTMLBuilder.handle_page)
+    for current, original in sphinx_internals.PAGE_ASSET_LISTS:
+        assert f"self.{original} = " in prepare, changed(
+            f"StandaloneHTMLBuilder.prepare_writing no longer copies self.{current}")
+        assert f"self.{current}[:] = self.{original}" in handle, changed(
+            f"StandaloneHTMLBuilder.handle_page no longer puts self.{current} back")
+
+
 def test_tags_condition_cache_is_forgotten() -> None:
     tags = Tags(["user"])
     assert isinstance(getattr(tags, "_condition_cache", None), dict), changed(

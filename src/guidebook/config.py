@@ -292,6 +292,15 @@ class GuidebookConfig:
                   # are read again: another branch needs no new environment.
                   "rebuild": ""},
     )
+    releasenotes_automatic: bool = dataclasses.field(
+        default=True,
+        metadata={"doc": "When the repository has reno notes (``releasenotes/notes/``) and "
+                  "no part named ``guidebook_releasenotes_part``, publish them anyway as "
+                  "that part, with a generated root page and an info message naming the "
+                  "setting that makes it explicit. ``False`` leaves them out.",
+                  # It adds a part: which pages exist and where they belong.
+                  "rebuild": "env"},
+    )
     versions: dict[str, str] = dataclasses.field(
         default_factory=dict,
         metadata={"doc": "Ordered mapping of a version's display name to a git ref (branch, "

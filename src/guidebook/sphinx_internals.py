@@ -20,6 +20,11 @@ The uses, and why:
 - :func:`forget_evaluated_conditions`: ``Tags`` memoises ``only`` conditions in a private
   dict and never expects tags to change during a build; they change with every guide.
   A renamed cache would let one guide's audience blocks leak into another.
+- :func:`forget_page_assets`: an ``html-page-context`` handler adds a page's own script
+  to the HTML builder's private list, which Sphinx puts back before the next page from a
+  private copy taken in ``prepare_writing``. guidebook prepares once per part: the copy
+  taken for the next part would hold the script the last page added (the search page's
+  is written last), and every page of every later part would load it.
 - :func:`reset_search_index_state`, :func:`set_search_domains`,
   :func:`get_search_index_entries`, :func:`set_search_index_entries`: Sphinx's
   ``IndexBuilder`` keeps its state in private dicts shared through the environment; each
@@ -110,6 +115,19 @@ def forget_evaluated_conditions(tags: Tags) -> None:
     """Empty the memo of evaluated ``only`` conditions of *tags*."""
     cache = tags._condition_cache
     cache.clear()
+
+
+#: The HTML builder's asset lists, each with the copy ``prepare_writing`` takes of it.
+PAGE_ASSET_LISTS = (("_js_files", "_orig_js_files"), ("_css_files", "_orig_css_files"))
+
+
+def forget_page_assets(builder: StandaloneHTMLBuilder) -> None:
+    """Put the builder's scripts and style sheets back as they were before any page added
+    its own (the search page's ``guidebook-search.js``)."""
+    for current, original in PAGE_ASSET_LISTS:
+        kept = getattr(builder, original, None)
+        if kept is not None:
+            getattr(builder, current)[:] = kept
 
 
 def reset_search_index_state(indexer: IndexBuilder) -> None:

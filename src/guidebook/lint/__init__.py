@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from guidebook.generated import GENERATED_PREFIX, is_generated
 from guidebook.lint import external
 from guidebook.lint.project import (
     LintError,
@@ -145,7 +146,11 @@ def lint(paths: Sequence[Path], options: LintOptions) -> list[Problem]:
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise LintError(f"no such file or directory: {', '.join(missing)}")
-    files = _files(paths)
+    # Pages guidebook generates into the tree (release series, API tag pages) are its
+    # own, not the author's: they are read for the tree's analyses, never reported on.
+    generated = {path for path in _files(paths)
+                 if path.suffix == ".rst" and is_generated(path, GENERATED_PREFIX)}
+    files = [path for path in _files(paths) if path not in generated]
     project = Project(source, settings)
     project.display_base = options.display_base
     project.root = options.root
@@ -161,7 +166,7 @@ def lint(paths: Sequence[Path], options: LintOptions) -> list[Problem]:
     if doc8_codes:
         for path, line, code, message in external.run_doc8(
                 paths, options.root, settings.vocabulary.lexers):
-            if code in doc8_codes:
+            if code in doc8_codes and path.resolve() not in generated:
                 report(path, line, RULES[code], message)
     page_rules = [rule for rule in rules if rule.page_check is not None]
     for path in files:

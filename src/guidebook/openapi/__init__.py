@@ -36,7 +36,6 @@ from guidebook.generated import toctree_of
 from guidebook.openapi import html_nodes, links
 from guidebook.openapi.bundle import load_spec
 from guidebook.openapi.domain import ApiDomain, ApiRole, get_api_domain
-from guidebook.openapi.examples import check_examples, check_schema_values
 from guidebook.openapi.markup import Markup, MarkupMemory
 from guidebook.openapi.named import named_specs
 from guidebook.openapi.paging import (
@@ -183,6 +182,10 @@ class OpenAPIDirective(SphinxDirective):
         domain.checked.add(key)
         # Every problem is a located warning (--strict fails on it): the reference renders
         # whatever can be rendered, as Redoc does, rather than refusing the spec.
+        # Here, not at the top: jsonschema and referencing cost every build, also one
+        # without an API reference, a tenth of a second of start-up (issue 28).
+        from guidebook.openapi.examples import check_examples, check_schema_values
+
         for problem in [*validate_spec(spec), *check_schema_values(spec)]:
             code = (WarningCode.OPENAPI_CHECK_LIMIT if problem.limitation
                     else WarningCode.OPENAPI_EXAMPLE if problem.example

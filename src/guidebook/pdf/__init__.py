@@ -402,9 +402,20 @@ ENGINE_PACKAGES = {"xelatex": "texlive-xetex", "lualatex": "texlive-luatex",
                    "platex": "texlive-lang-japanese", "uplatex": "texlive-lang-japanese"}
 
 #: Symbols documentation uses that pdflatex's fonts do not have (xelatex and lualatex
-#: take them from the font): check marks and crosses of support tables, arrows, stars.
+#: take them from the font): check marks and crosses of support tables, arrows, stars,
+#: and the box drawing of text diagrams in literal blocks (ironic's network diagrams:
+#: pmboxdraw draws U+2500-U+259F; the arrowheads they point with are amssymb's).
 PDFLATEX_SYMBOLS = r"""
 \usepackage{pifont}
+\usepackage{pmboxdraw}
+% One character wide, as the box drawing around it in a monospaced diagram.
+\newcommand{\guidebookcell}[1]{\makebox[\fontcharwd\font`M][c]{\ensuremath{#1}}}
+\DeclareUnicodeCharacter{25B2}{\guidebookcell{\blacktriangle}}
+\DeclareUnicodeCharacter{25B6}{\guidebookcell{\blacktriangleright}}
+\DeclareUnicodeCharacter{25BA}{\guidebookcell{\blacktriangleright}}
+\DeclareUnicodeCharacter{25BC}{\guidebookcell{\blacktriangledown}}
+\DeclareUnicodeCharacter{25C0}{\guidebookcell{\blacktriangleleft}}
+\DeclareUnicodeCharacter{25C4}{\guidebookcell{\blacktriangleleft}}
 \DeclareUnicodeCharacter{2713}{\ding{51}}
 \DeclareUnicodeCharacter{2714}{\ding{52}}
 \DeclareUnicodeCharacter{2715}{\ding{53}}

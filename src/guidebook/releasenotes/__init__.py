@@ -46,8 +46,13 @@ from guidebook.config import (
 )
 from guidebook.generated import toctree_of, write_generated_pages
 from guidebook.git import repository_holding
+from guidebook.releasenotes.automatic import (
+    authors_files,
+    explicit_setting,
+    found_notes,
+    publish_found_notes,
+)
 from guidebook.releasenotes.domain import ReleaseNotesDomain, get_releasenotes_domain
-from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
 from guidebook.sites import configured_site
 from guidebook.warnings_ import WarningCode, warn
@@ -89,8 +94,13 @@ def load_notes(app: Sphinx) -> None:
     reporoot = _repository(app, site.config, conf_py)
     notes = ReleaseNotes()
     if reporoot is not None:
+        # Here, not at the top: reno and dulwich cost every build, also one without
+        # release notes, a tenth of a second of start-up (issue 28).
+        from guidebook.releasenotes.loading import LoadOptions, load_release_notes
+        from guidebook.releasenotes.scan_cache import cached_notes
+
         release = str(app.config.release or "").strip()
-        notes = load_release_notes(LoadOptions(
+        options = LoadOptions(
             reporoot=reporoot,
             relnotesdir=site.config.releasenotes_dir,
             guides=site.guide_names,
@@ -98,7 +108,10 @@ def load_notes(app: Sphinx) -> None:
             series_parts=site.config.releasenotes_series_parts,
             unreleased_title=f"{release} (unreleased)" if release else "Unreleased",
             branch=site.config.releasenotes_branch,
-        ))
+        )
+        # A fresh environment (first build, --fresh) has no pages yet: read anew.
+        notes = cached_notes(Path(app.doctreedir), options, fresh=not app.env.all_docs,
+                             load=lambda: load_release_notes(options))
     for problem in notes.problems:
         # A problem with the notes as a whole (no line in a file) belongs to conf.py.
         location = problem.location if problem.line else conf_location(Path(app.confdir, "conf.py"),
@@ -109,27 +122,20 @@ def load_notes(app: Sphinx) -> None:
 
 
 def _notes_without_part(app: Sphinx, config: GuidebookConfig) -> None:
-    """Say which setting to add when the repository has reno notes that no part shows."""
-    root = repository_holding(Path(app.srcdir))
-    if root is None:
-        return
-    source = Path(app.srcdir).resolve()
-    if len(source.relative_to(root).parts) > 2:
-        # Not the repository's documentation (doc/source, docs): a test or example tree
-        # deeper inside it, which the repository's notes are not about.
-        return
-    notes_dir = root / config.releasenotes_dir / "notes"
-    count = sum(1 for _ in notes_dir.glob("*.yaml")) if notes_dir.is_dir() else 0
-    if not count:
+    """Say which setting to add when the repository has reno notes that no part shows
+    and none could be added for them (:mod:`.automatic`)."""
+    if not config.releasenotes_automatic:
+        return  # the author chose to leave them out
+    found = found_notes(Path(app.srcdir), Path(app.confdir), config)
+    if found is None:
         return
     name = config.releasenotes_part
+    theirs = authors_files(Path(app.srcdir, name))
+    why = (f" (none is generated: {name}/ holds pages of its own, such as "
+           f"{theirs[0].relative_to(app.srcdir).as_posix()})" if theirs else "")
     warn(WarningCode.RELEASENOTES,
-         f"{count} reno note(s) in {config.releasenotes_dir}/notes/ and no release notes "
-         f"part shows them: add "
-         f"{name!r} to guidebook_parts ({{'title': 'Release notes', 'root': "
-         f"'{name}/index'}}) with a page {name}/index.rst holding "
-         "'.. guidebook-release-index::', and a What's new page holding "
-         "'.. guidebook-whats-new::' (guidebook init writes them)",
+         f"{found.count} reno note(s) in {found.folder}/notes/ and no release notes "
+         f"part shows them{why}: add {explicit_setting(name)}",
          location=conf_location(Path(app.confdir, "conf.py"), "guidebook_parts",
                                 "guidebook_guides"))
 
@@ -417,6 +423,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("guidebook-release-index", ReleaseIndexDirective)
     app.add_directive("guidebook-release-series", ReleaseSeriesDirective)
     app.add_directive("guidebook-whats-new", WhatsNewDirective)
+    # After guidebook's own configuration check (priority 100): the settings are valid.
+    app.connect("config-inited", publish_found_notes, priority=150)
     app.connect("builder-inited", load_notes)
     app.connect("env-get-outdated", outdated_pages)
     # After Sphinx reads the file-wide fields (500), before the audience checks (600).

@@ -8,3 +8,6 @@ guidebook_guides = {
     "admin": {"title": "Admin guide", "root": "index", "description": "Run it."},
 }
 guidebook_folder_audiences = {"*": "*", "user/": "user", "admin/": "admin"}
+# The page's local table of contents ("on this page") in the sidebar, as
+# openstackdocstheme shows it: it must not list the headings the pruning removed.
+html_sidebars = {"**": ["localtoc.html", "navigation.html"]}
