@@ -301,6 +301,22 @@ def test_a_latex_package_is_left_out_for_a_while() -> None:
     assert registry.latex_packages == [("kept", None)]
 
 
+def test_config_values_come_back_as_they_were(tmp_path: Path) -> None:
+    from sphinx.config import Config
+
+    config = Config({"project": "Probe"})
+    config.add("latex_engine", "pdflatex", "", ())
+    config.add("latex_use_xindy", lambda c: c.latex_engine == "xelatex", "", ())
+    assert config.latex_use_xindy is False and config.project == "Probe"
+    with sphinx_internals.config_values(config, {"latex_use_xindy": True, "project": "X"}):
+        assert config.latex_use_xindy is True and config.project == "X"
+    config.latex_engine = "xelatex"
+    # The callable default is computed again, not frozen at the value read before.
+    assert config.latex_use_xindy is True, changed(
+        "Config no longer computes a callable default at each read (or stores it)")
+    assert config.project == "Probe"
+
+
 def test_no_private_sphinx_name_outside_the_seam() -> None:
     trees = {path.relative_to(SRC).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
              for path in sorted(SRC.rglob("*.py"))}

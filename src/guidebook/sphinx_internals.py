@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.search import IndexBuilder
     from sphinx.util.tags import Tags
@@ -303,3 +304,27 @@ def without_latex_package(app: Sphinx, name: str) -> Iterator[None]:
         yield
     finally:
         registry.latex_packages[:], registry.latex_packages_after_hyperref[:] = saved
+
+
+@contextlib.contextmanager
+def config_values(config: Config, values: dict[str, object]) -> Iterator[None]:
+    """While the block runs, *config* has *values*; then each is what it was before.
+
+    Sphinx stores a value in the config object's ``__dict__`` once it is set or read from
+    conf.py, but computes a callable default (``latex_use_xindy`` from ``latex_engine``)
+    anew at each read: setting back the value read before would freeze that default for
+    every later read. A value that was not stored is removed again instead.
+    """
+    stored = vars(config)
+    absent = object()
+    saved = {name: stored.get(name, absent) for name in values}
+    for name, value in values.items():
+        setattr(config, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is absent:
+                stored.pop(name, None)
+            else:
+                setattr(config, name, value)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.builders.latex import default_latex_docclass
 
-from guidebook.sphinx_internals import without_latex_package
+from guidebook.sphinx_internals import config_values, without_latex_package
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -225,16 +225,13 @@ def engine_defaults(app: Sphinx, engine: str) -> Iterator[None]:
     (pLaTeX's, not XeLaTeX's).
     """
     config = app.config
-    saved = {name: getattr(config, name) for name in ("latex_use_xindy", "latex_docclass")}
+    values: dict[str, object] = {}
     if engine == "xelatex":
         if shutil.which("xindy") is None:
-            config.latex_use_xindy = False
-        if saved["latex_docclass"] == default_latex_docclass(config):
-            config.latex_docclass = {}
-    try:
-        with (without_latex_package(app, "pxjahyper") if engine == "xelatex"
-              else contextlib.nullcontext()):
-            yield
-    finally:
-        for name, value in saved.items():
-            setattr(config, name, value)
+            values["latex_use_xindy"] = False
+        if config.latex_docclass == default_latex_docclass(config):
+            values["latex_docclass"] = {}
+    with config_values(config, values), (
+            without_latex_package(app, "pxjahyper") if engine == "xelatex"
+            else contextlib.nullcontext()):
+        yield
