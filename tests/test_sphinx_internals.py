@@ -123,6 +123,19 @@ def test_tags_condition_cache_is_forgotten() -> None:
     assert tags.eval_condition("admin")
 
 
+def test_read_doctree_is_forgotten() -> None:
+    from sphinx.environment import BuildEnvironment
+
+    for owner, method in ((Builder, "write_doctree"), (BuildEnvironment, "__init__"),
+                          (BuildEnvironment, "get_and_resolve_doctree")):
+        assert "_write_doc_doctree_cache" in inspect.getsource(getattr(owner, method)), \
+            changed(f"{owner.__name__}.{method} no longer uses _write_doc_doctree_cache")
+    env = BuildEnvironment.__new__(BuildEnvironment)
+    env._write_doc_doctree_cache = {"api-ref/operations/repos": object(), "user/index": 1}
+    sphinx_internals.forget_read_doctree(env, "api-ref/operations/repos")
+    assert env._write_doc_doctree_cache == {"user/index": 1}
+
+
 def test_search_index_state_attributes(tmp_path: Path, copy_root: Any) -> None:
     init = inspect.getsource(IndexBuilder.__init__)
     for attribute in (*sphinx_internals.SEARCH_INDEX_STATE, "_domains"):

@@ -40,6 +40,11 @@ The uses, and why:
   application is ``builder._app`` (Sphinx 9, where ``builder.app`` is deprecated); while
   the LaTeX builder writes, the environment must name its class, or the LaTeX
   post-transforms would not run and the HTML ones would.
+- :func:`forget_read_doctree`: Sphinx keeps every doctree it reads in memory, in the
+  environment's private ``_write_doc_doctree_cache``, until the page is written (besides
+  pickling it). An API reference's pages are large (GitHub's spec: 87 MB of pickled
+  doctrees, over 1 GB as objects): they are dropped once pickled, and the write phase
+  unpickles them one at a time, as after an incremental read.
 - :class:`ThemeGitDates` (not Sphinx's, openstackdocstheme's):
   ``page_context._get_last_updated_file`` runs ``git log`` for a page's source file each
   time the page is rendered, so once per guide showing it; no setting turns that into
@@ -193,6 +198,14 @@ def set_post_transform_builder_class(env: BuildEnvironment, cls: type[Builder] |
     """Make Sphinx 9's post-transforms see *cls* (nothing to do when *cls* is None)."""
     if cls is not None:
         env._builder_cls = cls
+
+
+def forget_read_doctree(env: BuildEnvironment, docname: str) -> None:
+    """Drop the in-memory copy Sphinx keeps of *docname*'s doctree after reading it (the
+    pickled one is read back when the page is written)."""
+    cache = vars(env).get("_write_doc_doctree_cache")
+    if cache is not None:
+        cache.pop(docname, None)
 
 
 #: openstackdocstheme's function asking git for a source file's last commit date.
