@@ -25,6 +25,7 @@ from typing import Any
 #: (phase, "module:Class.method" or "module:function"), innermost phases included.
 PHASES = [
     ("reading", "sphinx.builders:Builder.read"),
+    ("release notes (reno's git scan)", "guidebook.releasenotes.loading:load_release_notes"),
     ("pickling (environment, doctrees)", "pickle:dump"),
     ("resolving doctrees", "sphinx.environment:BuildEnvironment.get_and_resolve_doctree"),
     ("HTML translation", "sphinx.builders.html:StandaloneHTMLBuilder.write_doc"),

@@ -51,6 +51,8 @@ GOAL_FRESH = 0.7  # guidebook / plain, trees of 40-200 pages
 GOAL_FRESH_ANY = 1.0  # any tree
 GOAL_EDIT = 0.05  # one-page edit / fresh guidebook build
 GOAL_MEMORY = 1.3  # guidebook / plain peak memory
+#: The phase of ``phases.py`` that is reno reading the release notes from git.
+RENO_PHASE = "release notes (reno's git scan)"
 
 
 @dataclasses.dataclass
@@ -85,7 +87,7 @@ def _flagship(work: Path) -> RealTree:
     clones = {}
     for variant in ("plain", "guidebook"):
         clone = root / variant
-        subprocess.run(["git", "clone", "--quiet", "--shared", str(REPO), str(clone)],
+        subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)],
                        check=True)
         clones[variant] = clone
     pages = sum(1 for _ in (REPO / DOC_SOURCE).rglob("*.rst"))
@@ -202,9 +204,14 @@ def render(results: list[TreeResult], skipped: list[str], context: dict[str, str
         "*plain*: `sphinx-build -b html -E` of the project as it is; *guidebook*: "
         "`guidebook build --fresh` of the same tree with `guidebook init`'s guides appended "
         "to its conf.py (every guide and part, the portal, the 404 page, redirect stubs, "
-        "manifest, publishing). *Edit*: a paragraph added at the end of one page, then both "
+        "manifest, publishing; the release notes part `guidebook init` proposes when the "
+        "repository has reno notes, read from git by reno: plain's docs build has no release "
+        "notes). *Edit*: a paragraph added at the end of one page, then both "
         "build again without `-E` / `--fresh`; *edit / fresh* is guidebook's edit against "
-        "guidebook's fresh build.\n",
+        "guidebook's fresh build. With `-j 2` guidebook writes its guides in two forked "
+        "processes, plain Sphinx its pages in one worker beside the main process. *MB*: the "
+        "peak resident memory of the largest process (forked writers share the main "
+        "process's pages until they write to them).\n",
         "| tree | pages | -j | plain s (CPU) | guidebook s (CPU) | fresh ratio wall (CPU) "
         "| plain MB | guidebook MB | mem ratio | plain edit s | guidebook edit s (CPU) "
         "| edit / fresh wall (CPU) |",
@@ -267,10 +274,15 @@ def goal_lines(results: list[TreeResult]) -> list[str]:
             edit = row.guidebook_edit.seconds / gb.seconds
             memory = gb.mb / plain.mb
             verdict = {True: "met", False: "NOT met"}
+            reno = result.phases.get("guidebook", {}).get(RENO_PHASE, 0.0)
+            without = (f"; without the release notes' reno scan ({reno:.2f} s CPU in the "
+                       f"phases run), which plain's docs build does not do: "
+                       f"{(gb.cpu - reno) / plain.cpu:.2f}x CPU" if reno >= 0.05 else "")
             lines.append(
                 f"- {result.name} -j {row.jobs}: fresh <= {goal}x: {verdict[wall <= goal]} "
-                f"({wall:.2f}x wall, {cpu:.2f}x CPU); edit <= 5 %: "
-                f"{verdict[edit <= GOAL_EDIT]} ({100 * edit:.1f} %); memory <= "
+                f"({wall:.2f}x wall, {cpu:.2f}x CPU{without}); edit <= 5 %: "
+                f"{verdict[edit <= GOAL_EDIT]} ({100 * edit:.1f} % wall, "
+                f"{100 * row.guidebook_edit.cpu / gb.cpu:.1f} % CPU); memory <= "
                 f"{GOAL_MEMORY}x: {verdict[memory <= GOAL_MEMORY]} ({memory:.2f}x)")
     return lines
 
@@ -332,6 +344,10 @@ def main(trees_dir: Path | None, fetch: bool, names: list[str], jobs_list: list[
     context: dict[str, Any] = {**machine(), "commit": commit(), "command": command,
                                "software": versions()}
     python = sys.executable
+    # Installed packages come compiled; the builds run without writing bytecode, so a
+    # checkout's own package is compiled first (else every build would compile it again).
+    subprocess.run([python, "-m", "compileall", "-q", str(REPO / "src")], check=True,
+                   capture_output=True)
     bench = RealBench(work, python, repeat)
     results, skipped = [], []
     for name in names:

@@ -7,7 +7,10 @@ a checkout or a bare repository), or cloned from opendev.org into that folder wi
 committed here.
 
 Every tree is cloned twice into the work folder, with its full history (openstackdocstheme
-asks git for the date of every page):
+asks git for the date of every page, reno reads the release notes' history). Each clone
+has its own objects, as a CI checkout has: a ``--shared`` clone, reading its objects
+through another repository's, made reno's walk of the history half as slow again (3.2 s
+against 4.7 s of CPU time on placement's tree).
 
 ``plain``
     the project as it is, built by ``sphinx-build -b html``;
@@ -107,7 +110,7 @@ def prepare(name: str, repository: Path, work: Path, python: str) -> RealTree:
     clones = {}
     for variant in ("plain", "guidebook"):
         clone = root / variant
-        subprocess.run(["git", "clone", "--quiet", "--shared", str(repository), str(clone)],
+        subprocess.run(["git", "clone", "--quiet", str(repository), str(clone)],
                        check=True)
         clones[variant] = clone
     for clone in clones.values():

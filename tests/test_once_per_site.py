@@ -134,3 +134,8 @@ def test_with_two_jobs_the_dates_are_asked_while_sphinx_reads(
     assert {thread for _path, thread in sources} == {"guidebook-git-dates"}, sources
     for guide in ("user", "admin"):
         assert "last updated: 2001-02-03 04:05" in _page(result, guide)
+    # The two guides are written by two processes, each highlighting the shared page's
+    # blocks: the warning about the unknown lexer is still given once, at its line.
+    warnings = [line for line in result.output.splitlines() if "nosuchlexer" in line]
+    assert len(warnings) == 1, result.output
+    assert re.search(r"common/shared\.rst:\d+: WARNING: Pygments lexer name", warnings[0])

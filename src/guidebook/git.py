@@ -62,3 +62,17 @@ def repository_holding(folder: Path) -> Path | None:
         return Path(repo.path).resolve()
     finally:
         repo.close()
+
+
+def references_and_index(root: Path) -> tuple[dict[bytes, bytes], Path] | None:
+    """Every reference of the repository at *root* (``HEAD``, branches, tags) with its
+    commit, and the path of its index, read with dulwich (None: no repository there)."""
+    from dulwich.errors import NotGitRepository
+    from dulwich.repo import Repo
+
+    try:
+        with Repo(str(root)) as repo:
+            refs = {bytes(name): bytes(sha) for name, sha in repo.get_refs().items()}
+            return refs, Path(repo.index_path())
+    except (NotGitRepository, OSError, KeyError, ValueError):
+        return None

@@ -41,6 +41,7 @@ from guidebook.engine.navcache import toc_fingerprint
 from guidebook.engine.once_per_site import SiteHighlighter
 from guidebook.engine.page_bar import part_context, render_guide_bar
 from guidebook.engine.part_navigation import PartNavigation, navigation_order
+from guidebook.engine.part_processes import processes_for, write_in_processes
 from guidebook.engine.part_writer import builder_tags, part_index_entries, writing
 from guidebook.engine.search import load_part_indexer
 from guidebook.engine.site_outputs import (
@@ -57,6 +58,7 @@ from guidebook.sphinx_internals import (
     HTML_OUTPUT_FOLDERS,
     PrivateBuilderHooks,
     builder_application,
+    forget_page_assets,
     html_sources_dir,
 )
 from guidebook.urls import GENERATED_PAGES, collisions
@@ -208,6 +210,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         published = {part.name for part in self._published_parts()}
         for part in self._published_parts():  # before any part is written
             self._check_urls(part)
+        jobs: list[tuple[Part, set[str], bool]] = []
         for part in self.site.parts.values():
             if part.root not in self.env.found_docs:
                 warn(
@@ -224,17 +227,44 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                 # A page joined, left or was renamed: every page's navigation changes.
                 to_write = set(part.docnames)
             pdf_due = self.pdfs.due(part, to_write)
-            if not to_write and not pdf_due:
-                continue
-            with writing(self, part):
-                # The PDF first: the pages link to it only if it was made.
-                if pdf_due and self.pdfs.write(part):
-                    to_write = set(part.docnames)
-                logger.info("guidebook: writing %s (%d of %d pages)", part.name,
-                            len(to_write), len(part.docnames))
-                self.prepare_writing(to_write)
-                super().write_documents(to_write)
-                self._finish_part(part)
+            if to_write or pdf_due:
+                jobs.append((part, to_write, pdf_due))
+        processes = processes_for(self, len(jobs))
+        if processes == 1:
+            for part, to_write, pdf_due in jobs:
+                self._write_part(part, to_write, pdf_due)
+            return
+        # The PDFs here first (LaTeX runs its own processes), then the pages in parallel.
+        parallel_jobs = []
+        for part, to_write, pdf_due in jobs:
+            if pdf_due:
+                with writing(self, part):
+                    if self.pdfs.write(part):
+                        to_write = set(part.docnames)
+            parallel_jobs.append((part, to_write))
+        _ = self.closest_pages  # computed once here, not once in every process
+        write_in_processes(self, parallel_jobs, processes,
+                           lambda part, to_write: self._write_part(part, to_write, False))
+
+    def _write_part(self, part: Part, to_write: set[str], pdf_due: bool) -> None:
+        with writing(self, part):
+            # The PDF first: the pages link to it only if it was made.
+            if pdf_due and self.pdfs.write(part):
+                to_write = set(part.docnames)
+            logger.info("guidebook: writing %s (%d of %d pages)", part.name,
+                        len(to_write), len(part.docnames))
+            forget_page_assets(self)  # not the previous part's search script
+            self.prepare_writing(to_write)
+            super().write_documents(to_write)
+            self._finish_part(part)
+
+    def nav_order(self, part: Part) -> tuple[NavEntry, ...] | None:
+        """The page order of *part* as this build wrote it (None: not written)."""
+        return self._nav_orders.get(part.name)
+
+    def keep_nav_order(self, part: Part, order: tuple[NavEntry, ...]) -> None:
+        """The page order of *part*, written by another process (for the manifest)."""
+        self._nav_orders[part.name] = order
 
     def _check_urls(self, part: Part) -> None:
         """Refuse a part in which two pages would be published at one URL."""

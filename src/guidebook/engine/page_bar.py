@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sphinx.builders.html import StandaloneHTMLBuilder
+
 from guidebook.engine.part_writer import part_search_index
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders.html import StandaloneHTMLBuilder
 
     from guidebook.config import Part
     from guidebook.engine.closest import ClosestPages
@@ -91,5 +92,8 @@ def add_search_script(app: Sphinx, pagename: str, templatename: str,
                       context: dict[str, Any], doctree: Any) -> None:
     """``html-page-context``: a part's search page gets ``guidebook-search.js`` (summaries
     without the guide bar; "Also found in"), after the theme's search scripts."""
-    if pagename == SEARCH_PAGE and "guidebook_part" in context:
-        app.add_js_file("guidebook-search.js", loading_method="defer")
+    # The builder's add_js_file, not the application's: the application's also registers
+    # the script for every page the next part's prepare_writing sets up.
+    if (pagename == SEARCH_PAGE and "guidebook_part" in context
+            and isinstance(app.builder, StandaloneHTMLBuilder)):
+        app.builder.add_js_file("guidebook-search.js", priority=500, defer="defer")

@@ -16,7 +16,8 @@ import dataclasses
 import functools
 import logging
 import pickle
-from collections.abc import Set
+import weakref
+from collections.abc import Iterable, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -191,6 +192,30 @@ def _repeat(warnings: PageWarnings, done: str) -> None:
         logger.info(f"guidebook: {count} warning(s) of pages not {done} again, repeated")
 
 
+#: id(application) -> its recorder, as long as the application keeps it (the recorder
+#: holds the application: a weak-keyed table would keep both alive).
+_recorders: weakref.WeakValueDictionary[int, _Recorder] = weakref.WeakValueDictionary()
+
+
+def _recorder_of(app: Sphinx) -> _Recorder | None:
+    recorder = _recorders.get(id(app))
+    return recorder if recorder is not None and recorder.app is app else None
+
+
+def pages_written(app: Sphinx) -> Set[str]:
+    """The pages this build has written so far (in this process)."""
+    recorder = _recorder_of(app)
+    return recorder.written if recorder is not None else frozenset()
+
+
+def note_pages_written(app: Sphinx, docnames: Iterable[str]) -> None:
+    """Pages another process wrote for this build (their warnings came back as records,
+    and the recorder kept them as they were given here)."""
+    recorder = _recorder_of(app)
+    if recorder is not None:
+        recorder.written.update(docnames)
+
+
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _store(env).pop(docname, None)
 
@@ -206,7 +231,7 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str],
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Listening only while pages are read: the handler holds the application.
-    recorder = _Recorder(app)
+    recorder = _recorders[id(app)] = _Recorder(app)
     app.connect("env-before-read-docs", functools.partial(start_recording, recorder))
     app.connect("env-updated", functools.partial(replay_unchanged, recorder))
     app.connect("write-started", functools.partial(start_writing, recorder))

@@ -53,7 +53,6 @@ from guidebook.releasenotes.automatic import (
     publish_found_notes,
 )
 from guidebook.releasenotes.domain import ReleaseNotesDomain, get_releasenotes_domain
-from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import NoteItem, Release, ReleaseNotes, SectionSpec
 from guidebook.sites import configured_site
 from guidebook.warnings_ import WarningCode, warn
@@ -95,8 +94,13 @@ def load_notes(app: Sphinx) -> None:
     reporoot = _repository(app, site.config, conf_py)
     notes = ReleaseNotes()
     if reporoot is not None:
+        # Here, not at the top: reno and dulwich cost every build, also one without
+        # release notes, a tenth of a second of start-up (issue 28).
+        from guidebook.releasenotes.loading import LoadOptions, load_release_notes
+        from guidebook.releasenotes.scan_cache import cached_notes
+
         release = str(app.config.release or "").strip()
-        notes = load_release_notes(LoadOptions(
+        options = LoadOptions(
             reporoot=reporoot,
             relnotesdir=site.config.releasenotes_dir,
             guides=site.guide_names,
@@ -104,7 +108,10 @@ def load_notes(app: Sphinx) -> None:
             series_parts=site.config.releasenotes_series_parts,
             unreleased_title=f"{release} (unreleased)" if release else "Unreleased",
             branch=site.config.releasenotes_branch,
-        ))
+        )
+        # A fresh environment (first build, --fresh) has no pages yet: read anew.
+        notes = cached_notes(Path(app.doctreedir), options, fresh=not app.env.all_docs,
+                             load=lambda: load_release_notes(options))
     for problem in notes.problems:
         # A problem with the notes as a whole (no line in a file) belongs to conf.py.
         location = problem.location if problem.line else conf_location(Path(app.confdir, "conf.py"),

@@ -1,0 +1,68 @@
+"""reno's reading of the notes is kept between builds while nothing it reads changed
+(issue 28): a one-page edit does not walk the git history again.
+
+Real builds of ``tests/roots/test-releasenotes`` in the throw-away repository of
+``test_releasenotes.py``; the calls into reno are counted.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from guidebook.releasenotes import loading
+from tests.test_releasenotes import build, commit_notes, git, repo
+
+__all__ = ["repo"]  # the fixture
+
+
+def test_the_notes_are_read_again_only_when_git_or_the_notes_change(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # reno reads in a process of its own: each reading leaves a line in a file.
+    log = tmp_path / "reads.log"
+    load = loading.load_release_notes
+
+    def counting(options: loading.LoadOptions) -> loading.ReleaseNotes:
+        with open(log, "a", encoding="utf-8") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return load(options)
+
+    class Reads:
+        def __len__(self) -> int:
+            return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+
+    reads = Reads()
+
+    monkeypatch.setattr(loading, "load_release_notes", counting)
+
+    def built(**kwargs: object) -> str:
+        result = build(repo, tmp_path, strict=True, **kwargs)
+        assert result.status == 0, result.output
+        return result.html("releasenotes", "releasenotes/series/unreleased")
+
+    first = built()
+    assert len(reads) == 1
+    page = repo / "doc" / "user" / "index.rst"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert built() == first
+    assert len(reads) == 1, "a page edit read reno's notes again"
+
+    # A note added, not committed yet (reno shows it among the unreleased ones).
+    notes = repo / "releasenotes" / "notes"
+    (notes / "eta-7777777777777777.yaml").write_text("---\nfixes:\n  - The etafix.\n",
+                                                     encoding="utf-8")
+    assert "etafix" not in built()  # reno reads no note git was not told of
+    assert len(reads) == 2
+    git(repo, "add", "releasenotes")  # the same files, staged
+    assert "etafix" in built()
+    assert len(reads) == 3
+    commit_notes(repo, {}, "the eta fix")  # the same files, another HEAD
+    assert "etafix" in built()
+    assert len(reads) == 4
+    assert "etafix" in built(fresh=True)
+    assert len(reads) == 5, "a fresh build used the kept notes"
+    # Read in another process than the build's: its memory is given back.
+    assert str(os.getpid()) not in log.read_text(encoding="utf-8").split()
