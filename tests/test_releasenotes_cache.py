@@ -73,7 +73,7 @@ import sys
 from pathlib import Path
 from dulwich.object_store import BaseObjectStore
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
-from guidebook.releasenotes.scan_cache import keep_parsed_objects
+from guidebook.git import keep_parsed_objects
 
 reads = []
 read = BaseObjectStore.__getitem__

@@ -16,7 +16,7 @@ and gives them back while the digest stands. A fresh environment (a first build,
 ``guidebook build --fresh``) always reads the notes anew, so a fresh build costs what it
 costs in CI; the reading runs in a process of its own (:func:`read_apart`), whose memory
 is given back when it is done, and where dulwich parses each git object once
-(:func:`keep_parsed_objects`).
+(:func:`guidebook.git.keep_parsed_objects`).
 """
 
 from __future__ import annotations
@@ -25,14 +25,12 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-import weakref
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
-from guidebook.git import references_and_index
+from guidebook.git import keep_parsed_objects, references_and_index
 from guidebook.releasenotes.loading import LoadOptions
 from guidebook.releasenotes.model import ReleaseNotes
 
@@ -93,41 +91,12 @@ def read_apart(load: Callable[[], ReleaseNotes]) -> ReleaseNotes:
 
 def _send_notes(pipe: Connection, load: Callable[[], ReleaseNotes]) -> None:
     try:
-        keep_parsed_objects()  # this process ends with the reading
+        keep_parsed_objects()  # this process ends with the reading (git.py)
         pipe.send(load())
     except BaseException:  # the parent reads the notes itself
         pipe.send(None)
     finally:
         pipe.close()
-
-
-def keep_parsed_objects() -> None:
-    """From now on in this process, dulwich parses each git object once per object store.
-
-    reno walks the history of the branch several times (its tags, the base of each earlier
-    branch, the notes), and dulwich reads and parses every commit from the pack again on
-    each walk: on placement's tree 55,000 object reads of a few thousand commits. Git
-    objects are named by their content, so the object parsed first is the object read
-    again; kept per object store, they cut reno's reading from 3.2 to 1.3 s of CPU time.
-    Only in the process that reads the notes (:func:`read_apart`), which ends with it.
-    """
-    from dulwich.object_store import BaseObjectStore
-
-    read = BaseObjectStore.__getitem__
-    if getattr(read, "guidebook_keeps", False):
-        return
-    kept: weakref.WeakKeyDictionary[BaseObjectStore, dict[bytes, Any]] = (
-        weakref.WeakKeyDictionary())
-
-    def read_once(store: BaseObjectStore, sha: Any) -> Any:
-        objects = kept.setdefault(store, {})
-        found = objects.get(sha)
-        if found is None:
-            found = objects[sha] = read(store, sha)
-        return found
-
-    read_once.guidebook_keeps = True  # type: ignore[attr-defined]
-    BaseObjectStore.__getitem__ = read_once  # type: ignore[method-assign]
 
 
 def notes_state(options: LoadOptions) -> str | None:
