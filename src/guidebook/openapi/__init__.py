@@ -57,6 +57,7 @@ from guidebook.openapi.spec import (
     spec_name,
 )
 from guidebook.openapi.validate import validate_spec
+from guidebook.sphinx_internals import forget_read_doctree
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -222,6 +223,7 @@ class OpenAPIDirective(SphinxDirective):
 
     def _register(self, spec: Spec, operations: list[Operation]) -> None:
         domain = get_api_domain(self.env)
+        domain.api_pages.add(self.env.docname)
         name = spec_name(spec.path)
         for operation in operations:
             where = spec.location(operation.pointer)
@@ -333,6 +335,20 @@ def generate_pages(app: Sphinx) -> None:
                  "with :pages: single)", location=where)
 
 
+def forget_api_doctrees(app: Sphinx, *_args: object) -> None:
+    """Let the doctrees of the API pages read so far go from memory (they are pickled).
+
+    Sphinx keeps every doctree read until it writes the page; an API reference's pages are
+    the largest of a site (GitHub's 1,223 operations: over 1 GB of doctrees at once).
+    Called when the next page has been read, and when all have.
+    """
+    domain = get_api_domain(app.env)
+    current = app.env.docname if app.env.temp_data.get("docname") else ""
+    for docname in [name for name in domain.api_pages if name != current]:
+        forget_read_doctree(app.env, docname)
+        domain.api_pages.discard(docname)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     # httpdomain directly: guidebook's own ``openapi`` directive renders the spec, so
     # sphinxcontrib-openapi (whose import warns about jsonschema's RefResolver) is not needed.
@@ -343,6 +359,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("openapi", OpenAPIDirective)
     app.connect("builder-inited", generate_pages)
     app.connect("doctree-read", links.record_links)
+    app.connect("doctree-read", forget_api_doctrees)
+    app.connect("env-updated", forget_api_doctrees)
     app.connect("env-check-consistency", links.check_links)
     return {
         "version": "1",

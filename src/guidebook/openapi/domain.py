@@ -67,9 +67,12 @@ class ApiDomain(Domain):
         #: Specs whose problems were reported during this build.
         self.checked: set[str] = set()
         #: Field tables built during this build, by (spec, Markdown or not) then schema pointer.
-        self.tables: dict[tuple[str, bool], dict[str, nodes.Node]] = {}
+        self.tables: dict[tuple[str, bool], dict[str, bytes]] = {}
         #: Converted and reported descriptions, by (spec, Markdown or not).
         self.markup: dict[tuple[str, bool], MarkupMemory] = {}
+        #: Pages read in this build that render operations (large: their doctrees are not
+        #: kept in memory until writing, see :func:`guidebook.openapi.forget_api_doctrees`).
+        self.api_pages: set[str] = set()
 
     @property
     def operations(self) -> dict[str, OperationEntry]:

@@ -18,7 +18,9 @@ would take all of them.)
 from __future__ import annotations
 
 import http.client
+import io
 import json
+import pickle
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -52,12 +54,14 @@ class OperationRenderer:
     """Renders the operations of one spec for one directive."""
 
     def __init__(self, state: Any, spec: Spec, markup: Markup,
-                 response_examples_for: frozenset[str], cache: dict[str, nodes.Node]) -> None:
+                 response_examples_for: frozenset[str], cache: dict[str, bytes]) -> None:
         self.state = state
         self.spec = spec
         self.markup = markup
         self.response_examples_for = response_examples_for
         #: Tables by the JSON pointer of their schema: a shared component is built once.
+        #: Kept pickled: as nodes, GitHub's components alone took some 700 MB; a copy
+        #: unpickled is also quicker to make than a deep copy.
         self.cache = cache
         #: Component tables already on this page: schema pointer -> (table id, where).
         self.on_page: dict[str, tuple[str, str]] = {}
@@ -339,13 +343,13 @@ class OperationRenderer:
                           target_pointer: str, label: str, caption: str) -> list[nodes.Node]:
         cached = self.cache.get(target_pointer)
         if cached is not None:
-            return [cached.deepcopy()]
+            return [_unpickled(cached)]
         rows, truncated = schema_fields(self.spec, schema, pointer)
         if not rows:
             summary = nodes.paragraph("", f"Type: {type_label(self.spec, target)}",
                                       classes=["guidebook-api-type"])
-            self.cache[target_pointer] = summary
-            return [summary.deepcopy()]
+            self.cache[target_pointer] = _pickled(summary)
+            return [summary]
         node: nodes.Element
         if should_collapse(rows):
             id_base = "api-fields-" + target_pointer.replace("~1", "/") + "-"
@@ -357,8 +361,9 @@ class OperationRenderer:
         if truncated:
             node = nodes.container("", node, nodes.paragraph(
                 "", f"(The first {len(rows)} fields are shown.)"))
-        self.cache[target_pointer] = node
-        return [node.deepcopy()]
+        if target_pointer != pointer:  # a schema written in place is shown once: not kept
+            self.cache[target_pointer] = _pickled(node)
+        return [node]
 
     def _level_tables(self, level: Level, label: str, caption: str,
                       id_base: str) -> list[nodes.Node]:
@@ -480,6 +485,29 @@ def _example_block(value: Any) -> nodes.literal_block:
     block = nodes.literal_block(text, text, language=language)
     block["classes"].append("guidebook-api-example")
     return block
+
+
+class _NodePickler(pickle.Pickler):
+    """Pickles a detached node: the page's document its parsed text points to stays out."""
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return "document" if isinstance(obj, nodes.document) else None
+
+
+class _NodeUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> None:
+        return None  # set again when the copy is put in a page, as for a deep copy
+
+
+def _pickled(node: nodes.Node) -> bytes:
+    buffer = io.BytesIO()
+    _NodePickler(buffer, pickle.HIGHEST_PROTOCOL).dump(node)
+    return buffer.getvalue()
+
+
+def _unpickled(data: bytes) -> nodes.Node:
+    node: nodes.Node = _NodeUnpickler(io.BytesIO(data)).load()
+    return node
 
 
 def _schema_notes(schema: Any) -> tuple[str, ...]:
