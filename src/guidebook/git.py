@@ -11,7 +11,9 @@ release notes.
 from __future__ import annotations
 
 import subprocess
+import weakref
 from pathlib import Path
+from typing import Any
 
 from guidebook.reorg import ReorgError
 
@@ -76,3 +78,32 @@ def references_and_index(root: Path) -> tuple[dict[bytes, bytes], Path] | None:
             return refs, Path(repo.index_path())
     except (NotGitRepository, OSError, KeyError, ValueError):
         return None
+
+
+def keep_parsed_objects() -> None:
+    """From now on in this process, dulwich parses each git object once per object store.
+
+    reno walks the history of the branch several times (its tags, the base of each earlier
+    branch, the notes), and dulwich reads and parses every commit from the pack again on
+    each walk: on placement's tree 55,000 object reads of a few thousand commits. Git
+    objects are named by their content, so the object parsed first is the object read
+    again; kept per object store, they cut reno's reading from 3.2 to 1.3 s of CPU time.
+    Only in the process that reads the notes (``releasenotes/scan_cache.py``), which ends with it.
+    """
+    from dulwich.object_store import BaseObjectStore
+
+    read = BaseObjectStore.__getitem__
+    if getattr(read, "guidebook_keeps", False):
+        return
+    kept: weakref.WeakKeyDictionary[BaseObjectStore, dict[bytes, Any]] = (
+        weakref.WeakKeyDictionary())
+
+    def read_once(store: BaseObjectStore, sha: Any) -> Any:
+        objects = kept.setdefault(store, {})
+        found = objects.get(sha)
+        if found is None:
+            found = objects[sha] = read(store, sha)
+        return found
+
+    read_once.guidebook_keeps = True  # type: ignore[attr-defined]
+    BaseObjectStore.__getitem__ = read_once  # type: ignore[method-assign]
