@@ -340,8 +340,8 @@ def test_renos_releasenotes_catalog_translates_the_notes_and_whats_new(
     assert "<h1>Nouveautés" in whats_new
     # The entry's link to the full note survives the translation of its sentence.
     assert ('Le correctif betafix évite un plantage. (<a class="reference internal" '
-            'href="../releasenotes/series/unreleased.html#relnote-beta-2222222222222222-fixes"'
-            in whats_new)
+            'href="../releasenotes/series/unreleased.html#relnote-beta-2222222222222222-fixes">'
+            '<span class="std std-ref">notes de version</span></a>)' in whats_new)
     assert "La fonctionnalité alphafeature" in whats_new
     original = (out / "user" / "whats-new.html").read_text(encoding="utf-8")
     assert "The alphafeature lets you do more." in original and "Nouveautés" not in original
