@@ -276,3 +276,26 @@ def test_reno_notes_get_the_release_notes_part_and_whats_new(
     assert "pruned every hour" in result.html("releasenotes", "releasenotes/series/unreleased")
     for guide in ("user", "operator", "admin"):
         assert "pruned every hour" in result.html(guide, "whats-new"), guide
+
+
+def test_the_folder_sphinxcontrib_apidoc_writes_into_gets_a_guide(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """keystone's ``apidoc_output_dir = 'api'``: the folder is empty when init reads the tree
+    and holds hundreds of pages after the first build, each in no guide before."""
+    source = project / "doc" / "source"
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + "\napidoc_output_dir = 'code/api'\n")
+    status, out, err = run(capsys, "init", str(project))
+    assert status == 0, err
+    assert ("  folder code/api/: contributor (sphinxcontrib-apidoc writes the code's API pages "
+            "there when the docs are built: apidoc_output_dir)") in out
+    assert '    "code/api/": "contributor",' in conf.read_text()
+    # What sphinxcontrib-apidoc would write at the first build.
+    (source / "code" / "api").mkdir(parents=True)
+    (source / "code" / "api" / "modules.rst").write_text(
+        ":orphan:\n\nglance\n======\n\nThe modules of the code.\n")
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    assert result.exists("contributor", "code/api/modules")
+    assert not any(result.exists(guide, "code/api/modules") for guide in GUIDES[:3])
