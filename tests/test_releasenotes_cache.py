@@ -72,14 +72,17 @@ _PARSED_ONCE = """
 import sys
 from pathlib import Path
 from dulwich.object_store import BaseObjectStore
-from guidebook.releasenotes.loading import LoadOptions, load_release_notes
+from dulwich.objects import Commit
 from guidebook.git import keep_parsed_objects
+from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 
 reads = []
 read = BaseObjectStore.__getitem__
 def counting(store, sha):
-    reads.append(sha)
-    return read(store, sha)
+    found = read(store, sha)
+    if isinstance(found, Commit):
+        reads.append(sha)
+    return found
 BaseObjectStore.__getitem__ = counting
 options = LoadOptions(reporoot=Path(sys.argv[1]), relnotesdir="releasenotes",
                       guides=("user", "operator", "admin", "contributor"), routing={})
@@ -92,9 +95,10 @@ print(every_time, len(reads), len(set(reads)), first.fingerprint() == kept.finge
 """
 
 
-def test_dulwich_parses_each_object_once_and_reno_reads_the_same_notes(repo: Path) -> None:
+def test_dulwich_parses_each_commit_once_and_reno_reads_the_same_notes(repo: Path) -> None:
     """In its own process (it changes dulwich for the rest of the process, as the forked
-    reader does): reno's answer is the same, each object read from git once."""
+    reader does): reno's answer is the same, each commit read from git once per object
+    store."""
     import subprocess
     import sys
 
