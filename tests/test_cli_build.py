@@ -116,3 +116,40 @@ def test_strict_fails_on_the_warnings_of_pages_not_read_again(tmp_path: Path) ->
     assert fixed.status == 0, fixed.output
     again = build_quietly(source, out, strict=True)
     assert again.status == 0 and "nosuchdirective" not in again.output, again.output
+
+
+#: An extension of the project's that fails on one page, as oslo_config's domain did on
+#: ironic's stable branch (an option the installed code no longer registers).
+CRASHING_EXTENSION = (
+    "from sphinx.transforms.post_transforms import SphinxPostTransform\n"
+    "class Resolve(SphinxPostTransform):\n"
+    "    default_priority = 5\n"
+    "    def run(self):\n"
+    "        if self.document['source'].endswith('clean.rst'):\n"
+    "            options = {}\n"
+    "            return options['molds.storage']\n"
+    "def setup(app):\n"
+    "    app.add_post_transform(Resolve)\n"
+)
+
+
+def test_a_crash_in_an_extension_names_it_and_the_page(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    write_files(source, {
+        **FILES,
+        "user/warned.rst": "Warned\n======\n\nNo warning now.\n",
+        "crashing_ext.py": CRASHING_EXTENSION,
+        "conf.py": FILES["conf.py"] + (
+            "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+            'extensions.append("crashing_ext")\n'),
+    })
+    result = build_quietly(source, tmp_path / "out")
+    assert result.status == 3
+    message = next(line for line in result.output.splitlines()
+                   if line.startswith("guidebook: error:"))
+    assert message.startswith(
+        f"guidebook: error: {source}/user/clean.rst: the extension crashing_ext failed while "
+        f"this page was written: KeyError: 'molds.storage' (at {source}/crashing_ext.py:7; "
+        "details in "), result.output
+    assert message.endswith("; not guidebook's code: fix or report it there)")
+    assert "internal error" not in result.output and "Traceback" not in result.output

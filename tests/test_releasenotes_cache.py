@@ -66,3 +66,45 @@ def test_the_notes_are_read_again_only_when_git_or_the_notes_change(
     assert len(reads) == 5, "a fresh build used the kept notes"
     # Read in another process than the build's: its memory is given back.
     assert str(os.getpid()) not in log.read_text(encoding="utf-8").split()
+
+
+_PARSED_ONCE = """
+import sys
+from pathlib import Path
+from dulwich.object_store import BaseObjectStore
+from dulwich.objects import Commit
+from guidebook.git import keep_parsed_objects
+from guidebook.releasenotes.loading import LoadOptions, load_release_notes
+
+reads = []
+read = BaseObjectStore.__getitem__
+def counting(store, sha):
+    found = read(store, sha)
+    if isinstance(found, Commit):
+        reads.append(sha)
+    return found
+BaseObjectStore.__getitem__ = counting
+options = LoadOptions(reporoot=Path(sys.argv[1]), relnotesdir="releasenotes",
+                      guides=("user", "operator", "admin", "contributor"), routing={})
+first = load_release_notes(options)
+every_time = len(reads)
+keep_parsed_objects()
+reads.clear()
+kept = load_release_notes(options)
+print(every_time, len(reads), len(set(reads)), first.fingerprint() == kept.fingerprint())
+"""
+
+
+def test_dulwich_parses_each_commit_once_and_reno_reads_the_same_notes(repo: Path) -> None:
+    """In its own process (it changes dulwich for the rest of the process, as the forked
+    reader does): reno's answer is the same, each commit read from git once per object
+    store."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PARSED_ONCE, str(repo)], check=True,
+                          capture_output=True, text=True)
+    every_time, once, distinct, same = done.stdout.split()
+    assert same == "True", done.stdout
+    # Once per object store (reno opens the repository more than once).
+    assert int(distinct) <= int(once) < int(every_time) / 2, done.stdout

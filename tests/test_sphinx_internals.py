@@ -297,6 +297,39 @@ def private_uses(tree: ast.AST, own: set[str]) -> list[tuple[int, str]]:
     return found
 
 
+def test_a_latex_package_is_left_out_for_a_while() -> None:
+    from sphinx.registry import SphinxComponentRegistry
+
+    registry = SphinxComponentRegistry()
+    registry.add_latex_package("pxjahyper", None, after_hyperref=True)
+    registry.add_latex_package("kept", None)
+    app = type("App", (), {"registry": registry})()
+    assert registry.has_latex_package("pxjahyper"), changed(
+        "SphinxComponentRegistry no longer keeps add_latex_package's packages in its lists")
+    with sphinx_internals.without_latex_package(app, "pxjahyper"):  # type: ignore[arg-type]
+        assert not registry.has_latex_package("pxjahyper"), changed(
+            "latex_packages_after_hyperref is not where the LaTeX builder reads packages")
+        assert registry.has_latex_package("kept")
+    assert registry.latex_packages_after_hyperref == [("pxjahyper", None)]
+    assert registry.latex_packages == [("kept", None)]
+
+
+def test_config_values_come_back_as_they_were(tmp_path: Path) -> None:
+    from sphinx.config import Config
+
+    config = Config({"project": "Probe"})
+    config.add("latex_engine", "pdflatex", "", ())
+    config.add("latex_use_xindy", lambda c: c.latex_engine == "xelatex", "", ())
+    assert config.latex_use_xindy is False and config.project == "Probe"
+    with sphinx_internals.config_values(config, {"latex_use_xindy": True, "project": "X"}):
+        assert config.latex_use_xindy is True and config.project == "X"
+    config.latex_engine = "xelatex"
+    # The callable default is computed again, not frozen at the value read before.
+    assert config.latex_use_xindy is True, changed(
+        "Config no longer computes a callable default at each read (or stores it)")
+    assert config.project == "Probe"
+
+
 def test_no_private_sphinx_name_outside_the_seam() -> None:
     trees = {path.relative_to(SRC).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
              for path in sorted(SRC.rglob("*.py"))}

@@ -11,7 +11,9 @@ release notes.
 from __future__ import annotations
 
 import subprocess
+import weakref
 from pathlib import Path
+from typing import Any
 
 from guidebook.reorg import ReorgError
 
@@ -76,3 +78,38 @@ def references_and_index(root: Path) -> tuple[dict[bytes, bytes], Path] | None:
             return refs, Path(repo.index_path())
     except (NotGitRepository, OSError, KeyError, ValueError):
         return None
+
+
+def keep_parsed_objects() -> None:
+    """From now on in this process, dulwich parses each commit once per object store.
+
+    reno walks the history of the branch several times (its tags, the base of each earlier
+    branch, the notes), and dulwich reads and parses every commit from the pack again on
+    each walk: on placement's tree 55,000 object reads of a few thousand commits. Git
+    objects are named by their content, so the commit parsed first is the commit read
+    again; kept per object store, they cut reno's reading from 3.2 to 1.4 s of CPU time on
+    placement's tree, 4.2 to 1.9 s on keystone's, 11.4 to 9.3 s on ironic's. Commits only:
+    keeping the trees and blobs too saved ironic another 4 s but doubled the reading
+    process's memory (162 to 313 MB). Only in the process that reads the notes
+    (``releasenotes/scan_cache.py``), which ends with it.
+    """
+    from dulwich.object_store import BaseObjectStore
+    from dulwich.objects import Commit
+
+    read = BaseObjectStore.__getitem__
+    if getattr(read, "guidebook_keeps", False):
+        return
+    kept: weakref.WeakKeyDictionary[BaseObjectStore, dict[bytes, Any]] = (
+        weakref.WeakKeyDictionary())
+
+    def read_once(store: BaseObjectStore, sha: Any) -> Any:
+        commits = kept.setdefault(store, {})
+        found = commits.get(sha)
+        if found is None:
+            found = read(store, sha)
+            if isinstance(found, Commit):
+                commits[sha] = found
+        return found
+
+    read_once.guidebook_keeps = True  # type: ignore[attr-defined]
+    BaseObjectStore.__getitem__ = read_once  # type: ignore[method-assign]

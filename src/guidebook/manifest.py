@@ -161,6 +161,8 @@ class Language:
     parts: tuple[PartCoverage, ...] = ()
     #: In a translation's own manifest: the language of the sources.
     source: str = ""
+    #: In the original's manifest: the translation's PDFs (``--pdf``), URLs from its root.
+    pdfs: tuple[PdfEntry, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "url": self.url,
@@ -168,7 +170,8 @@ class Language:
                 **({"source": self.source} if self.source else {}),
                 "parts": {part.name: {"translated": part.translated, "total": part.total,
                                       "share": part.share, "published": part.published}
-                          for part in self.parts}}
+                          for part in self.parts},
+                **({"pdfs": [pdf.to_json() for pdf in self.pdfs]} if self.pdfs else {})}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -295,10 +298,18 @@ def _parse_manifest(data: Any, origin: str) -> Manifest:
             target=normalise_url(_text(entry, "to", where)),
             guide=_optional_text(entry, "guide", where),
         ))
-    pdfs = []
-    entries = data.get("pdfs", [])
+    language = data.get("language")
+    return Manifest(published_parts=tuple(published_parts), redirects=tuple(redirects),
+                    pdfs=_pdfs(data.get("pdfs", []), origin),
+                    languages=_languages(data.get("languages", []), origin),
+                    language=(_language(language, f"{origin}: language")
+                              if language is not None else None))
+
+
+def _pdfs(entries: Any, origin: str) -> tuple[PdfEntry, ...]:
     if not isinstance(entries, list):
         raise ManifestError(f"{origin}: \"pdfs\" must be a list")
+    pdfs = []
     for index, entry in enumerate(entries):
         where = f"{origin}: pdfs[{index}]"
         pdfs.append(PdfEntry(
@@ -308,12 +319,7 @@ def _parse_manifest(data: Any, origin: str) -> Manifest:
             pages=_number(entry, "pages", where),
             size=_number(entry, "size", where),
         ))
-    language = data.get("language")
-    return Manifest(published_parts=tuple(published_parts), redirects=tuple(redirects),
-                    pdfs=tuple(pdfs),
-                    languages=_languages(data.get("languages", []), origin),
-                    language=(_language(language, f"{origin}: language")
-                              if language is not None else None))
+    return tuple(pdfs)
 
 
 def _languages(entries: Any, origin: str) -> tuple[Language, ...]:
@@ -343,6 +349,7 @@ def _language(entry: Any, where: str) -> Language:
         original=bool(entry.get("original")),
         parts=tuple(coverage),
         source=_optional_text(entry, "source", where) or "",
+        pdfs=_pdfs(entry.get("pdfs", []), where),
     )
 
 

@@ -54,10 +54,11 @@ The uses, and why:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.search import IndexBuilder
     from sphinx.util.tags import Tags
@@ -296,3 +298,46 @@ def forget_loaded_catalogs() -> None:
 
     sphinx.locale.translators.clear()
     gettext._translations.clear()  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def without_latex_package(app: Sphinx, name: str) -> Iterator[None]:
+    """While the block runs, the LaTeX package *name* an extension added with
+    ``app.add_latex_package`` is not loaded (Sphinx has no call to take one back).
+
+    Sphinx adds ``pxjahyper`` for Japanese with pLaTeX engines when the builder starts;
+    a PDF written with XeLaTeX (:mod:`guidebook.pdf.scripts`) must not load it.
+    """
+    registry = app.registry
+    saved = (list(registry.latex_packages), list(registry.latex_packages_after_hyperref))
+    registry.latex_packages[:] = [entry for entry in saved[0] if entry[0] != name]
+    registry.latex_packages_after_hyperref[:] = [entry for entry in saved[1]
+                                                 if entry[0] != name]
+    try:
+        yield
+    finally:
+        registry.latex_packages[:], registry.latex_packages_after_hyperref[:] = saved
+
+
+@contextlib.contextmanager
+def config_values(config: Config, values: dict[str, object]) -> Iterator[None]:
+    """While the block runs, *config* has *values*; then each is what it was before.
+
+    Sphinx stores a value in the config object's ``__dict__`` once it is set or read from
+    conf.py, but computes a callable default (``latex_use_xindy`` from ``latex_engine``)
+    anew at each read: setting back the value read before would freeze that default for
+    every later read. A value that was not stored is removed again instead.
+    """
+    stored = vars(config)
+    absent = object()
+    saved = {name: stored.get(name, absent) for name in values}
+    for name, value in values.items():
+        setattr(config, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is absent:
+                stored.pop(name, None)
+            else:
+                setattr(config, name, value)

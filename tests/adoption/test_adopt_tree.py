@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
 import sys
@@ -152,6 +153,27 @@ def test_folder_roots_build_strictly_with_the_portal_for_the_top_index(
     assert "glossary" in {page["docname"] for page in result.manifest["guides"][0]["pages"]}
 
 
+def test_new_site_leaves_out_the_skeletons_bytecode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pip compiles every .py file it installs, the skeleton's conf.py among them.
+    # (guidebook.init exports the function scaffold, which hides the module's name.)
+    scaffold_module = importlib.import_module("guidebook.init.scaffold")
+    skeleton = tmp_path / "skeleton"
+    shutil.copytree(scaffold_module.SKELETON, skeleton,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    cache = skeleton / "doc" / "source" / "__pycache__"
+    cache.mkdir()
+    (cache / "conf.cpython-311.pyc").write_bytes(b"\xa7\r\r\n\x00\x00\x00\x00")
+    monkeypatch.setattr(scaffold_module, "SKELETON", skeleton)
+    site = tmp_path / "new-site"
+    status, out, err = run(capsys, "init", str(site))
+    assert status == 0, err
+    assert "__pycache__" not in out
+    assert not list(site.rglob("__pycache__"))
+    assert (site / "doc" / "source" / "conf.py").is_file()
+
+
 def test_new_site_in_an_empty_folder_builds_strictly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -276,3 +298,26 @@ def test_reno_notes_get_the_release_notes_part_and_whats_new(
     assert "pruned every hour" in result.html("releasenotes", "releasenotes/series/unreleased")
     for guide in ("user", "operator", "admin"):
         assert "pruned every hour" in result.html(guide, "whats-new"), guide
+
+
+def test_the_folder_sphinxcontrib_apidoc_writes_into_gets_a_guide(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """keystone's ``apidoc_output_dir = 'api'``: the folder is empty when init reads the tree
+    and holds hundreds of pages after the first build, each in no guide before."""
+    source = project / "doc" / "source"
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + "\napidoc_output_dir = 'code/api'\n")
+    status, out, err = run(capsys, "init", str(project))
+    assert status == 0, err
+    assert ("  folder code/api/: contributor (sphinxcontrib-apidoc writes the code's API pages "
+            "there when the docs are built: apidoc_output_dir)") in out
+    assert '    "code/api/": "contributor",' in conf.read_text()
+    # What sphinxcontrib-apidoc would write at the first build.
+    (source / "code" / "api").mkdir(parents=True)
+    (source / "code" / "api" / "modules.rst").write_text(
+        ":orphan:\n\nglance\n======\n\nThe modules of the code.\n")
+    result = build_source(source, tmp_path / "out", strict=True)
+    assert result.status == 0, result.output
+    assert result.exists("contributor", "code/api/modules")
+    assert not any(result.exists(guide, "code/api/modules") for guide in GUIDES[:3])

@@ -17,6 +17,7 @@ from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import console
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+from guidebook.driver.crash import crash_message
 from guidebook.driver.options import BuildOptions
 from guidebook.driver.publish import (
     discard,
@@ -142,6 +143,7 @@ def sphinx_build(
         console.coloron()
     else:
         console.nocolor()
+    app: Sphinx | None = None
     try:
         with patch_docutils(source), docutils_namespace():
             app = Sphinx(
@@ -172,11 +174,7 @@ def sphinx_build(
             "w", prefix="guidebook-crash-", suffix=".log", delete=False
         ) as log:
             traceback.print_exc(file=log)
-        print(
-            f"guidebook: internal error: {type(exc).__name__}: {exc} "
-            f"(details in {log.name}; please report it)",
-            file=err,
-        )
+        print(crash_message(exc, app, log.name), file=err)
         return 3
 
 

@@ -102,10 +102,8 @@ def build_translations(options: BuildOptions, plan: LanguagePlan, source: Path, 
     """
     failed = 0
     for language in plan.translations:
-        # PDFs are the original's: a language's LaTeX needs its own engine and fonts
-        # (platex for Japanese), which guidebook does not set up.
         overrides = {**options.overrides, "language": language,
-                     "guidebook_translation_of": plan.source, "guidebook_pdf": False}
+                     "guidebook_translation_of": plan.source}
         language_options = dataclasses.replace(options, overrides=overrides)
         if not options.quiet:
             print(f"guidebook: building the {language} translation", file=err)
@@ -150,8 +148,10 @@ def record_languages(staging: Path, plan: LanguagePlan) -> None:
         translated = _read_manifest(staging / code / MANIFEST_NAME)
         if translated is None or translated.language is None:
             continue  # not built yet (``--language`` left it out)
+        pdfs = tuple(dataclasses.replace(pdf, url=f"{code}/{pdf.url}")
+                     for pdf in translated.pdfs)
         languages.append(dataclasses.replace(translated.language, url=f"{code}/index.html",
-                                             source=""))
+                                             source="", pdfs=pdfs))
     write_manifest(manifest_path, dataclasses.replace(manifest, languages=tuple(languages)))
 
 

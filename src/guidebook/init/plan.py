@@ -11,9 +11,11 @@ given on the command line replace any part of the proposal. Nothing here writes 
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from sphinx.config import eval_config_file
 from sphinx.util.matching import get_matching_files
@@ -79,6 +81,9 @@ class Tree:
     whereto: bool = False
     #: How many reno notes the repository has in ``releasenotes/notes/``.
     reno_notes: int = 0
+    #: Folders an extension writes pages into when the docs are built, empty before
+    #: (sphinxcontrib-apidoc's ``apidoc_output_dir``: keystone's ``api/``).
+    generated_folders: tuple[str, ...] = ()
 
     @property
     def folders(self) -> list[str]:
@@ -111,6 +116,7 @@ def read_tree(source: Path) -> Tree:
     suffixes: list[str] = [".rst"]
     root_doc = "index"
     note = ""
+    namespace: dict[str, Any] | None = None
     if re.search(r"^guidebook_guides\s*[=:]", conf.read_text(encoding="utf-8"), re.MULTILINE):
         raise InitError(f"{conf}: guidebook is already set up here (guidebook_guides "
                         "is set); edit conf.py instead")
@@ -145,7 +151,25 @@ def read_tree(source: Path) -> Tree:
                                            pages, suffixes))
         toctrees[docname] = [entry for entry in entries if entry in pages]
     return Tree(source, conf, root_doc, docnames, toctrees, note, _tests_with_whereto(source),
-                _reno_notes(source))
+                _reno_notes(source), _generated_folders(conf, namespace))
+
+
+#: ``apidoc_output_dir = 'api'`` in a conf.py that could not be run.
+_APIDOC_OUTPUT = re.compile(r"^apidoc_output_dir\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+def _generated_folders(conf: Path, namespace: Mapping[str, object] | None) -> tuple[str, ...]:
+    """The folders sphinxcontrib-apidoc writes the code's API pages into at build time."""
+    if namespace is not None:
+        found = namespace.get("apidoc_output_dir")
+        folder = found if isinstance(found, str) else None
+    else:
+        match = _APIDOC_OUTPUT.search(conf.read_text(encoding="utf-8"))
+        folder = match[1] if match else None
+    if not folder:
+        return ()
+    folder = posixpath.normpath(folder.replace("\\", "/")).strip("/")
+    return () if folder in ("", ".") or folder.startswith("..") else (folder,)
 
 
 def _repository_folders(source: Path) -> list[Path]:
@@ -292,6 +316,15 @@ def propose(tree: Tree, guides: Mapping[str, str] | None = None,
         mapped[f"{folder}/"] = audiences
         reasons.append(f"folder {folder}/: {audiences.replace(ALL_GUIDES, 'every guide')}"
                        f" ({why})")
+    specs = GuidebookConfig(guides=proposed).configured_parts()
+    for folder in tree.generated_folders:
+        if page_parts(f"{folder}/generated", None, specs, folder_rules(mapped, specs)):
+            continue  # inside a folder that already has its guides (contributor/api)
+        audiences = "contributor" if "contributor" in proposed else ALL_GUIDES
+        mapped[f"{folder}/"] = audiences
+        reasons.append(f"folder {folder}/: {audiences.replace(ALL_GUIDES, 'every guide')} "
+                       "(sphinxcontrib-apidoc writes the code's API pages there when the "
+                       "docs are built: apidoc_output_dir)")
     for pattern, audiences in (folders or {}).items():
         mapped[pattern] = audiences
         reasons.append(f"folder {pattern}: {audiences} (--folder)")

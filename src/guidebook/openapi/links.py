@@ -29,10 +29,12 @@ if TYPE_CHECKING:
 def record_links(app: Sphinx, doctree: nodes.document) -> None:
     """Note each ``:api:`` link of the page with its line and its audience blocks."""
     links: list[LinkEntry] = []
-    source = _SourceLines(app.env.doc2path(app.env.docname))
+    source: _SourceLines | None = None  # the page's source is read at its first link
     for node in doctree.findall(addnodes.pending_xref):
         if node.get("refdomain") != ApiDomain.name:
             continue
+        if source is None:
+            source = _SourceLines(app.env.doc2path(app.env.docname))
         shown: set[str] | None = None
         ancestor = node.parent
         while ancestor is not None:

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from sphinx.builders.latex import default_latex_engine
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 from sphinx.util.osutil import relative_uri
@@ -48,6 +49,14 @@ from guidebook.pdf.latex import (
     PartLaTeXBuilder,
     extra_context,
     relative_url,
+)
+from guidebook.pdf.scripts import (
+    XeLaTeXSetup,
+    engine_defaults,
+    first_line_with,
+    language_script,
+    scripts_in,
+    xelatex_setup,
 )
 from guidebook.pdf.tex import (
     copy_file,
@@ -88,10 +97,11 @@ class PdfSite(Protocol):
         ...
 
 
-def file_stem(project: str, part: str) -> str:
-    """``<project>-<part>`` with the project name made safe for a file name."""
+def file_stem(project: str, part: str, language: str = "") -> str:
+    """``<project>-<part>`` with the project name made safe for a file name, and
+    ``-<language>`` in a translation's build (``glance-user-ja``)."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", project).strip("-").lower() or "docs"
-    return f"{slug}-{part}"
+    return f"{slug}-{part}-{language}" if language else f"{slug}-{part}"
 
 
 class PdfWriter:
@@ -104,6 +114,9 @@ class PdfWriter:
         #: builder's replace while it writes.
         self.html_tags = frozenset(html_tags)
         self.enabled = bool(builder.config.guidebook_pdf)
+        #: In a translation's build, its language (in the PDFs' names).
+        self.translation = (str(builder.config.language)
+                            if builder.config.guidebook_translation_of else "")
         #: part name -> the previous build's PDF entry (from its manifest).
         self.previous = previous
         self.records: dict[str, PdfEntry] = {}
@@ -111,9 +124,13 @@ class PdfWriter:
         self.failures: dict[str, str] = {}
         self._tex_checked = False
         self._tex_ok = False
+        #: Why no PDF can be made in this build (when TeX is not available).
+        self.tex_missing = "TeX is not installed"
         self._page_urls: dict[str, str] | None = None
         #: The LaTeX engine the PDFs are written with (conf.py's when it is installed).
         self.engine = "pdflatex"
+        #: XeLaTeX's setup for the build's language, when pdflatex cannot set it.
+        self.language_setup: XeLaTeXSetup | None = None
         if self.enabled:
             # The PDFs of the previous build stand until their part is written again.
             for name, entry in previous.items():
@@ -157,7 +174,7 @@ class PdfWriter:
         if self.enabled and self._tex_available():
             self._make(part, staged)
         elif self.enabled:
-            self.failures[part.name] = "TeX is not installed"
+            self.failures[part.name] = self.tex_missing
         had = part.name in self.previous
         return had != (part.name in self.records)
 
@@ -188,7 +205,7 @@ class PdfWriter:
     def _staged_path(self, name: str) -> Path:
         """Where part *name*'s PDF goes in the staging site: its folder, then
         ``<project>-<name>.pdf``."""
-        stem = file_stem(self.builder.config.project, name)
+        stem = file_stem(self.builder.config.project, name, self.translation)
         return Path(self.builder.site_root, name, f"{stem}.pdf")
 
     def _record(self, part: Part, staged: Path, pages: int) -> PdfEntry:
@@ -200,6 +217,16 @@ class PdfWriter:
             self._tex_checked = True
             engine = conf_latex_setting(self.builder.application, "latex_engine")
             self.engine = engine
+            config = self.builder.config
+            if engine == default_latex_engine(config) and language_script(
+                    str(config.language or "en")) is not None:
+                # conf.py chose no engine: guidebook's setup for the language's script
+                # (Sphinx's default, uplatex for Japanese, is not what TeX has).
+                engine = self.engine = "pdflatex"
+                self._tex_ok = not missing_tex(engine)
+                if self._tex_ok:
+                    self._choose_language_setup()
+                    return self._tex_ok
             missing = missing_tex(engine)
             if missing and engine != "pdflatex" and shutil.which(engine) is None \
                     and not missing_tex("pdflatex"):
@@ -223,14 +250,46 @@ class PdfWriter:
                 )
         return self._tex_ok
 
+    def _choose_language_setup(self) -> None:
+        """XeLaTeX for a language pdflatex cannot set, when conf.py chose no engine."""
+        language = str(self.builder.config.language or "en")
+        script = language_script(language)
+        if script is None:
+            return
+        setup = xelatex_setup([script], language)
+        if setup.missing:
+            self._tex_ok = False
+            self.tex_missing = (f"XeLaTeX and fonts for {setup.names} text are not "
+                                f"installed: {', '.join(setup.missing)}")
+            warn(
+                WarningCode.PDF_TEX_MISSING,
+                f"--pdf: the PDFs in {language!r} need XeLaTeX and fonts for "
+                f"{setup.names} text, so none is written (the HTML is); missing Debian "
+                f"packages: {', '.join(setup.missing)} (install them with: "
+                f"{install_hint(list(setup.missing))})",
+                location=conf_location(Path(self.builder.application.confdir, "conf.py"),
+                                       "guidebook_languages"),
+            )
+            return
+        self.engine, self.language_setup = "xelatex", setup
+
     def _make(self, part: Part, staged: Path) -> None:
         builder = self.builder
-        stem = file_stem(builder.config.project, part.name)
+        stem = file_stem(builder.config.project, part.name, self.translation)
         workdir = Path(builder.doctreedir, "pdf", part.name)
         workdir.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         try:
-            self._write_tex(part, workdir, f"{stem}.tex", staged)
+            setup = self.language_setup
+            self._write_tex(part, workdir, f"{stem}.tex", staged, setup)
+            if setup is None:
+                # Text pdflatex cannot set (Japanese in an English guide): XeLaTeX, or
+                # a warning at its line naming what to install.
+                setup = self._setup_for_text(part, workdir / f"{stem}.tex")
+                if setup is None:
+                    return
+                if setup.scripts:
+                    self._write_tex(part, workdir, f"{stem}.tex", staged, setup)
         except Exception as exc:  # a node or setting the LaTeX writer cannot handle
             warn(
                 WarningCode.PDF_LATEX,
@@ -266,19 +325,49 @@ class PdfWriter:
             record.url, result.pages, sphinx_seconds, tex_seconds,
         )
 
-    def _write_tex(self, part: Part, workdir: Path, texname: str, staged: Path) -> None:
-        """Sphinx's LaTeX builder: *part*'s pages as one ``.tex`` file in *workdir*."""
+    def _setup_for_text(self, part: Part, tex: Path) -> XeLaTeXSetup | None:
+        """The XeLaTeX setup for the scripts pdflatex cannot set in *tex* (none: an empty
+        setup); None, after a warning at the first such line, when it is not installed."""
+        text = tex.read_text(encoding="utf-8", errors="replace")
+        body = text.split("\\begin{document}", 1)[-1]
+        found = scripts_in(body)
+        if not found:
+            return XeLaTeXSetup((), {}, ())
+        setup = xelatex_setup(found, str(self.builder.config.language or "en"))
+        if not setup.missing:
+            return setup
+        line = text.count("\n", 0, len(text) - len(body)) + first_line_with(body, found)
+        warn(
+            WarningCode.PDF_TEX_MISSING,
+            f"{part.kind} {part.name!r}: pdflatex cannot set its {setup.names} text and "
+            f"XeLaTeX with fonts for it is not installed, so no PDF; missing Debian "
+            f"packages: {', '.join(setup.missing)} (install them with: "
+            f"{install_hint(list(setup.missing))})",
+            location=_source_of(tex, line),
+        )
+        self.failures[part.name] = (f"{setup.names} text needs XeLaTeX and fonts: "
+                                    f"{', '.join(setup.missing)}")
+        return None
+
+    def _write_tex(self, part: Part, workdir: Path, texname: str, staged: Path,
+                   setup: XeLaTeXSetup | None = None) -> None:
+        """Sphinx's LaTeX builder: *part*'s pages as one ``.tex`` file in *workdir*
+        (with *setup*: by XeLaTeX, for scripts pdflatex cannot set)."""
         builder = self.builder
         app = builder.application
         config = builder.config
-        with conf_latex_settings(app):
-            app.config.latex_engine = self.engine
+        engine = "xelatex" if setup is not None and setup.scripts else self.engine
+        with conf_latex_settings(app), engine_defaults(app, engine):
+            app.config.latex_engine = engine
             latex = PartLaTeXBuilder(app, builder.env, part, self._urls_from(staged))
             latex.outdir = type(latex.outdir)(workdir)
             latex.init()
             latex.context.update(extra_context(latex))
-            if self.engine == "pdflatex":
+            if engine == "pdflatex":
                 latex.context["preamble"] = PDFLATEX_SYMBOLS + latex.context.get("preamble", "")
+            elif setup is not None:
+                latex.context.update({key: value for key, value in setup.elements.items()
+                                      if key not in config.latex_elements})
             latex.document_entry = (
                 part.root, texname, part.title, config.author or config.project, "manual",
                 False,

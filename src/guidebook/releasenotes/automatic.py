@@ -86,8 +86,8 @@ def _our_gitignore(path: Path) -> bool:
 
 def root_page(notes: FoundNotes, part: str) -> str:
     """The generated root page of the part: the list of release series."""
-    intro = textwrap.fill(f"Every change, release by release, newest first, from the "
-                          f"{notes.count} reno note(s) in ``{notes.folder}/notes/``.", 79)
+    intro = textwrap.fill("Every change, release by release, newest first, from the reno "
+                          f"notes in ``{notes.folder}/notes/``.", 79)
     return (
         f":audience: {part}\n\n{GENERATED_MARKER}\n"
         "   Written again by every build until conf.py's guidebook_parts names the\n"

@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from reno import config as reno_config
-from reno import loader as reno_loader
-from reno import scanner as reno_scanner
 
 from guidebook.config import ALL_GUIDES
 from guidebook.located import SourceProblem
@@ -92,6 +89,10 @@ def load_release_notes(options: LoadOptions) -> ReleaseNotes:
 
     Never raises for bad input: problems come back in :attr:`ReleaseNotes.problems`.
     """
+    # reno (and the dulwich it walks the history with) only when the notes are read: a
+    # build whose notes are kept (scan_cache.py) never imports it (issue 28).
+    from reno import config as reno_config
+
     notes_dir = options.reporoot / options.relnotesdir
     with _quiet_reno():
         try:
@@ -138,6 +139,9 @@ class _Reader:
         options = self.options
         unreleased: list[Note] = []
         released: list[Release] = []
+        from reno import loader as reno_loader
+        from reno import scanner as reno_scanner
+
         with reno_loader.Loader(self.conf, ignore_cache=True) as loader:
             repo = reno_scanner.RenoRepo(str(options.reporoot))
             try:

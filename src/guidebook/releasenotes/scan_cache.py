@@ -15,7 +15,8 @@ writing every page of its guides, and paid by every build, a one-page edit too (
 and gives them back while the digest stands. A fresh environment (a first build,
 ``guidebook build --fresh``) always reads the notes anew, so a fresh build costs what it
 costs in CI; the reading runs in a process of its own (:func:`read_apart`), whose memory
-is given back when it is done.
+is given back when it is done, and where dulwich parses each git object once
+(:func:`guidebook.git.keep_parsed_objects`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from importlib.metadata import PackageNotFoundError, version
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from guidebook.git import references_and_index
+from guidebook.git import keep_parsed_objects, references_and_index
 from guidebook.releasenotes.loading import LoadOptions
 from guidebook.releasenotes.model import ReleaseNotes
 
@@ -90,6 +91,7 @@ def read_apart(load: Callable[[], ReleaseNotes]) -> ReleaseNotes:
 
 def _send_notes(pipe: Connection, load: Callable[[], ReleaseNotes]) -> None:
     try:
+        keep_parsed_objects()  # this process ends with the reading (git.py)
         pipe.send(load())
     except BaseException:  # the parent reads the notes itself
         pipe.send(None)
