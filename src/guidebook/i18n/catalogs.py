@@ -185,11 +185,15 @@ def compile_catalogs(files: CatalogFiles, language: str, domains: Sequence[str],
     messages_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     changed: list[str] = []
+    digests: dict[str, str] = {}
+    previous = state.get("digests", {}) if isinstance(state.get("digests"), dict) else {}
     for domain in sorted(wanted):
         own = [parsed[path] for path in files.domains.get(domain, [])]
         merged = _merge([*own, *shared], language)
         counts[domain] = len(merged)
-        if _write_domain(messages_dir, domain, merged):
+        digests[domain], written = _write_domain(messages_dir, domain, merged,
+                                                 previous.get(domain))
+        if written:
             changed.append(domain)
     for stale in messages_dir.rglob("*.mo"):
         domain = stale.relative_to(messages_dir).with_suffix("").as_posix()
@@ -197,7 +201,7 @@ def compile_catalogs(files: CatalogFiles, language: str, domains: Sequence[str],
             stale.unlink()
             stale.with_suffix(".po").unlink(missing_ok=True)
     state_path.write_text(json.dumps({
-        "inputs": inputs, "domains": counts,
+        "inputs": inputs, "domains": counts, "digests": digests,
         "problems": [dataclasses.asdict(problem) for problem in problems],
     }, indent=1), encoding="utf-8")
     return CompiledCatalogs(counts, problems, changed)
@@ -234,25 +238,30 @@ def _babel_locale(language: str) -> str | None:
         return None
 
 
-def _write_domain(messages_dir: Path, domain: str, catalog: Catalog) -> bool:
+def _write_domain(messages_dir: Path, domain: str, catalog: Catalog,
+                  previous: str | None) -> tuple[str, bool]:
     """Write the domain's ``.po`` (which Sphinx lists) and ``.mo`` (which it reads) when their
-    content changed; the ``.mo`` last, so Sphinx never takes it for out of date."""
+    content changed; the ``.mo`` last, so Sphinx never takes it for out of date. The digest
+    of the content and whether it was written.
+
+    The content is compared with what the last compile wrote (*previous*), not with the
+    ``.mo`` file: ``sphinx-build -E`` (``guidebook build --fresh``) compiles every ``.po`` of
+    ``locale_dirs`` again itself, stamping the hour in the header, and a file compared by
+    its bytes would then differ in every domain, reading every page again.
+    """
     po_buffer, mo_buffer = io.BytesIO(), io.BytesIO()
     write_po(po_buffer, catalog, omit_header=True, sort_output=True, width=0)
     write_mo(mo_buffer, catalog, use_fuzzy=False)
     po_path = messages_dir / f"{domain}.po"
     mo_path = po_path.with_suffix(".mo")
     new_mo = mo_buffer.getvalue()
-    if mo_path.is_file() and po_path.is_file() and _digest(mo_path) == _sha(new_mo):
-        return False
+    digest = _sha(new_mo)
+    if mo_path.is_file() and po_path.is_file() and previous == digest:
+        return digest, False
     po_path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(po_path, po_buffer.getvalue())
     _atomic_write(mo_path, new_mo)
-    return True
-
-
-def _digest(path: Path) -> str:
-    return _sha(path.read_bytes())
+    return digest, True
 
 
 def _sha(data: bytes) -> str:

@@ -46,6 +46,7 @@ from guidebook.config import (
 )
 from guidebook.generated import toctree_of, write_generated_pages
 from guidebook.git import repository_holding
+from guidebook.i18n.languages import _
 from guidebook.releasenotes.automatic import (
     authors_files,
     explicit_setting,
@@ -373,7 +374,7 @@ def append_note_links(app: Sphinx, doctree: nodes.document) -> None:
 def _append_link(body: nodes.Element, label: str, docname: str) -> None:
     """`` (release notes)`` after the entry, linking to it in the release notes part."""
     reference = addnodes.pending_xref(
-        "", nodes.inline("", "release notes", classes=["xref", "std", "std-ref"]),
+        "", nodes.inline("", _("release notes"), classes=["xref", "std", "std-ref"]),
         refdomain="std", reftype="ref", reftarget=label, refexplicit=True, refwarn=True,
         refdoc=docname,
     )
