@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import shlex
 import sys
 import tempfile
@@ -50,6 +51,18 @@ class OpenAPIRow:
     baseline: Run
     guidebook: Run
     warnings: dict[str, int]
+    #: How sphinxcontrib-openapi failed ("KeyError: 'value'"), or "".
+    baseline_error: str = ""
+
+
+def failure(log: Path) -> str:
+    """The exception a failed Sphinx build ended with, from its log."""
+    found = ""
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = re.match(r"\s*(\w+(?:Error|Exception)\b.*)", line)
+        if match:
+            found = match.group(1).strip()
+    return found[:120] or "see its log"
 
 
 def bench_row(operations: int, work: Path, python: str, theme: str,
@@ -75,7 +88,8 @@ def bench_row(operations: int, work: Path, python: str, theme: str,
             raise SystemExit(f"build failed ({run.status}), see {log}")
     return OpenAPIRow(operations, facts, baseline, guidebook, {
         "sphinxcontrib-openapi": count_warnings(base_log),
-        "guidebook": count_warnings(guide_log)})
+        "guidebook": count_warnings(guide_log)},
+        failure(base_log) if baseline.status else "")
 
 
 def report(rows: list[OpenAPIRow], context: dict[str, str]) -> str:
@@ -97,11 +111,16 @@ def report(rows: list[OpenAPIRow], context: dict[str, str]) -> str:
         base, guide = row.baseline, row.guidebook
         size = int(str(row.facts["bytes"])) / 1024 / 1024
         name = f" ({row.facts['name']})" if "name" in row.facts else ""
+        baseline = (f"{base.seconds:.1f} ({base.cpu:.1f}, {base.mb:.0f})" if not base.status
+                    else f"failed after {base.seconds:.1f} ({base.cpu:.1f}, {base.mb:.0f}): "
+                    f"exit {base.status}, `{row.baseline_error}`")
+        ratio = (f"{guide.seconds / base.seconds:.2f}x ({guide.cpu / base.cpu:.2f}x)"
+                 if not base.status else "none (it failed)")
         lines.append(
             f"| {row.operations}{name} | {size:.1f} MB | {row.facts['tags']} "
-            f"| {base.seconds:.1f} ({base.cpu:.1f}, {base.mb:.0f}) "
+            f"| {baseline} "
             f"| {guide.seconds:.1f} ({guide.cpu:.1f}, {guide.mb:.0f}) "
-            f"| {guide.seconds / base.seconds:.2f}x ({guide.cpu / base.cpu:.2f}x) "
+            f"| {ratio} "
             f"| {row.warnings['sphinxcontrib-openapi']} / {row.warnings['guidebook']} |")
     lines += ["", "Goals at 1,200 operations:", ""]
     goal_row = next((row for row in rows if row.operations == GOAL_OPERATIONS), None)
@@ -117,18 +136,7 @@ def report(rows: list[OpenAPIRow], context: dict[str, str]) -> str:
              f"{base.seconds:.1f} s", guide.seconds <= base.seconds),
         ):
             lines.append(f"- {'met' if ok else 'NOT met'}: {text}")
-    for row in rows:
-        if "name" not in row.facts:
-            continue
-        guide, base = row.guidebook, row.baseline
-        lines += ["", f"Goals for {row.facts['name']} (a real spec):", ""]
-        failed = f" (sphinxcontrib-openapi failed: exit {base.status})" if base.status else ""
-        for text, ok in (
-            (f"peak memory at most {GOAL_MB:.0f} MB: {guide.mb:.0f} MB", guide.mb <= GOAL_MB),
-            (f"at most half of sphinxcontrib-openapi's time: {guide.seconds:.1f} s against "
-             f"{base.seconds:.1f} s{failed}", guide.seconds <= base.seconds / 2),
-        ):
-            lines.append(f"- {'met' if ok else 'NOT met'}: {text}")
+    lines += real_goals([row for row in rows if "name" in row.facts])
     lines += [
         "",
         "sphinxcontrib-openapi renders every operation on one page; guidebook also "
@@ -138,6 +146,36 @@ def report(rows: list[OpenAPIRow], context: dict[str, str]) -> str:
         END,
     ]
     return "\n".join(lines) + "\n"
+
+
+def real_goals(rows: list[OpenAPIRow]) -> list[str]:
+    """The goals for real specs: each at most 1 GB; at most half of sphinxcontrib-openapi's
+    time (CPU, the machine being shared) on the largest spec it renders."""
+    if not rows:
+        return []
+    lines = ["", "Goals for the real specs:", ""]
+    for row in rows:
+        guide = row.guidebook
+        lines.append(f"- {'met' if guide.mb <= GOAL_MB else 'NOT met'}: {row.facts['name']} "
+                     f"peak memory at most {GOAL_MB:.0f} MB: {guide.mb:.0f} MB")
+    for row in rows:
+        if row.baseline.status:
+            lines.append(f"- no baseline for {row.facts['name']}: sphinxcontrib-openapi "
+                         f"fails on it (exit {row.baseline.status}, `{row.baseline_error}`, "
+                         f"after {row.baseline.cpu:.1f} s CPU)")
+    rendered = [row for row in rows if not row.baseline.status]
+    if rendered:
+        largest = max(rendered, key=lambda row: row.operations)
+        guide, base = largest.guidebook, largest.baseline
+        lines.append(
+            f"- {'met' if guide.cpu <= base.cpu / 2 else 'NOT met'}: at most half of "
+            f"sphinxcontrib-openapi's time on the largest real spec it renders, "
+            f"{largest.facts['name']} ({largest.operations} operations): {guide.cpu:.1f} s "
+            f"CPU against {base.cpu:.1f} s ({guide.cpu / base.cpu:.2f}x; wall "
+            f"{guide.seconds:.1f} s against {base.seconds:.1f} s)")
+    else:
+        lines.append("- not measured: sphinxcontrib-openapi renders none of the real specs")
+    return lines
 
 
 def write_section(results: Path, section: str) -> None:

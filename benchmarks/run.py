@@ -559,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--openapi", default=None, metavar="OPS",
                         help="instead of the matrix: the API reference benchmark "
                         "(openapi_bench.py) at these comma-separated operation counts")
+    parser.add_argument("--openapi-spec", type=Path, action="append", default=[],
+                        metavar="PATH", help="with --openapi: also this real spec, as its "
+                        "package ships it (repeatable)")
     args = parser.parse_args(argv)
     if args.real_trees is not None:
         import real_bench
@@ -574,7 +577,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.openapi is not None:
         import openapi_bench
 
-        return openapi_bench.main(["--operations", args.openapi])
+        return openapi_bench.main(["--operations", args.openapi,
+                                   *[f"--spec={spec}" for spec in args.openapi_spec]])
     if args.lint_only is not None:
         with workdir(args.work, args.keep) as work:
             tree = work / f"lint-{args.lint_only}"

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -137,6 +138,42 @@ def test_the_api_reference_goals_are_judged_from_the_figures(tmp_path: Path) -> 
     assert "NOT met" in written
     kept = openapi_bench.keep_section(results, "# New matrix\n")
     assert kept.startswith("# New matrix\n") and "NOT met" in kept
+
+
+def test_real_api_specs_report_a_failed_baseline_and_the_largest_rendered_one() -> None:
+    run = bench_run.Run
+    warnings = {"sphinxcontrib-openapi": 0, "guidebook": 2}
+
+    def real(name: str, operations: int, baseline: Any, guidebook: Any,
+             error: str = "") -> Any:
+        facts = {"bytes": 1024 * 1024, "tags": 9, "name": name}
+        return openapi_bench.OpenAPIRow(operations, facts, baseline, guidebook, warnings,
+                                        error)
+
+    rows = [real("api.github.com.json", 1223, run(60.0, 400 * 1024, 2, 25.0),
+                 run(200.0, 900 * 1024, 0, 100.0), "KeyError: 'value'"),
+            real("netbox.dev.json", 844, run(140.0, 770 * 1024, 0, 58.0),
+                 run(70.0, 500 * 1024, 0, 27.0)),
+            real("small.yaml", 10, run(4.0, 90 * 1024, 0, 3.0), run(9.0, 95 * 1024, 0, 3.0))]
+    context = {"command": "c", "commit": "abc", "cpus": "2", "cpu": "x", "memory": "1 GiB",
+               "load": "0"}
+    text = openapi_bench.report(rows, context)
+    assert ("| 1223 (api.github.com.json) | 1.0 MB | 9 | failed after 60.0 (25.0, 400): "
+            "exit 2, `KeyError: 'value'` | 200.0 (100.0, 900) | none (it failed) |") in text
+    assert "- met: api.github.com.json peak memory at most 1024 MB: 900 MB" in text
+    assert ("- no baseline for api.github.com.json: sphinxcontrib-openapi fails on it "
+            "(exit 2, `KeyError: 'value'`, after 25.0 s CPU)") in text
+    # The largest spec sphinxcontrib-openapi renders is the one judged (by CPU time).
+    assert ("- met: at most half of sphinxcontrib-openapi's time on the largest real spec "
+            "it renders, netbox.dev.json (844 operations): 27.0 s CPU against 58.0 s "
+            "(0.47x; wall 70.0 s against 140.0 s)") in text
+
+
+def test_a_failed_build_is_named_by_its_exception(tmp_path: Path) -> None:
+    log = tmp_path / "sphinx.log"
+    log.write_text("Traceback\n  File x\n    example = example['value']\n"
+                   "KeyError: 'value'\n\nThe full traceback has been saved\n", "utf-8")
+    assert openapi_bench.failure(log) == "KeyError: 'value'"
 
 
 def test_the_real_tree_benchmark_prepares_builds_and_reports_a_tree(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from guidebook.urls import (
@@ -13,6 +15,7 @@ from guidebook.urls import (
     part_url,
     path_in_part,
 )
+from tests.badinput.corpus import build_quietly, write_files
 
 
 @pytest.mark.parametrize(
@@ -91,3 +94,38 @@ def test_collision_with_the_root_and_with_generated_pages() -> None:
         ("user/index.html", "doc/source/user/start.rst", "doc/source/user/index.rst"),
         ("user/search.html", "the search page Sphinx generates", "doc/source/user/search.rst"),
     ]
+
+
+def test_a_page_named_like_a_top_level_page_keeps_its_folder(tmp_path: Path) -> None:
+    """cinder's tree: the top-level ``drivers`` (every guide) and ``contributor/drivers``.
+    Dropping the guide's folder would put both at ``contributor/drivers.html`` and the
+    adopted tree would not build; the guide's page keeps its folder instead."""
+    source = tmp_path / "src"
+    write_files(source, {
+        "conf.py": (
+            'extensions = ["guidebook"]\nproject = "Drivers"\nhtml_theme = "alabaster"\n'
+            'guidebook_guides = {\n'
+            '    "user": {"title": "User guide", "root": "index", "description": ""},\n'
+            '    "contributor": {"title": "Contributor guide", "root": "index",\n'
+            '                    "description": ""},\n}\n'
+            'guidebook_folder_audiences = {"*": "*", "contributor/": "contributor"}\n'),
+        "index.rst": "Home\n====\n\n.. toctree::\n\n   drivers\n   contributor/index\n",
+        "drivers.rst": "Available drivers\n=================\n\nEvery driver.\n",
+        "contributor/index.rst": (
+            "Contributing\n============\n\n.. toctree::\n\n   drivers\n   howto\n"),
+        "contributor/drivers.rst": "Writing a driver\n================\n\nThe API.\n",
+        "contributor/howto.rst": "How to\n======\n\nSteps.\n",
+    })
+    result = build_quietly(source, tmp_path / "out")
+    assert result.status == 0, result.output
+    out = tmp_path / "out"
+    assert "<title>Available drivers" in (out / "contributor" / "drivers.html").read_text()
+    assert "<title>Writing a driver" in (
+        out / "contributor" / "contributor" / "drivers.html").read_text()
+    # A page with no namesake at the top still drops the guide's folder.
+    assert (out / "contributor" / "howto.html").is_file()
+    assert "<title>Available drivers" in (out / "user" / "drivers.html").read_text()
+    assert page_path("contributor", "contributor/drivers", "index") == "contributor/drivers"
+    assert page_path("contributor", "contributor/drivers", "index",
+                     frozenset({"drivers", "contributor/drivers"})) == (
+        "contributor/contributor/drivers")

@@ -127,15 +127,15 @@ class Part:
     def path(self, docname: str) -> str:
         """Where *docname* is published in this part, from the site root, no suffix
         (:mod:`guidebook.urls`): ``user/sharing``, ``operator/index``."""
-        return page_path(self.name, docname, self.root)
+        return page_path(self.name, docname, self.root, self.docnames)
 
     def path_in_part(self, docname: str) -> str:
         """Where *docname* is published inside the part's folder: ``sharing``."""
-        return path_in_part(docname, self.root, self.name)
+        return path_in_part(docname, self.root, self.name, self.docnames)
 
     def url(self, docname: str) -> str:
         """*docname*'s URL in this part, from the site root: ``user/sharing.html``."""
-        return page_url(self.name, docname, self.root)
+        return page_url(self.name, docname, self.root, pages=self.docnames)
 
 
 @dataclasses.dataclass

@@ -39,14 +39,17 @@ def home_folder(root: str) -> str:
     return posixpath.dirname(root)
 
 
-def path_in_part(docname: str, root: str, part: str = "") -> str:
+def path_in_part(docname: str, root: str, part: str = "",
+                 pages: frozenset[str] = frozenset()) -> str:
     """Where *docname* is published inside the folder of the part whose root is *root*.
 
     A page of the folder named like the part (``admin/amphora`` in the guide ``admin``)
     drops that folder too, wherever the part is rooted: the part's URL folder already
     says it (``admin/amphora.html``, not ``admin/admin/amphora.html``). That folder's
     own ``index`` keeps it when the part's root is another page, which has
-    ``<part>/index.html``.
+    ``<part>/index.html``; so does a page whose name without the folder is another page
+    of the part, among *pages* (cinder's ``contributor/drivers`` beside the top-level
+    ``drivers``, which has ``contributor/drivers.html``).
     """
     if docname == root:
         return ROOT_NAME
@@ -55,19 +58,20 @@ def path_in_part(docname: str, root: str, part: str = "") -> str:
         return docname[len(home) + 1:]
     if part and part != home and docname.startswith(part + "/"):
         rest = docname[len(part) + 1:]
-        if rest != ROOT_NAME:
+        if rest != ROOT_NAME and rest not in pages:
             return rest
     return docname
 
 
-def page_path(part: str, docname: str, root: str) -> str:
+def page_path(part: str, docname: str, root: str, pages: frozenset[str] = frozenset()) -> str:
     """The page's path from the site root, without suffix: ``<part>/<path in part>``."""
-    return f"{part}/{path_in_part(docname, root, part)}"
+    return f"{part}/{path_in_part(docname, root, part, pages)}"
 
 
-def page_url(part: str, docname: str, root: str, suffix: str = URL_SUFFIX) -> str:
+def page_url(part: str, docname: str, root: str, suffix: str = URL_SUFFIX,
+             pages: frozenset[str] = frozenset()) -> str:
     """The page's URL from the site root: ``user/sharing.html``."""
-    return page_path(part, docname, root) + suffix
+    return page_path(part, docname, root, pages) + suffix
 
 
 def part_url(part: str, suffix: str = URL_SUFFIX) -> str:
@@ -98,8 +102,9 @@ def collisions(part: str, root: str, docnames: Iterable[str],
     """
     owners = {f"{part}/{name}": f"the {name} page Sphinx generates" for name in GENERATED_PAGES}
     found: list[UrlCollision] = []
-    for doc in sorted(docnames, key=lambda doc: (doc != root, doc)):
-        path = page_path(part, doc, root)
+    pages = frozenset(docnames)
+    for doc in sorted(pages, key=lambda doc: (doc != root, doc)):
+        path = page_path(part, doc, root, pages)
         source = source_of(doc)
         if path in owners:
             found.append(UrlCollision(part, path + suffix, owners[path], source))

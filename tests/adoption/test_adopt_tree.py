@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
 import sys
@@ -150,6 +151,27 @@ def test_folder_roots_build_strictly_with_the_portal_for_the_top_index(
                  for page in part["pages"]}
     assert published == plain_docnames() - {"index"}
     assert "glossary" in {page["docname"] for page in result.manifest["guides"][0]["pages"]}
+
+
+def test_new_site_leaves_out_the_skeletons_bytecode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pip compiles every .py file it installs, the skeleton's conf.py among them.
+    # (guidebook.init exports the function scaffold, which hides the module's name.)
+    scaffold_module = importlib.import_module("guidebook.init.scaffold")
+    skeleton = tmp_path / "skeleton"
+    shutil.copytree(scaffold_module.SKELETON, skeleton,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    cache = skeleton / "doc" / "source" / "__pycache__"
+    cache.mkdir()
+    (cache / "conf.cpython-311.pyc").write_bytes(b"\xa7\r\r\n\x00\x00\x00\x00")
+    monkeypatch.setattr(scaffold_module, "SKELETON", skeleton)
+    site = tmp_path / "new-site"
+    status, out, err = run(capsys, "init", str(site))
+    assert status == 0, err
+    assert "__pycache__" not in out
+    assert not list(site.rglob("__pycache__"))
+    assert (site / "doc" / "source" / "conf.py").is_file()
 
 
 def test_new_site_in_an_empty_folder_builds_strictly(

@@ -33,6 +33,12 @@ def _target_name(relative: str) -> str:
     return name
 
 
+def _compiled(relative: Path) -> bool:
+    """Python's bytecode of the skeleton's ``conf.py``: an installer that compiles the
+    package (pip does, by default) or ``compileall`` writes it beside the template."""
+    return "__pycache__" in relative.parts or relative.suffix in (".pyc", ".pyo")
+
+
 def project_name(folder: Path) -> str:
     words = re.split(r"[-_\s]+", folder.resolve().name)
     return " ".join(word.capitalize() for word in words if word) or "Project"
@@ -47,7 +53,8 @@ def scaffold(folder: Path, *, dry_run: bool = False) -> str:
             "into an empty or missing folder"
         )
     values = {"project": project_name(folder), "year": str(datetime.date.today().year)}
-    files = sorted(path for path in SKELETON.rglob("*") if path.is_file())
+    files = sorted(path for path in SKELETON.rglob("*")
+                   if path.is_file() and not _compiled(path.relative_to(SKELETON)))
     planned = [(path, folder / _target_name(path.relative_to(SKELETON).as_posix()))
                for path in files]
     listing = "\n".join(f"  {target.relative_to(folder).as_posix()}"

@@ -21,6 +21,7 @@ reading (:mod:`~guidebook.openapi.links`).
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -343,10 +344,49 @@ def forget_api_doctrees(app: Sphinx, *_args: object) -> None:
     Called when the next page has been read, and when all have.
     """
     domain = get_api_domain(app.env)
-    current = app.env.docname if app.env.temp_data.get("docname") else ""
+    reading = bool(app.env.temp_data.get("docname"))
+    current = app.env.docname if reading else ""
     for docname in [name for name in domain.api_pages if name != current]:
         forget_read_doctree(app.env, docname)
         domain.api_pages.discard(docname)
+        _garbage(app, docname)
+    if not reading:
+        _collect(app, 0)
+
+
+def collect_written_api_page(app: Sphinx, _doctree: nodes.document, docname: str) -> None:
+    """Count the doctree of the API page written before this one as garbage (see
+    :func:`forget_api_doctrees`): pages are written one after the other."""
+    domain = get_api_domain(app.env)
+    if domain.written_api_page:
+        _garbage(app, domain.written_api_page)
+    is_api = docname in {entry[0] for entry in domain.operations.values()}
+    domain.written_api_page = docname if is_api else ""
+
+
+#: Doctrees left for the garbage collector, in pickled bytes, before a collection is asked
+#: for: pickled, a doctree is about a twelfth of its size in memory.
+GARBAGE_PICKLED_BYTES = 8 * 1024 * 1024
+
+
+def _garbage(app: Sphinx, docname: str) -> None:
+    """Count *docname*'s doctree, just dropped, and collect when enough has been."""
+    try:
+        size = (Path(app.doctreedir) / f"{docname}.doctree").stat().st_size
+    except OSError:
+        size = 0
+    _collect(app, size)
+
+
+def _collect(app: Sphinx, size: int) -> None:
+    # A doctree is a web of cycles (each node knows its parent): only a full collection
+    # frees it, which Python runs rarely while a build allocates; each costs a scan of
+    # every object, so it runs once some megabytes of doctrees are waiting.
+    domain = get_api_domain(app.env)
+    domain.garbage += size
+    if domain.garbage >= (GARBAGE_PICKLED_BYTES if size else 1):
+        gc.collect()
+        domain.garbage = 0
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -361,6 +401,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-read", links.record_links)
     app.connect("doctree-read", forget_api_doctrees)
     app.connect("env-updated", forget_api_doctrees)
+    app.connect("doctree-resolved", collect_written_api_page)
     app.connect("env-check-consistency", links.check_links)
     return {
         "version": "1",

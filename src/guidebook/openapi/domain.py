@@ -73,6 +73,10 @@ class ApiDomain(Domain):
         #: Pages read in this build that render operations (large: their doctrees are not
         #: kept in memory until writing, see :func:`guidebook.openapi.forget_api_doctrees`).
         self.api_pages: set[str] = set()
+        #: The page written last, when it rendered operations (else "").
+        self.written_api_page = ""
+        #: Pickled bytes of the API doctrees dropped since the last garbage collection.
+        self.garbage = 0
 
     @property
     def operations(self) -> dict[str, OperationEntry]:
