@@ -11,6 +11,7 @@ before each build, or one language's words would fill another's gaps.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -108,6 +109,10 @@ def build_translations(options: BuildOptions, plan: LanguagePlan, source: Path, 
         if not options.quiet:
             print(f"guidebook: building the {language} translation", file=err)
         forget_loaded_catalogs()
+        # The build before this one (its environment, doctrees, application) is garbage
+        # in reference cycles that the build's rare collections (driver.run's
+        # fewer_collections) would keep through this language's build.
+        gc.collect()
         try:
             status = sphinx_build(language_options, source, staging / language,
                                   translation_doctrees(doctrees, language), err)
