@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,7 +42,7 @@ class Field:
 
 def _ref_name(ref: str) -> str:
     """``#/components/schemas/Image`` -> ``Image``; a whole referred file -> its stem."""
-    name = ref.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+    name = urllib.parse.unquote(ref).rpartition("/")[2].replace("~1", "/").replace("~0", "~")
     name = name.rpartition("/")[2]
     for suffix in (".yaml", ".yml", ".json"):
         name = name.removesuffix(suffix)
