@@ -183,7 +183,9 @@ def _names(value: Any) -> set[str]:
 
 
 def _literal(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    # An empty or blank string is shown quoted (okta's ``default: ""`` read "Default: .").
+    text = value if isinstance(value, str) and value.strip() else json.dumps(
+        value, ensure_ascii=False)
     text = " ".join(text.split()).replace("`", "'")
     text = text if len(text) <= 60 else text[:57] + "..."
     return text or " "
