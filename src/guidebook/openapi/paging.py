@@ -56,6 +56,10 @@ def group_operations(spec: Spec, grouping: str) -> list[Group]:
     """The groups, in the order the spec lists its tags (then first use); untagged last."""
     operations = spec.operations()
     groups: dict[str, Group] = {}
+    if grouping == "tag" and not any(operation.tags for operation in operations):
+        # A spec that tags nothing (Stripe's 452 operations) would be one page of everything:
+        # paged by path instead, as by tag it has but one group.
+        grouping = "path"
     if grouping == "path":
         for operation in operations:
             title = _path_group(operation.path)
