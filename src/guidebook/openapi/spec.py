@@ -360,7 +360,8 @@ class Spec:
                     path=str(path),
                     pointer=join_pointer(item_pointer, method),
                     summary=summary_title(operation.get("summary")),
-                    tags=tuple(str(tag) for tag in operation.get("tags", ()) or ()),
+                    tags=tuple(str(tag) for tag in operation["tags"])
+                    if isinstance(operation.get("tags"), list) else (),  # (not a list: reported)
                     audiences=tuple(str(name) for name in audiences)
                     if isinstance(audiences, list) else (),
                 ))
