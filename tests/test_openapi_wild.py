@@ -227,6 +227,19 @@ def test_a_schema_name_is_printed_once(wild: BuildResult) -> None:
     assert fields["data.id"] == ["string", "no", "In Version."]
 
 
+def test_a_percent_encoded_reference_is_followed(wild: BuildResult) -> None:
+    assert not [line for line in wild.warnings() if "catalog.yaml" in line]
+    html = section(wild.html("api-ref", f"{CATALOG}/versions"), "api-delete-versions-id")
+    assert rows(html)["id"] == ["path", "string", "yes", ""]
+    assert "<p>The version.</p>" in html
+    assert "Fields of Version: as listed for" in html  # the GET's table, on the same page
+
+
+def test_an_empty_default_is_shown_quoted(wild: BuildResult) -> None:
+    fields = rows(section(wild.html("api-ref", f"{CATALOG}/versions"), "api-post-versions"))
+    assert fields["label"] == ["query", "string", "no", "Default: &quot;&quot; ."]
+
+
 def test_a_markdown_table_with_leading_pipes_only_keeps_its_columns(wild: BuildResult) -> None:
     html = section(wild.html("api-ref", f"{CATALOG}/versions"), "api-post-versions")
     table = html[html.index("<p>Sizes the catalog accepts:</p>"):html.index("Parameters")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -331,6 +332,19 @@ def test_build_writes_htaccess_stubs_and_manifest(tmp_path: Path,
     assert 'url=user/common/statuses.html"' in top and "Image statuses" in top
     # The real pages are untouched.
     assert "The cache keeps image data" in result.html("admin", "admin/cache")
+
+
+def test_a_rebuild_leaves_unchanged_stubs_and_htaccess_untouched(
+        tmp_path: Path, copy_root: Callable[[str], Path]) -> None:
+    source = copy_root("redirects")
+    assert build_source(source, tmp_path / "out").status == 0
+    kept = [tmp_path / "out" / "operator/user/uploading.html", tmp_path / "out" / ".htaccess"]
+    for path in kept:
+        os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    result = build_source(source, tmp_path / "out")
+    assert result.status == 0, result.output
+    assert [path.stat().st_mtime_ns for path in kept] == [1_000_000_000_000_000_000] * 2
+    assert result.manifest["redirects"] == EXPECTED_REDIRECTS
 
 
 def test_redirect_base_prefixes_every_htaccess_path(tmp_path: Path,

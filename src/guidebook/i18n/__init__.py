@@ -26,6 +26,7 @@ from guidebook.i18n import coverage, page
 from guidebook.i18n.catalogs import compile_catalogs, find_catalogs
 from guidebook.i18n.languages import MESSAGE_CATALOG, compile_ui_messages, own_name
 from guidebook.manifest import Language, PartCoverage
+from guidebook.redirects.output import is_stub
 from guidebook.warnings_ import WarningCode, warn
 
 if TYPE_CHECKING:
@@ -244,9 +245,11 @@ def write_withheld_pages(app: Sphinx, exception: BaseException | None) -> None:
         part = builder.site.parts[name]
         titles = {part.path(doc) + builder.link_suffix: builder.title_of(doc)
                   for doc in part.docnames}
-        # Every page of the original's part, its index and search page included.
+        # Every page of the original's part, its index and search page included; not its
+        # redirect stubs, which the language has too (guidebook.redirects writes them).
         paths = {path.relative_to(original).as_posix()
-                 for path in (original / name).rglob(f"*{builder.link_suffix}")}
+                 for path in (original / name).rglob(f"*{builder.link_suffix}")
+                 if not is_stub(path)}
         pages = {page_path: page.redirect_page(site, titles.get(page_path, part.title),
                                                page_path)
                  for page_path in paths | set(titles)}
@@ -257,7 +260,7 @@ def _replace_folder(root: Path, folder: str, pages: dict[str, str]) -> None:
     """Make *root/folder* hold exactly *pages* (path from *root* -> text), rewriting only
     the files whose text changed: an unchanged language rewrites nothing."""
     for path in sorted((root / folder).rglob("*"), reverse=True):
-        if path.relative_to(root).as_posix() in pages:
+        if path.relative_to(root).as_posix() in pages or is_stub(path):
             continue
         if path.is_dir() and not path.is_symlink():
             if not any(path.iterdir()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,7 +42,7 @@ class Field:
 
 def _ref_name(ref: str) -> str:
     """``#/components/schemas/Image`` -> ``Image``; a whole referred file -> its stem."""
-    name = ref.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+    name = urllib.parse.unquote(ref).rpartition("/")[2].replace("~1", "/").replace("~0", "~")
     name = name.rpartition("/")[2]
     for suffix in (".yaml", ".yml", ".json"):
         name = name.removesuffix(suffix)
@@ -183,7 +184,9 @@ def _names(value: Any) -> set[str]:
 
 
 def _literal(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    # An empty or blank string is shown quoted (okta's ``default: ""`` read "Default: .").
+    text = value if isinstance(value, str) and value.strip() else json.dumps(
+        value, ensure_ascii=False)
     text = " ".join(text.split()).replace("`", "'")
     text = text if len(text) <= 60 else text[:57] + "..."
     return text or " "

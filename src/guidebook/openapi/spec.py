@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,12 @@ def escape_token(token: str) -> str:
 
 def join_pointer(pointer: str, *tokens: str | int) -> str:
     return pointer + "".join("/" + escape_token(str(token)) for token in tokens)
+
+
+def ref_pointer(ref: str) -> str:
+    """The JSON pointer of a local ``$ref``: its fragment, percent-decoded as a URI fragment
+    is (``#/paths/~1keys~1%7Bid%7D`` -> ``/paths/~1keys~1{id}``, as APIs.guru writes it)."""
+    return urllib.parse.unquote(ref[1:])
 
 
 def split_pointer(pointer: str) -> list[str]:
@@ -321,7 +328,8 @@ class Spec:
                 break
             seen.add(ref)
             try:
-                value, pointer = self.get(ref[1:]), ref[1:]
+                pointer = ref_pointer(ref)
+                value = self.get(pointer)
             except (KeyError, IndexError, ValueError):
                 break
         return value, pointer
@@ -496,7 +504,7 @@ def check_refs(spec: Spec) -> list[SpecProblem]:
         chain = [ref]
         while True:
             try:
-                target = spec.get(chain[-1][1:])
+                target = spec.get(ref_pointer(chain[-1]))
             except (KeyError, IndexError, ValueError):
                 if len(chain) == 1:
                     problems.append(SpecProblem(at, f"$ref {ref!r} points to nothing in the spec"))

@@ -33,6 +33,7 @@ from guidebook.openapi.spec import (
     check_refs,
     join_pointer,
     locate,
+    ref_pointer,
     short_message,
     walk,
     walk_references,
@@ -204,7 +205,7 @@ class _Converter:
         if not isinstance(ref, str):
             return None
         try:
-            return self.old.get(ref[1:]), ref[1:]
+            return self.old.get(ref_pointer(ref)), ref_pointer(ref)
         except (KeyError, IndexError, ValueError):
             return None
 

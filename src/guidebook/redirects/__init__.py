@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinx.util.osutil import FileAvoidWrite
+
 from guidebook import manifest as manifest_schema
 from guidebook.config import GuidebookConfig, Part
 from guidebook.engine import not_found
@@ -122,11 +124,17 @@ def _write_stub(app: Sphinx, staging_dir: Path, redirect: Redirect,
     target.parent.mkdir(parents=True, exist_ok=True)
     baseurl = str(app.config.html_baseurl or "")
     canonical = f"{baseurl.rstrip('/')}/{redirect.target}" if baseurl else None
-    target.write_text(
-        stub_page(redirect, _title(app, docname_at.get(redirect.target)),
-                  language=str(app.config.language or "en"), canonical=canonical),
-        encoding="utf-8",
-    )
+    _write_if_changed(target, stub_page(redirect, _title(app, docname_at.get(redirect.target)),
+                                        language=str(app.config.language or "en"),
+                                        canonical=canonical))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write *text* unless *path* holds it already: a stub or ``.htaccess`` that did not
+    change keeps its modification time, so a deployment that compares times uploads only
+    what a build changed (Sphinx's pages are kept the same way)."""
+    with FileAvoidWrite(path) as stream:
+        stream.write(text)
 
 
 def _title(app: Sphinx, docname: str | None) -> str:
@@ -140,7 +148,7 @@ def _write_htaccess(staging_dir: Path, redirects: list[Redirect],
                     folders: Sequence[FolderRedirect], base: str, not_found: str | None) -> None:
     path = staging_dir / HTACCESS_NAME
     if redirects or folders or not_found:
-        path.write_text(htaccess(redirects, base, folders, not_found), encoding="utf-8")
+        _write_if_changed(path, htaccess(redirects, base, folders, not_found))
     elif _written_by_us(path, HTACCESS_HEADER):
         path.unlink()
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import posixpath
 from collections.abc import Sequence
+from pathlib import Path
 
 from guidebook.redirects.resolve import FolderRedirect, Redirect
 
@@ -69,6 +70,15 @@ def _literal(path: str) -> str:
 def relative_url(source: str, target: str) -> str:
     """The link from the page at *source* to *target* (both relative to the site root)."""
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def is_stub(path: Path) -> bool:
+    """Whether *path* is a redirect stub a guidebook build wrote (never a real page)."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return STUB_MARKER in stream.read(600)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def stub_page(redirect: Redirect, title: str, *, language: str, canonical: str | None) -> str:
