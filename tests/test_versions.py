@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -17,6 +18,7 @@ from guidebook.driver.options import BuildOptions
 from guidebook.driver.run import run_build
 from guidebook.versions.marker import PAGE_MARKER, PORTAL_MARKER
 from guidebook.versions.run import build_versions
+from tests.conftest import ROOTS
 from tests.versions_repo import VERSIONS, git, make_repo, write_versions
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -382,3 +384,46 @@ def test_head_stands_for_the_checkouts_branch_in_a_clone(tmp_path: Path) -> None
     assert branch_of(clone, "main") == "main"
     run_git(clone.root, "checkout", "-q", "--detach")
     assert branch_of(clone, "HEAD") == ""
+
+
+def test_each_version_imports_its_own_project_code(tmp_path: Path) -> None:
+    # Docs that import the project's own code (an extension kept beside conf.py, autodoc's
+    # modules) must see each version's code, not the first version's still in memory.
+    from guidebook.git import git as run_git
+
+    repo = tmp_path / "repo"
+    source = repo / "doc" / "source"
+    shutil.copytree(ROOTS / "test-oneguide", source)
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace(
+        'extensions = ["guidebook"]',
+        'import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n'
+        'extensions = ["guidebook", "projectmark"]') + (
+        'guidebook_versions = {"v1": "v1", "v2": "main"}\n'), encoding="utf-8")
+    extension = source / "projectmark.py"
+    code = ("from docutils import nodes\nfrom docutils.parsers.rst import Directive\n"
+            "MARK = 'MARK_VALUE'\n\n\nclass ProjectMark(Directive):\n"
+            "    def run(self):\n        return [nodes.paragraph('', 'Built from ' + MARK)]\n\n\n"
+            "def setup(app):\n    app.add_directive('projectmark', ProjectMark)\n"
+            "    return {'parallel_read_safe': True, 'parallel_write_safe': True}\n")
+    extension.write_text(code.replace("MARK_VALUE", "version one code"), encoding="utf-8")
+    first = source / "guide" / "first.rst"
+    first.write_text(first.read_text(encoding="utf-8") + "\n.. projectmark::\n",
+                     encoding="utf-8")
+    run_git(repo, "init", "-q", "-b", "main")
+    identity = ("-c", "user.name=t", "-c", "user.email=t@t.invalid")
+    run_git(repo, "add", "-A")
+    run_git(repo, *identity, "commit", "-q", "-m", "one")
+    run_git(repo, "branch", "v1")
+    extension.write_text(code.replace("MARK_VALUE", "version two code"), encoding="utf-8")
+    first.write_text(first.read_text(encoding="utf-8") + "\nChanged in two.\n",
+                     encoding="utf-8")  # read again, with the version's own directive
+    run_git(repo, *identity, "commit", "-q", "-am", "two")
+    out = tmp_path / "out"
+    output = io.StringIO()
+    status = build_versions(BuildOptions(source=source, out=out, quiet=True), stderr=output)
+    assert status == 0, output.getvalue()
+    one = (out / "v1" / "guide" / "first.html").read_text(encoding="utf-8")
+    two = (out / "v2" / "guide" / "first.html").read_text(encoding="utf-8")
+    assert "Built from version one code" in one
+    assert "Built from version two code" in two

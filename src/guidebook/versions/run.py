@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -219,14 +220,12 @@ def _build_tree(options: BuildOptions, fresh: bool, spec: VersionSet, version: V
         # Run from the version's tree, as sphinx-build runs from a checkout: themes and
         # extensions that ask git about "the repository" (openstackdocstheme's gitsha and
         # series) run git in the working directory.
+        tree_options = BuildOptions(source=tree_source, out=slot.site, strict=options.strict,
+                                    jobs=options.jobs, fresh=fresh, quiet=options.quiet,
+                                    builder=options.builder, only=options.only,
+                                    overrides=overrides)
         with contextlib.chdir(slot.tree):
-            status = run_build(
-                BuildOptions(source=tree_source, out=slot.site, strict=options.strict,
-                             jobs=options.jobs, fresh=fresh, quiet=options.quiet,
-                             builder=options.builder, only=options.only,
-                             overrides=overrides),
-                stderr=stream,
-            )
+            status = in_own_process(lambda out: run_build(tree_options, stderr=out), stream)
         if status == 0 or not adopted or (options.strict and status == 1):
             # --strict stopped at a warning (named above): a plain site would hide it.
             return status, slot.site
@@ -249,6 +248,35 @@ def _build_tree(options: BuildOptions, fresh: bool, spec: VersionSet, version: V
               "Sphinx site, not with guidebook", file=err)
         return _NAMED, plain_site
     return 0, plain_site
+
+
+def in_own_process(build: Callable[[TextIO], int], stream: TextIO) -> int:
+    """Run *build* in a forked process, its output copied to *stream*; its exit status.
+
+    A version's docs may import the project's own code (an extension beside conf.py,
+    autodoc's modules): Python keeps a module once imported, so in one process every later
+    version would get the first version's code. Each build forks from a process that has
+    imported none of it. Without ``fork`` (Windows) the build runs here.
+    """
+    if not hasattr(os, "fork"):
+        return build(stream)
+    stream.flush()
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: build, and leave without running the parent's clean-ups
+        os.close(reading)
+        status = 70  # EX_SOFTWARE, should the build itself raise
+        try:
+            with open(writing, "w", encoding="utf-8", errors="replace") as out:
+                status = build(out)
+        finally:
+            os._exit(status)
+    os.close(writing)
+    with open(reading, encoding="utf-8", errors="replace") as pipe:
+        for line in pipe:
+            stream.write(line)
+    stream.flush()
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
 def _keep(built: Path, site: Path) -> None:
