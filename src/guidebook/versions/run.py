@@ -234,15 +234,22 @@ def _build_tree(options: BuildOptions, fresh: bool, spec: VersionSet, version: V
           "Sphinx site", file=err)
     discard_changes(slot)  # the version's own conf.py
     plain_site = slot.root / "plain"
-    try:
-        with contextlib.chdir(slot.tree):
-            build_plain_version(tree_source, plain_site, slot.root / "plain-work", version.name,
-                                {**options.overrides, "version": version.name,
-                                 "release": version.name})
-    except ReorgError as exc:
-        print(f"guidebook: error: {still_failing(spec.conf, version.name, version.ref, str(exc))}",
-              file=err)
-        return _NAMED, plain_site
+
+    def build_plain(out: TextIO) -> int:
+        try:
+            build_plain_version(tree_source, plain_site, slot.root / "plain-work",
+                                version.name, {**options.overrides, "version": version.name,
+                                               "release": version.name})
+        except ReorgError as exc:
+            message = still_failing(spec.conf, version.name, version.ref, str(exc))
+            print(f"guidebook: error: {message}", file=out)
+            return _NAMED
+        return 0
+
+    with contextlib.chdir(slot.tree):
+        # In its own process too: the plain build imports the version's code as well.
+        if in_own_process(build_plain, err) != 0:
+            return _NAMED, plain_site
     if options.strict:
         print(f"guidebook: error: --strict: version {version.name} was built as a plain "
               "Sphinx site, not with guidebook", file=err)
