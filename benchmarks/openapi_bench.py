@@ -33,7 +33,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from openapi_spec import generate, place  # noqa: E402
-from run import Run, commit, count_warnings, machine, measure, say  # noqa: E402
+from run import (  # noqa: E402
+    Run,
+    commit,
+    count_warnings,
+    kept_section,
+    machine,
+    measure,
+    replace_section,
+    say,
+)
 
 DEFAULT_OPERATIONS = (300, 1200)
 GOAL_OPERATIONS = 1200
@@ -180,23 +189,12 @@ def real_goals(rows: list[OpenAPIRow]) -> list[str]:
 
 def write_section(results: Path, section: str) -> None:
     """Replace this benchmark's section of *results* (appended when it has none)."""
-    text = results.read_text(encoding="utf-8") if results.is_file() else ""
-    if BEGIN in text and END in text:
-        before, _, rest = text.partition(BEGIN)
-        _, _, after = rest.partition(END)
-        text = before + section.rstrip("\n") + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    results.write_text(text, encoding="utf-8")
+    replace_section(results, BEGIN, END, section)
 
 
 def keep_section(results: Path, report_text: str) -> str:
     """*report_text* with the API reference section of *results* kept at its end."""
-    text = results.read_text(encoding="utf-8") if results.is_file() else ""
-    if BEGIN not in text or END not in text:
-        return report_text
-    section = BEGIN + text.partition(BEGIN)[2].partition(END)[0] + END + "\n"
-    return report_text.rstrip("\n") + "\n\n" + section
+    return kept_section(results, BEGIN, END, report_text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,10 +36,13 @@ from run import (
     REPO,
     Run,
     commit,
+    kept_section,
     machine,
     measure,
+    replace_section,
     rewritten_files,
     say,
+    short_file_list,
     snapshot,
     versions,
 )
@@ -244,7 +247,7 @@ def render(results: list[TreeResult], skipped: list[str], context: dict[str, str
             "| tree | -j | edited page | files rewritten per folder |", "|---|---:|---|---|"]
     for result in results:
         for row in result.rows:
-            groups = "; ".join(f"{folder}: {len(files)} ({_short(files)})"
+            groups = "; ".join(f"{folder}: {len(files)} ({short_file_list(files)})"
                                for folder, files in row.rewritten.items()) or "none"
             out.append(f"| {result.name} | {row.jobs} | `{result.edited}` | {groups} |")
     out += ["", "### Trees\n"]
@@ -256,12 +259,6 @@ def render(results: list[TreeResult], skipped: list[str], context: dict[str, str
     return "\n".join(out) + "\n"
 
 
-def _short(files: list[str]) -> str:
-    static = [name for name in files if name.startswith("_static/")]
-    shown = [name for name in files if not name.startswith("_static/")]
-    if static:
-        shown.append(f"{len(static)} files in _static/")
-    return ", ".join(shown)
 
 
 def goal_lines(results: list[TreeResult]) -> list[str]:
@@ -319,23 +316,13 @@ def phase_table(results: list[TreeResult]) -> list[str]:
 
 
 def write_section(results_file: Path, section: str) -> None:
-    text = results_file.read_text(encoding="utf-8") if results_file.is_file() else ""
-    if BEGIN in text and END in text:
-        before, _, rest = text.partition(BEGIN)
-        _, _, after = rest.partition(END)
-        text = before + section.rstrip("\n") + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    results_file.write_text(text, encoding="utf-8")
+    """Replace the real-tree section of *results_file* (appended when it has none)."""
+    replace_section(results_file, BEGIN, END, section)
 
 
 def keep_section(results_file: Path, report_text: str) -> str:
     """*report_text* with the real-tree section of *results_file* kept at its end."""
-    text = results_file.read_text(encoding="utf-8") if results_file.is_file() else ""
-    if BEGIN not in text or END not in text:
-        return report_text
-    section = BEGIN + text.partition(BEGIN)[2].partition(END)[0] + END + "\n"
-    return report_text.rstrip("\n") + "\n\n" + section
+    return kept_section(results_file, BEGIN, END, report_text)
 
 
 def main(trees_dir: Path | None, fetch: bool, names: list[str], jobs_list: list[int],

@@ -321,14 +321,36 @@ def rewritten_table(rows: list[Row], meta: dict[int, dict[str, object]]) -> str:
         info = meta[row.pages]
         target = f"{info['edit_target']} ({', '.join(info['edit_target_audiences'])})"  # type: ignore[arg-type]
         groups = "; ".join(
-            f"{folder}: {len(files)} ({_short(files)})"
+            f"{folder}: {len(files)} ({short_file_list(files)})"
             for folder, files in row.rewritten.items()
         ) or "none"
         out.append(f"| {row.pages} | {row.theme} | {target} | {groups} |")
     return "\n".join(out) + "\n"
 
 
-def _short(files: list[str]) -> str:
+def replace_section(results: Path, begin: str, end: str, section: str) -> None:
+    """Replace a benchmark's section of *results*, between its *begin* and *end* markers
+    (appended when it has none)."""
+    text = results.read_text(encoding="utf-8") if results.is_file() else ""
+    if begin in text and end in text:
+        before, _, rest = text.partition(begin)
+        _, _, after = rest.partition(end)
+        text = before + section.rstrip("\n") + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    results.write_text(text, encoding="utf-8")
+
+
+def kept_section(results: Path, begin: str, end: str, report_text: str) -> str:
+    """*report_text* with a benchmark's section of *results* kept at its end."""
+    text = results.read_text(encoding="utf-8") if results.is_file() else ""
+    if begin not in text or end not in text:
+        return report_text
+    section = begin + text.partition(begin)[2].partition(end)[0] + end + "\n"
+    return report_text.rstrip("\n") + "\n\n" + section
+
+
+def short_file_list(files: list[str]) -> str:
     """File names, with the theme's static files counted rather than listed."""
     static = [name for name in files if name.startswith("_static/")]
     shown = [name for name in files if not name.startswith("_static/")]
