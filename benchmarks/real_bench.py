@@ -343,10 +343,13 @@ def goal_lines(results: list[TreeResult]) -> list[str]:
             reachable = (f"; the least a build writing each page once pays: "
                          f"{floor.lowest:.2f}x plain's CPU" if floor.plain else "")
             unchanged = row.guidebook_unchanged
-            floor_edit = (f"; rebuilt with nothing changed: {100 * unchanged.cpu / gb.cpu:.1f} %"
-                          f" CPU, so the edit's own work is "
-                          f"{100 * (row.guidebook_edit.cpu - unchanged.cpu) / gb.cpu:.1f} %"
-                          if unchanged is not None else "")
+            floor_edit = ""
+            if unchanged is not None:
+                own = 100 * (row.guidebook_edit.cpu - unchanged.cpu) / gb.cpu
+                floor_edit = (f"; rebuilt with nothing changed: "
+                              f"{100 * unchanged.cpu / gb.cpu:.1f} % CPU, so the edit's own "
+                              + (f"work is {own:.1f} %" if own >= 0.05 else
+                                 "work is within the noise of that rebuild"))
             lines.append(
                 f"- {result.name} -j {row.jobs}: fresh <= {goal}x: {verdict[wall <= goal]} "
                 f"({wall:.2f}x wall, {cpu:.2f}x CPU{without}{reachable}); edit <= 5 %: "
