@@ -129,6 +129,8 @@ class TreeResult:
     edited: str
     rows: list[JobsRow]
     phases: dict[str, dict[str, float]]  # "plain"/"guidebook" -> phase -> CPU seconds
+    #: ``--notes-job``: the tree's own release notes built by plain Sphinx, once.
+    notes_job: Run | None = None
 
 
 def _flagship(work: Path) -> RealTree:
@@ -242,11 +244,25 @@ class RealBench:
             found[variant] = json.loads(lines[-1])["cpu"]
         return found
 
-    def tree(self, tree: RealTree, jobs_list: list[int]) -> TreeResult:
+    def notes_job(self, tree: RealTree) -> Run | None:
+        """The tree's release notes as its own job builds them (reno's Sphinx extension
+        scanning each series' branch), once: None when it has no ``releasenotes/source``."""
+        source = Path("releasenotes") / "source"
+        if not (tree.plain / source / "conf.py").is_file():
+            return None
+        say(f"{tree.name}: its release notes job (plain Sphinx, once)")
+        cmd = [self.python, "-m", "sphinx", "-b", "html", "-q", "-E", str(source),
+               str(self.work / tree.name / "out-plain-releasenotes")]
+        run = self.run(tree, "plain", cmd, "plain-releasenotes")
+        say(f"  {run.seconds:.1f} s ({run.cpu:.1f} s CPU), {run.mb:.0f} MB")
+        return run
+
+    def tree(self, tree: RealTree, jobs_list: list[int], notes_job: bool = False) -> TreeResult:
         edit = real_trees.edit_target(tree.guidebook_source).relative_to(tree.guidebook)
         rows = [self.jobs_row(tree, jobs, edit) for jobs in jobs_list]
         return TreeResult(tree.name, tree.pages, tree.commit, tree.dropped, edit.as_posix(),
-                          rows, self.phases(tree))
+                          rows, self.phases(tree),
+                          self.notes_job(tree) if notes_job else None)
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -305,6 +321,7 @@ def render(results: list[TreeResult], skipped: list[str], context: dict[str, str
                        + " / ".join(f"{run.seconds:.1f}" for run in row.guidebook))
     out += ["", "### Goals\n", *goal_lines(results), ""]
     out += floor_table(results)
+    out += notes_job_table(results)
     out += ["", *incremental_table(results), ""]
     out += phase_table(results)
     out += ["", "### One-page edit: files rewritten\n",
@@ -386,6 +403,33 @@ def floor_table(results: list[TreeResult]) -> list[str]:
     return lines
 
 
+def notes_job_table(results: list[TreeResult]) -> list[str]:
+    """``--notes-job``: guidebook's one build against the two jobs a project runs now."""
+    rows = [result for result in results if result.notes_job is not None and result.rows]
+    if not rows:
+        return []
+    lines = [
+        "", "### Against the two jobs a project runs now (`--notes-job`)\n",
+        "An OpenStack project builds its docs and its release notes in two jobs; guidebook "
+        "builds both in one. *Release notes job*: `sphinx-build -b html -E "
+        "releasenotes/source` of the plain clone, once, where reno's Sphinx extension scans "
+        "the history once per series page, each on its own stable branch. The content is "
+        "not the same: guidebook's release notes part reads one branch (the checked-out "
+        "one), so the point releases made only on stable branches are not in it. CPU "
+        "seconds, `-j 1`, fresh builds (medians for the docs builds).\n",
+        "| tree | plain docs | release notes job | both | guidebook | guidebook / both |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for result in rows:
+        assert result.notes_job is not None
+        row = result.rows[0]
+        plain, gb = JobsRow.median(row.plain).cpu, JobsRow.median(row.guidebook).cpu
+        both = plain + result.notes_job.cpu
+        lines.append(f"| {result.name} | {plain:.1f} | {result.notes_job.cpu:.1f} "
+                     f"| {both:.1f} | {gb:.1f} | {_ratio(gb, both)} |")
+    return lines
+
+
 def incremental_table(results: list[TreeResult]) -> list[str]:
     """Rebuilt with nothing changed against a one-page edit, both builds (seconds)."""
     lines = [
@@ -456,7 +500,7 @@ def keep_section(results_file: Path, report_text: str) -> str:
 
 def main(trees_dir: Path | None, fetch: bool, names: list[str], jobs_list: list[int],
          repeat: int, work: Path, results_file: Path | None, command: str,
-         flagship: bool = True) -> int:
+         flagship: bool = True, notes_job: bool = False) -> int:
     context: dict[str, Any] = {**machine(), "commit": commit(), "command": command,
                                "software": versions()}
     python = sys.executable
@@ -475,7 +519,7 @@ def main(trees_dir: Path | None, fetch: bool, names: list[str], jobs_list: list[
             continue
         say(f"{name}: preparing {repository}")
         tree = real_trees.prepare(name, repository, work, python)
-        results.append(bench.tree(tree, jobs_list))
+        results.append(bench.tree(tree, jobs_list, notes_job))
         _report(results, skipped, context, results_file, work)
     if flagship:
         results.append(bench.tree(_flagship(work), jobs_list))

@@ -578,6 +578,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --real-trees: the -j values (default: %(default)s)")
     parser.add_argument("--no-flagship", action="store_true",
                         help="with --real-trees: leave the flagship out")
+    parser.add_argument("--notes-job", action="store_true",
+                        help="with --real-trees: also build each tree's own release notes "
+                        "(releasenotes/source) with plain Sphinx once, as its separate "
+                        "release notes job does")
     parser.add_argument("--openapi", default=None, metavar="OPS",
                         help="instead of the matrix: the API reference benchmark "
                         "(openapi_bench.py) at these comma-separated operation counts")
@@ -595,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
                 None if args.quick else (args.results or HERE / "RESULTS.md"),
                 shlex.join(["python", "benchmarks/run.py",
                             *(sys.argv[1:] if argv is None else argv)]),
-                flagship=not args.no_flagship)
+                flagship=not args.no_flagship, notes_job=args.notes_job)
     if args.openapi is not None:
         import openapi_bench
 

@@ -204,7 +204,7 @@ def test_the_real_tree_benchmark_prepares_builds_and_reports_a_tree(
 
     status = real_bench.main(trees, False, ["tiny", "absent"], [1], 1, tmp_path / "work",
                              results, "python benchmarks/run.py --real-trees DIR",
-                             flagship=False)
+                             flagship=False, notes_job=True)
 
     assert status == 0
     report = results.read_text(encoding="utf-8")
@@ -223,6 +223,12 @@ def test_the_real_tree_benchmark_prepares_builds_and_reports_a_tree(
     assert floor is not None, report
     reading, writing, notes = (float(value) for value in floor.groups())
     assert 0 < reading <= writing <= notes, floor.group(0)
+    # --notes-job: the tree's own release notes, built by plain Sphinx and reno, beside
+    # the docs; guidebook's one build against both.
+    assert re.search(r"^\| tiny \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| [\d.]+ \| [\d.]+x \|$",
+                     report, re.M), report
+    notes_page = tmp_path / "work" / "tiny" / "out-plain-releasenotes" / "index.html"
+    assert "The tiny tree can tune its cache." in notes_page.read_text(encoding="utf-8")
     # Both rebuilt with nothing changed, then the edit, each with its CPU figure.
     assert re.search(r"^\| tiny \| 1 \| (?:[\d.]+ \([\d.]+\) \| ){4}[\d.]+ % \| [\d.]+ % \|$",
                      report, re.M), report
