@@ -216,6 +216,18 @@ def test_the_real_tree_benchmark_prepares_builds_and_reports_a_tree(
         in report
     assert re.search(r"^- tiny -j 1: fresh <= 1.0x: (met|NOT met) ", report, re.M), report
     assert re.search(r"^\| reading \| [\d.]+ / [\d.]+ \|$", report, re.M), report
+    # What a fresh build cannot avoid, from the phases: reading, then writing once,
+    # each at least the last (ratios to plain).
+    floor = re.search(r"^\| tiny \| [\d.]+ \| ([\d.]+)x \| ([\d.]+)x \| ([\d.]+)x \| [\d.]+x \|$",
+                      report, re.M)
+    assert floor is not None, report
+    reading, writing, notes = (float(value) for value in floor.groups())
+    assert 0 < reading <= writing <= notes, floor.group(0)
+    # Both rebuilt with nothing changed, then the edit, each with its CPU figure.
+    assert re.search(r"^\| tiny \| 1 \| (?:[\d.]+ \([\d.]+\) \| ){4}[\d.]+ % \| [\d.]+ % \|$",
+                     report, re.M), report
+    assert re.search(r"rebuilt with nothing changed: [\d.]+ % CPU, so the edit's own work ",
+                     report), report
     rewritten = re.search(r"^\| tiny \| 1 \| `doc/source/admin/tuning.rst` \| (.*) \|$",
                           report, re.M)
     assert rewritten is not None, report

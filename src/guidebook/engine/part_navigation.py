@@ -69,9 +69,11 @@ class PartNavigation:
         return navigation
 
     def save(self) -> None:
+        # A build that wrote nothing computed no fingerprints: nothing was read again, so
+        # the stored ones still hold, and are saved back (loading removed the file).
         if self.fingerprints:
             self.store.fingerprints = self.fingerprints
-            self.store.save(Path(self.builder.doctreedir))
+        self.store.save(Path(self.builder.doctreedir))
 
 
 def resolve_navigation(builder: StandaloneHTMLBuilder, part: Part, includehidden: bool,
