@@ -51,6 +51,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from guidebook.engine.builder import (
         GuidebookBuilder,
         filter_foreign_toctree_entries,
+        note_outdated,
         note_reread,
     )
 
@@ -78,6 +79,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_builder(GuidebookBuilder)
     app.connect("doctree-resolved", filter_foreign_toctree_entries)
     app.connect("env-before-read-docs", note_reread)
+    # Before the other handlers: the pages Sphinx found changed, without theirs.
+    app.connect("env-get-outdated", note_outdated, priority=1)
     app.add_css_file("guidebook.css")
     app.connect("html-page-context", page_bar.add_search_script)
     return {
