@@ -1,0 +1,60 @@
+"""What every build pays before its first page: modules it imports only when it needs them
+(issue 28; a one-page rebuild of a real tree is mostly start-up).
+
+Each build runs in a fresh Python process, as ``guidebook build`` does, and reports the
+modules it imported.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOTS
+
+#: Modules of features a build of ``test-folders`` does not use (no --pdf, no
+#: convert-api-ref): their import is start-up time of every build.
+UNUSED = ["guidebook.pdf.latex", "guidebook.pdf.scripts", "guidebook.apiref.build",
+          "guidebook.apiref.calls", "guidebook.apiref.rst", "guidebook.apiref.markdown"]
+
+_REPORT = """
+import json, sys
+from guidebook.cli import main
+status = main(sys.argv[1:])
+print(json.dumps({"status": status, "modules": sorted(sys.modules)}))
+"""
+
+
+def _build(source: Path, out: Path, *options: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _REPORT, "build", "-q", "--source", str(source), "--out",
+         str(out), *options], capture_output=True, text=True, check=False)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return report["status"], set(report["modules"])
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
+    source = tmp_path_factory.mktemp("startup") / "src"
+    shutil.copytree(ROOTS / "test-folders", source)
+    out = source.parent / "out"
+    found = {}
+    for name, options in (("fresh", ("--fresh",)), ("unchanged", ())):
+        status, modules = _build(source, out, *options)
+        assert status == 0
+        found[name] = modules
+    return found
+
+
+@pytest.mark.parametrize("build", ["fresh", "unchanged"])
+def test_a_build_imports_no_module_of_a_feature_it_does_not_use(
+    builds: dict[str, set[str]], build: str,
+) -> None:
+    modules = builds[build]
+    assert "guidebook.engine.builder" in modules  # the build did run in this process
+    assert [name for name in UNUSED if name in modules] == []
