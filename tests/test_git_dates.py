@@ -3,12 +3,16 @@
 The theme runs ``git log -n1 -- <file>`` for every page it renders. guidebook answers
 every page from ONE walk of the history of the source folder, replaying git's per-file
 walk, so each page shows the date the theme's own call gives. The history made here has
-what a folder walk gets wrong: a page changed on a merged branch (its author date, not
-the merge's), a branch that changed a page and reverted it (the per-file walk never goes
-down that branch), a merge whose page differs from both parents (git shows the merge), a
-time zone other than UTC, a renamed page and a page git does not track. The Sphinx root
-sits in ``doc/source`` of the repository and the build runs at its top, as OpenStack's
-docs jobs do: the theme then asks git about ``doc/source/<page>``.
+what a walk of the folder alone gets wrong: a page changed on a merged branch (its
+author date, not the merge's), a branch that changed a page and changed it back, a page
+both sides changed alike, a conflict resolved to one side (the per-file walk follows
+only the parent the page came from), a merge whose page differs from both parents (git
+shows the merge), an octopus merge, a change of mode only, a commit older than its
+parent, a time zone other than UTC, a page deleted and added again, a renamed page, a
+page that is a symbolic link (git dates the link, not its target) and a page git does
+not track. The Sphinx root sits in ``doc/source`` of the repository and the build runs
+at its top, as OpenStack's docs jobs do: the theme then asks git about
+``doc/source/<page>``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 import openstackdocstheme.page_context as theme_pages
 import pytest
 
+from guidebook.engine.once_per_site import WALK_FROM_FILES
 from guidebook.git import last_commit_dates
 from guidebook.sphinx_internals import THEME_GIT_DATE_FORMAT
 from tests.conftest import ROOTS, BuildResult, build_source
@@ -32,21 +37,29 @@ from tests.conftest import ROOTS, BuildResult, build_source
 EXPECTED = {
     "index": "2001-01-01 10:00:00",
     "kept": "2001-01-01 10:00:00",
+    "linked": "2001-01-01 10:00:00",
     "edited": "2001-01-05 10:00:00",
     "other": "2001-01-05 10:00:00",
     "branch": "2000-12-25 09:00:00",
     "reverted": "2001-01-01 10:00:00",
+    "same": "2001-01-02 10:00:00",
+    "ours": "2001-01-02 10:00:00",
     "merged": "2001-01-06 10:00:00",
     "renamed": "2001-01-07 10:00:00",
+    "octopus": "2001-01-08 10:00:00",
+    "mode": "2001-01-09 10:00:00",
+    "skewed": "2000-06-01 10:00:00",
+    "readded": "2001-01-13 10:00:00",
 }
 GUIDE = Path("doc/source/guide")
 
 
-def _git(repo: Path, *args: str, date: str = "", author_date: str = "") -> None:
+def _git(repo: Path, *args: str, date: str = "", author_date: str = "",
+         check: bool = True) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
            "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": author_date or date}
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    subprocess.run(["git", *args], cwd=repo, env=env, check=check, capture_output=True)
 
 
 def _write(repo: Path, page: str, text: str) -> None:
@@ -54,30 +67,56 @@ def _write(repo: Path, page: str, text: str) -> None:
                                              encoding="utf-8")
 
 
+def _commit(repo: Path, message: str, date: str, author_date: str = "") -> None:
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", message, date=date, author_date=author_date)
+
+
 def _history(repo: Path) -> None:
     shutil.copytree(ROOTS / "test-gitdates", repo / "doc" / "source")
     (repo / "README").write_text("A file at the top.\n", encoding="utf-8")
+    (repo / "LINKED.rst").write_text("Linked\n======\n\nBefore.\n", encoding="utf-8")
+    (repo / GUIDE / "linked.rst").symlink_to(Path("../../../LINKED.rst"))
     _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "pages", date="2001-01-01T10:00:00+0000")
-    _git(repo, "checkout", "-qb", "side")
-    for page in ("branch", "reverted", "merged"):
-        _write(repo, page, "Changed on the side branch.")
-    _git(repo, "commit", "-qam", "side", date="2001-01-03T10:00:00+0000",
-         author_date="2000-12-25T09:00:00+0000")
+    _commit(repo, "pages", "2001-01-01T10:00:00+0000")
+    _git(repo, "branch", "side")
+    for page in ("ours", "same"):
+        _write(repo, page, f"{'Main' if page == 'ours' else 'Same'} change.")
+    _commit(repo, "main early", "2001-01-02T10:00:00+0000")
+    _git(repo, "checkout", "-q", "side")
+    for page in ("branch", "reverted", "merged", "ours", "same"):
+        _write(repo, page, f"{'Same' if page == 'same' else 'Side'} change.")
+    _commit(repo, "side", "2001-01-03T10:00:00+0000", author_date="2000-12-25T09:00:00+0000")
     _git(repo, "checkout", "-q", "main", "--", str(GUIDE / "reverted.rst"))
-    _git(repo, "commit", "-qam", "revert", date="2001-01-04T10:00:00+0000")
+    _commit(repo, "revert", "2001-01-04T10:00:00+0000")
     _git(repo, "checkout", "-q", "main")
     for page in ("edited", "merged", "other"):
         _write(repo, page, "Changed on main.")
-    _git(repo, "commit", "-qam", "main", date="2001-01-05T10:00:00+0200")
-    subprocess.run(["git", "merge", "-q", "--no-commit", "side"], cwd=repo,
-                   capture_output=True, check=False)  # merged.rst conflicts
+    (repo / "LINKED.rst").write_text("Linked\n======\n\nAfter.\n", encoding="utf-8")
+    _commit(repo, "main", "2001-01-05T10:00:00+0200")
+    _git(repo, "merge", "-q", "--no-commit", "side", check=False)  # merged, ours conflict
     _write(repo, "merged", "Changed on both.")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "merge", date="2001-01-06T10:00:00+0000")
+    _git(repo, "checkout", "--ours", "--", str(GUIDE / "ours.rst"))
+    _commit(repo, "merge", "2001-01-06T10:00:00+0000")
     _git(repo, "mv", str(GUIDE / "old.rst"), str(GUIDE / "renamed.rst"))
-    _git(repo, "commit", "-qm", "rename", date="2001-01-07T10:00:00+0000")
+    _commit(repo, "rename", "2001-01-07T10:00:00+0000")
+    for branch, date in (("o1", "2001-01-08"), ("o2", "2001-01-09"), ("sk", "2000-06-01")):
+        _git(repo, "checkout", "-q", "-b", branch, "main")
+        if branch == "o1":
+            _write(repo, "octopus", "Changed on o1.")
+        elif branch == "o2":
+            (repo / GUIDE / "mode.rst").chmod(0o755)
+        else:
+            _write(repo, "skewed", "Committed before its parent.")
+        _commit(repo, branch, f"{date}T10:00:00+0000")
+    _git(repo, "checkout", "-q", "main")
+    _git(repo, "merge", "-q", "--no-ff", "-m", "octopus", "o1", "o2",
+         date="2001-01-10T10:00:00+0000")
+    (repo / GUIDE / "readded.rst").unlink()
+    _commit(repo, "delete", "2001-01-11T10:00:00+0000")
+    _git(repo, "merge", "-q", "--no-ff", "-m", "skewed", "sk", date="2001-01-12T10:00:00+0000")
+    _write(repo, "readded", "The readded page.")
+    _commit(repo, "add again", "2001-01-13T10:00:00+0000")
     _write(repo, "untracked", "Not in git.")
 
 
@@ -134,6 +173,7 @@ def test_an_untracked_page_gets_the_themes_default(dated_build: dict[str, Any]) 
 
 def test_one_git_walk_for_the_whole_build(dated_build: dict[str, Any]) -> None:
     """No ``git log -n1`` per page: one ``git log`` for every page of the build."""
+    assert len(EXPECTED) + 1 >= WALK_FROM_FILES  # enough pages for a walk
     logs = dated_build["logs"]
     assert len(logs) == 1, logs
     assert "-n1" not in logs[0].split() and "--full-history" in logs[0].split(), logs

@@ -1,13 +1,11 @@
 """Work whose result is the same in every guide is done once per build (issue 28).
 
 Real builds of ``tests/roots/test-sharedwork`` (a git repository made here, with
-openstackdocstheme): the shared page is written in two guides, yet its date is found
-once (by the one history walk that finds every page's, never by the theme's per-file
-``git log``), and each of its code blocks is highlighted once; both guides show the same
-date and the same highlighted code, and the warning about the unknown lexer is given
-once, at its line. With ``-j 2`` every page's date is found by the background thread
-while Sphinx reads, before it forks the page writers. (The dates themselves, against the
-theme's own answers on a history with merges: ``tests/test_git_dates.py``.)
+openstackdocstheme): the shared page is written in two guides, yet the theme asks git
+about its source once, and each of its code blocks is highlighted once; both guides show
+the same date and the same highlighted code, and the warning about the unknown lexer is
+given once, at its line. With ``-j 2`` every page's date is asked by the background
+thread while Sphinx reads, before it forks the page writers.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ from sphinx.highlighting import PygmentsBridge
 
 from guidebook.driver.options import BuildOptions
 from guidebook.driver.run import run_build
-from guidebook.engine import once_per_site
 from tests.conftest import ROOTS, BuildResult, build_source
 
 COMMIT_DATE = "2001-02-03T04:05:06"
@@ -44,12 +41,9 @@ def _git_repository(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def _counted_build(source: Any, jobs: int) -> dict[str, Any]:
-    """Build *source* with ``-j jobs``; the theme's git calls (file, thread), the walks
-    finding many files' dates at once (files, thread), and the code blocks Pygments
-    highlighted (in this process)."""
+    """Build *source* with ``-j jobs``; the theme's git calls (file, thread) and the
+    code blocks Pygments highlighted (in this process)."""
     asked: list[tuple[str, str]] = []
-    walks: list[tuple[list[str], str]] = []
-    walk = once_per_site._last_commit_dates
     highlighted: collections.Counter[str] = collections.Counter()
     ask_git = theme_pages._get_last_updated_file
     highlight = PygmentsBridge.highlight_block
@@ -57,11 +51,6 @@ def _counted_build(source: Any, jobs: int) -> dict[str, Any]:
     def counting_git(src_file: str) -> Any:
         asked.append((os.path.abspath(src_file), threading.current_thread().name))
         return ask_git(src_file)
-
-    def counting_walk(cwd: Any, src_files: list[str]) -> Any:
-        walks.append(([os.path.join(cwd, file) for file in src_files],
-                      threading.current_thread().name))
-        return walk(cwd, src_files)
 
     def counting_highlight(self: PygmentsBridge, source_text: str, lang: str,
                            *args: Any, **kwargs: Any) -> str:
@@ -72,7 +61,6 @@ def _counted_build(source: Any, jobs: int) -> dict[str, Any]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(theme_pages, "_get_last_updated_file", counting_git)
         patch.setattr(PygmentsBridge, "highlight_block", counting_highlight)
-        patch.setattr(once_per_site, "_last_commit_dates", counting_walk)
         # The theme names sources relative to the working directory.
         patch.chdir(source)
         if jobs == 1:
@@ -85,7 +73,7 @@ def _counted_build(source: Any, jobs: int) -> dict[str, Any]:
                                stderr=stream)
             result = BuildResult(status, stream.getvalue(), source, out)
         after_build = theme_pages._get_last_updated_file
-    return {"result": result, "asked": asked, "walks": walks, "highlighted": highlighted,
+    return {"result": result, "asked": asked, "highlighted": highlighted,
             "source": source, "restored": after_build is counting_git}
 
 
@@ -98,20 +86,12 @@ def _page(result: BuildResult, guide: str) -> str:
     return (result.out / guide / "common" / "shared.html").read_text(encoding="utf-8")
 
 
-def _sources(source: Any) -> list[str]:
-    return sorted(str(source / page) for page in (
-        "admin/index.rst", "common/shared.rst", "user/index.rst"))
-
-
-def test_each_source_files_date_is_found_once(shared_build: dict[str, Any]) -> None:
+def test_the_theme_asks_git_once_per_source_file(shared_build: dict[str, Any]) -> None:
     result: BuildResult = shared_build["result"]
     assert result.status == 0, result.output
-    # One walk for every source file, each once; the theme's own call is left with the
-    # generated pages (genindex, search, 404), which have no source file.
-    [(walked, _thread)] = shared_build["walks"]
-    assert sorted(walked) == _sources(shared_build["source"])
+    shared = str(shared_build["source"] / "common" / "shared.rst")
     asked = collections.Counter(path for path, _thread in shared_build["asked"])
-    assert not [path for path in asked if os.path.isfile(path)], asked
+    assert asked[shared] == 1
     assert all(count == 1 for count in asked.values()), asked
     for guide in ("user", "admin"):
         assert "last updated: 2001-02-03 04:05" in _page(result, guide)
@@ -141,16 +121,17 @@ def test_a_highlighting_warning_is_given_once_at_its_line(
 def test_with_two_jobs_the_dates_are_asked_while_sphinx_reads(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """Sphinx forks the page writers with ``-j 2``: every page's date was found before, by
+    """Sphinx forks the page writers with ``-j 2``: every page's date was asked before, by
     the background thread, and the pages the forked writers made show it."""
     build = _counted_build(_git_repository(tmp_path_factory), jobs=2)
     result: BuildResult = build["result"]
     assert result.status == 0, result.output
-    [(walked, thread)] = build["walks"]
-    assert sorted(walked) == _sources(build["source"])
-    assert thread == "guidebook-git-dates"
-    # No page asked git itself (the generated pages have no source file to ask about).
-    assert not [path for path, _thread in build["asked"] if os.path.isfile(path)]
+    # The generated pages (genindex, search, 404) have no source: no git call for them.
+    sources = [(path, thread) for path, thread in build["asked"] if os.path.isfile(path)]
+    source = build["source"]
+    assert sorted(path for path, _thread in sources) == sorted(str(source / page) for page in (
+        "admin/index.rst", "common/shared.rst", "user/index.rst")), build["asked"]
+    assert {thread for _path, thread in sources} == {"guidebook-git-dates"}, sources
     for guide in ("user", "admin"):
         assert "last updated: 2001-02-03 04:05" in _page(result, guide)
     # The two guides are written by two processes, each highlighting the shared page's

@@ -12,6 +12,7 @@ from one walk of the history.
 from __future__ import annotations
 
 import heapq
+import os
 import posixpath
 import subprocess
 import weakref
@@ -167,20 +168,31 @@ def last_commit_dates(cwd: Path, paths: Iterable[str], date_format: str,
               if not any(folder.startswith(other + "/") for other in folders)]
     if not walked:
         return {}
-    try:
-        result = run(cwd, "--literal-pathspecs", "log", "-z", "--full-history", "--sparse",
-                     "--diff-merges=first-parent", "--raw", "--no-abbrev", "--root",
-                     "--no-renames", "--format=/%H%x1f%P%x1f%ct%x1f%ad",
-                     f"--date=format:{date_format}", "--", *walked)
-    except (GitError, UnicodeDecodeError):
+    log = _output(cwd, "--literal-pathspecs", "log", "-z", "--full-history", "--sparse",
+                  "--diff-merges=first-parent", "--raw", "--no-abbrev", "--root",
+                  "--no-renames", "--no-relative", "--format=/%H%x1f%P%x1f%ct%x1f%ad",
+                  f"--date=format:{date_format}", "--", *walked)
+    if log is None:
         return {}
-    commits = _commits(result.stdout, set(in_repository.values()))
-    if result.returncode != 0 or not all(parent in commits for commit in commits.values()
-                                         for parent in commit.parents):
+    commits = _commits(log, set(in_repository.values()))
+    if not all(parent in commits for commit in commits.values() for parent in commit.parents):
         return {}
     answers = _Replay(commits).answers(set(in_repository.values()))
     return {path: answers[inside] for path, inside in in_repository.items()
             if inside in answers}
+
+
+def _output(cwd: Path, *args: str) -> str | None:
+    """The output of ``git *args`` in *cwd*, file names as Python names files (None: git
+    cannot run, or failed). One pipe: a long output is read in one go."""
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, check=False)
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    return os.fsdecode(result.stdout)
 
 
 def _commits(log: str, wanted: set[str]) -> dict[str, _Commit]:

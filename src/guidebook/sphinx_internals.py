@@ -295,8 +295,9 @@ class ThemeGitDates:
 
         def ask_all() -> None:
             printed: Mapping[str, str | None] = {}
-            try:
-                printed = find_all([src_file for src_file, _answer in mine])
+            try:  # (the theme asks git nothing about a missing file)
+                printed = find_all([src_file for src_file, _answer in mine
+                                    if os.path.exists(src_file)])
             finally:  # whatever happens, every page waiting for a date gets one
                 for src_file, answer in mine:
                     if src_file in printed:
