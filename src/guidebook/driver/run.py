@@ -29,6 +29,7 @@ from guidebook.driver.publish import (
     refresh_spare,
     spare_dir,
 )
+from guidebook.engine import theme_version
 from guidebook.engine.builder import GuidebookBuilder
 from guidebook.i18n.build import LanguagePlan, build_translations, plan_from_config, plan_languages
 from guidebook.pdf import missing_pdfs, missing_summary
@@ -53,6 +54,8 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
         print(f"guidebook: error: {describe_error(exc, source / 'conf.py')}", file=err)
         return 2
     with output_lock(out):
+        if options.fresh:
+            theme_version.forget(doctree_dir(out))
         staging = prepare_staging(out, incremental=not options.fresh)
         status = 1
         try:
