@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import console
 from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -28,8 +29,9 @@ from guidebook.driver.publish import (
     refresh_spare,
     spare_dir,
 )
+from guidebook.engine import theme_version
 from guidebook.engine.builder import GuidebookBuilder
-from guidebook.i18n.build import build_translations, plan_languages
+from guidebook.i18n.build import LanguagePlan, build_translations, plan_from_config, plan_languages
 from guidebook.pdf import missing_pdfs, missing_summary
 
 
@@ -44,17 +46,27 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
         return 2
     source, out = paths
     try:
-        plan = plan_languages(source, options.languages, options.overrides)
+        # Without --language the original is built first anyway, and its configuration
+        # gives the languages: conf.py (which may generate files) runs once, not twice.
+        plan = (plan_languages(source, options.languages, options.overrides)
+                if options.languages else None)
     except SphinxError as exc:
         print(f"guidebook: error: {describe_error(exc, source / 'conf.py')}", file=err)
         return 2
     with output_lock(out):
+        if options.fresh:
+            theme_version.forget(doctree_dir(out))
         staging = prepare_staging(out, incremental=not options.fresh)
         status = 1
         try:
             with fewer_collections():
-                status = (sphinx_build(options, source, staging, doctree_dir(out), err)
-                          if plan.original else 0)
+                configs: list[Config] = []
+                status = (sphinx_build(options, source, staging, doctree_dir(out), err,
+                                       configs=configs)
+                          if plan is None or plan.original else 0)
+                if plan is None:
+                    plan = (plan_from_config(configs[0]) if configs
+                            else LanguagePlan("en", (), (), True))
                 if status == 0 and options.translations and (plan.translations
                                                              or plan.configured):
                     status = build_translations(options, plan, source, staging,
@@ -134,10 +146,12 @@ def wants_colour(stream: TextIO) -> bool:
 
 
 def sphinx_build(
-    options: BuildOptions, source: Path, staging: Path, doctrees: Path, err: TextIO
+    options: BuildOptions, source: Path, staging: Path, doctrees: Path, err: TextIO,
+    *, configs: list[Config] | None = None,
 ) -> int:
     """Run Sphinx once, from *source* into *staging*; its exit status (errors said on
-    *err* as ``path:line: message``, never as a traceback)."""
+    *err* as ``path:line: message``, never as a traceback). The application's
+    configuration is appended to *configs*, once conf.py is read."""
     status_stream: TextIO | None = None if options.quiet else err
     if wants_colour(err):
         console.coloron()
@@ -159,6 +173,8 @@ def sphinx_build(
                 warningiserror=options.strict,
                 parallel=options.jobs,
             )
+            if configs is not None:
+                configs.append(app.config)
             if isinstance(app.builder, GuidebookBuilder):
                 app.builder.only_parts = frozenset(options.only)
             app.build(force_all=options.fresh)
