@@ -195,6 +195,25 @@ def test_the_walk_answers_as_git_log_per_file(dated_build: dict[str, Any],
         assert answers[file] == (str(theme) if theme else None), file
 
 
+def test_settings_changing_git_log_leave_every_file_to_the_theme(
+    dated_build: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``log.follow`` makes the theme's ``git log -- <file>`` follow renames, which walks
+    without simplifying the history: another answer, which the walk does not replay."""
+    repo: Path = dated_build["repo"]
+    monkeypatch.chdir(repo)
+    reverted = str(GUIDE / "reverted.rst")
+    _git(repo, "config", "log.follow", "yes")
+    try:
+        followed = theme_pages._get_last_updated_file(reverted)
+        assert last_commit_dates(repo, [reverted], THEME_GIT_DATE_FORMAT) == {}
+    finally:
+        _git(repo, "config", "--unset", "log.follow")
+    assert str(followed) == "2001-01-04 10:00:00" != EXPECTED["reverted"]
+    assert last_commit_dates(repo, [reverted], THEME_GIT_DATE_FORMAT) == {
+        reverted: EXPECTED["reverted"]}
+
+
 def test_no_repository_leaves_every_file_to_the_theme(tmp_path: Path) -> None:
     (tmp_path / "page.rst").write_text("Page\n", encoding="utf-8")
     assert last_commit_dates(tmp_path, ["page.rst"], THEME_GIT_DATE_FORMAT) == {}

@@ -149,13 +149,14 @@ def last_commit_dates(cwd: Path, paths: Iterable[str], date_format: str,
     parents, commit time and first-parent changes (``--full-history --sparse``), and
     replays git's per-file walk for every path at once (:class:`_Replay`). A path this
     cannot answer (outside the work tree, at its top) is left out, and so is every path
-    when git cannot run, there is no commit, or a parent is missing from the walk.
+    when git cannot run, there is no commit, a parent is missing from the walk, or the
+    repository's settings change what ``git log`` prints (:func:`_log_follows_or_signs`).
     """
     try:
         prefix = run(cwd, "rev-parse", "--show-prefix")
     except GitError:
         return {}
-    if prefix.returncode != 0:
+    if prefix.returncode != 0 or _log_follows_or_signs(cwd):
         return {}
     in_repository: dict[str, str] = {}
     for path in paths:
@@ -180,6 +181,15 @@ def last_commit_dates(cwd: Path, paths: Iterable[str], date_format: str,
     answers = _Replay(commits).answers(set(in_repository.values()))
     return {path: answers[inside] for path, inside in in_repository.items()
             if inside in answers}
+
+
+def _log_follows_or_signs(cwd: Path) -> bool:
+    """Whether git's settings make ``git log -- <file>`` follow renames (``log.follow``:
+    no history simplification, no merges shown) or show signatures (lines before the
+    date): the walk would not answer as that command does."""
+    settings = run(cwd, "config", "--type=bool", "--get-regexp",
+                   r"^log\.(follow|showsignature)$")
+    return "true" in settings.stdout.split()
 
 
 def _output(cwd: Path, *args: str) -> str | None:
