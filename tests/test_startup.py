@@ -26,19 +26,25 @@ UNUSED = ["guidebook.pdf.latex", "guidebook.pdf.scripts", "guidebook.apiref.buil
           "pbr.packaging"]
 
 _REPORT = """
-import json, sys
+import gc, json, sys
+import guidebook.driver.run  # the command's imports (their own collections not counted)
 from guidebook.cli import main
+full = []
+gc.callbacks.append(lambda phase, info: full.append(1)
+                    if phase == "start" and info["generation"] == 2 else None)
 status = main(sys.argv[1:])
-print(json.dumps({"status": status, "modules": sorted(sys.modules)}))
+print(json.dumps({"status": status, "modules": sorted(sys.modules), "full": len(full)}))
 """
 
 
-def _build(source: Path, out: Path, *options: str) -> tuple[int, set[str]]:
+def _build(source: Path, out: Path, *options: str) -> tuple[int, set[str], int]:
+    """Build in a new process: its status, the modules it imported, the full passes of
+    the garbage collector it ran."""
     done = subprocess.run(
         [sys.executable, "-c", _REPORT, "build", "-q", "--source", str(source), "--out",
          str(out), *options], capture_output=True, text=True, check=False)
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    return report["status"], set(report["modules"])
+    return report["status"], set(report["modules"]), report["full"]
 
 
 #: conf.py counts its runs (a project's conf.py may generate files, import its code...).
@@ -56,9 +62,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, options in (("fresh", ("--fresh",)), ("unchanged", ())):
         runs.unlink(missing_ok=True)
-        status, modules = _build(source, out, *options)
+        status, modules, full = _build(source, out, *options)
         assert status == 0
         found[name] = modules
+        found[f"{name} full collections"] = full
         found[f"{name} conf.py runs"] = runs.read_text(encoding="utf-8").count("run")
     return found
 
@@ -76,3 +83,12 @@ def test_a_build_imports_no_module_of_a_feature_it_does_not_use(
 def test_a_build_of_one_language_runs_conf_py_once(builds: dict[str, Any], build: str) -> None:
     # Not once more to find the site's languages before building (there are none here).
     assert builds[f"{build} conf.py runs"] == 1
+
+
+@pytest.mark.parametrize("build", ["fresh", "unchanged"])
+def test_the_one_build_of_the_command_runs_no_full_collection(
+    builds: dict[str, Any], build: str,
+) -> None:
+    # The imports before it leave no garbage: a full pass would walk every object of
+    # Python, Sphinx and guidebook for nothing (a later build in one process collects).
+    assert builds[f"{build} full collections"] == 0
