@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from guidebook.git import HISTORY_DELTA_CACHE_BYTES
 from guidebook.releasenotes import loading
 from tests.test_releasenotes import build, commit_notes, git, repo
 
@@ -26,8 +27,10 @@ def test_the_notes_are_read_again_only_when_git_or_the_notes_change(
     load = loading.load_release_notes
 
     def counting(options: loading.LoadOptions) -> loading.ReleaseNotes:
+        from dulwich import pack
+
         with open(log, "a", encoding="utf-8") as stream:
-            stream.write(f"{os.getpid()}\n")
+            stream.write(f"{os.getpid()} {pack.DEFAULT_DELTA_BASE_CACHE_LIMIT}\n")
         return load(options)
 
     class Reads:
@@ -65,7 +68,13 @@ def test_the_notes_are_read_again_only_when_git_or_the_notes_change(
     assert "etafix" in built(fresh=True)
     assert len(reads) == 5, "a fresh build used the kept notes"
     # Read in another process than the build's: its memory is given back.
-    assert str(os.getpid()) not in log.read_text(encoding="utf-8").split()
+    readers = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert str(os.getpid()) not in {pid for pid, _limit in readers}
+    # There, and only there, dulwich keeps few delta bases.
+    assert {int(limit) for _pid, limit in readers} == {HISTORY_DELTA_CACHE_BYTES}
+    from dulwich import pack
+
+    assert pack.DEFAULT_DELTA_BASE_CACHE_LIMIT > HISTORY_DELTA_CACHE_BYTES
 
 
 _PARSED_ONCE = """
@@ -108,3 +117,45 @@ def test_dulwich_parses_each_commit_once_and_reno_reads_the_same_notes(repo: Pat
     assert same == "True", done.stdout
     # Once per object store (reno opens the repository more than once).
     assert int(distinct) <= int(once) < int(every_time) / 2, done.stdout
+
+
+_DELTA_CACHE_BOUND = """
+import sys
+from pathlib import Path
+from dulwich.pack import PackData
+from guidebook.git import bound_delta_cache
+from guidebook.releasenotes.loading import LoadOptions, load_release_notes
+
+held = []  # the bytes each pack's delta base cache holds, after each addition
+cache_at = PackData._cache_object_at
+def counting(data, offset, type_num, chunks):
+    cache_at(data, offset, type_num, chunks)
+    held.append(data._offset_cache._value_size)
+PackData._cache_object_at = counting
+options = LoadOptions(reporoot=Path(sys.argv[1]), relnotesdir="releasenotes",
+                      guides=("user", "operator", "admin", "contributor"), routing={})
+first = load_release_notes(options)
+unbounded = max(held, default=0)
+held.clear()
+bound_delta_cache(int(sys.argv[2]))
+bounded = load_release_notes(options)  # reno opens the repository (and its packs) anew
+print(unbounded, max(held, default=0), first.fingerprint() == bounded.fingerprint())
+"""
+
+
+def test_the_reading_process_keeps_few_delta_bases_and_reads_the_same_notes(
+    repo: Path,
+) -> None:
+    """dulwich keeps up to 96 MiB of resolved delta bases per pack; the reader bounds it
+    (ironic's reading process: 116 -> 70 MB more than it started with). In a subprocess:
+    the bound lasts for the rest of the process, as in the forked reader."""
+    import subprocess
+    import sys
+
+    git(repo, "gc", "-q")  # a pack, with the notes' trees stored as deltas of each other
+    bound = 100  # bytes: less than this small history's reading keeps unbounded
+    done = subprocess.run([sys.executable, "-c", _DELTA_CACHE_BOUND, str(repo), str(bound)],
+                          check=True, capture_output=True, text=True)
+    unbounded, bounded, same = done.stdout.split()
+    assert same == "True", done.stdout
+    assert int(bounded) <= bound < int(unbounded), done.stdout

@@ -380,6 +380,13 @@ def test_the_theme_still_asks_git_through_its_module_function() -> None:
     assert list(inspect.signature(function).parameters) == ["src_file"], theme
     # Looked up in the module at every call, so the kept answers are what pages get.
     assert f"{name}(" in inspect.getsource(module._get_last_updated), theme
+    # The git command the walk answers for (guidebook.git.last_commit_dates), and the
+    # date format both ask git for and the theme parses back.
+    words = re.findall(r"'([^']*)'", inspect.getsource(function))
+    date_format = sphinx_internals.THEME_GIT_DATE_FORMAT
+    assert words[:6] == ["git", "log", "-n1", "--format=%ad", f"--date=format:{date_format}",
+                         "--"], theme
+    assert words.count(date_format) == 1, theme
     keeper = sphinx_internals.ThemeGitDates.install()
     try:
         assert keeper is not None and getattr(module, name) is keeper

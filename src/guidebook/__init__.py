@@ -47,10 +47,11 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    from guidebook.engine import not_found, page_bar
+    from guidebook.engine import not_found, page_bar, theme_version
     from guidebook.engine.builder import (
         GuidebookBuilder,
         filter_foreign_toctree_entries,
+        note_outdated,
         note_reread,
     )
 
@@ -69,6 +70,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("guidebook.redirects")
     app.setup_extension("guidebook.pdf")
     app.setup_extension("guidebook.engine.once_per_site")
+    # Around openstackdocstheme's handler (priority 500), which asks pbr for the version.
+    app.connect("config-inited", theme_version.keep_version, priority=450)
+    app.connect("config-inited", theme_version.stop_keeping, priority=550)
     app.setup_extension("guidebook.i18n")
     app.setup_extension("guidebook.apiref.assets")
     app.setup_extension("notfound.extension")
@@ -78,6 +82,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_builder(GuidebookBuilder)
     app.connect("doctree-resolved", filter_foreign_toctree_entries)
     app.connect("env-before-read-docs", note_reread)
+    # Before the other handlers: the pages Sphinx found changed, without theirs.
+    app.connect("env-get-outdated", note_outdated, priority=1)
     app.add_css_file("guidebook.css")
     app.connect("html-page-context", page_bar.add_search_script)
     return {

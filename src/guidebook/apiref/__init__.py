@@ -16,11 +16,10 @@ from typing import Any
 
 from docutils import nodes
 
-from guidebook.apiref import rst
-from guidebook.apiref.build import SpecBuilder
-from guidebook.apiref.calls import CallCollector
-from guidebook.apiref.findings import Finding, Findings, Kind
-from guidebook.apiref.markdown import MarkdownWriter, escape
+from guidebook.apiref.findings import Finding, Kind
+
+# The converter's modules are imported by convert(): every build imports this package for
+# its assets extension (guidebook.apiref.assets), only convert-api-ref converts.
 
 #: Text with no reStructuredText markup (no inline marks, lists, directives, indented
 #: blocks or references): written as it is, without the cost of a docutils parse.
@@ -43,6 +42,12 @@ class Conversion:
 
 def convert(src: Path, *, title: str | None = None, version: str | None = None) -> Conversion:
     """Convert the os-api-ref tree in *src* (a folder with ``.rst`` pages)."""
+    from guidebook.apiref import rst
+    from guidebook.apiref.build import SpecBuilder
+    from guidebook.apiref.calls import CallCollector
+    from guidebook.apiref.findings import Findings
+    from guidebook.apiref.markdown import MarkdownWriter, escape
+
     src = src.resolve()
     findings = Findings()
     collector = CallCollector(findings, src)

@@ -50,6 +50,7 @@ from guidebook.engine.site_outputs import (
     site_description,
     site_manifest,
 )
+from guidebook.engine.unchanged_rereads import RereadPages
 from guidebook.manifest import MANIFEST_NAME, Language, Manifest, NavEntry, write_manifest
 from guidebook.pdf import PdfWriter
 from guidebook.redirects import redirect_targets
@@ -99,6 +100,10 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self._nav_orders: dict[str, tuple[NavEntry, ...]] = {}
         self.stem_cache: dict[str, str] = {}
         self.reread: set[str] = set()
+        #: The pages read again, as they were before (:mod:`.unchanged_rereads`).
+        self.rereads = RereadPages()
+        #: The pages this builder found out of date (:meth:`get_outdated_docs`).
+        self._outdated: set[str] = set()
         self._cache_compiled_templates()
 
     def _cache_compiled_templates(self) -> None:
@@ -163,6 +168,11 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             return int(self.app.verbosity)
 
     def get_outdated_docs(self) -> Iterator[str]:
+        for docname in self._outdated_docs():
+            self._outdated.add(docname)
+            yield docname
+
+    def _outdated_docs(self) -> Iterator[str]:
         if not self._previous_manifest.published_parts:
             yield from self.env.found_docs
             return
@@ -206,7 +216,8 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self._site = get_site(self.env)
         self._closest = None
         self.navigation.fingerprints = self._toc_fingerprints()
-        docnames = set(docnames) - self._unchanged_parents(docnames)
+        docnames = (set(docnames) - self._unchanged_parents(docnames)
+                    - self._unchanged_rereads())
         published = {part.name for part in self._published_parts()}
         for part in self._published_parts():  # before any part is written
             self._check_urls(part)
@@ -289,13 +300,10 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         child's title or sections may show in it; when the child's table of contents is
         unchanged, the parent's output is too.
         """
-        previous = self.navigation.store.fingerprints
-        fingerprints = self.navigation.fingerprints
-        changed = {doc for doc in self.reread if previous.get(doc) != fingerprints[doc]}
         # Sphinx adds every page whose toctrees reach a re-read page, at any depth.
         ancestors = self.env.files_to_rebuild
         reached = {parent for doc in self.reread for parent in ancestors.get(doc, ())}
-        affected = {parent for doc in changed for parent in ancestors.get(doc, ())}
+        affected = self._toc_changed_ancestors()
         skip: set[str] = set()
         for docname in set(docnames) - self.reread:
             if docname not in reached or docname in affected:
@@ -307,6 +315,26 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             if outputs and all(path.is_file() for path in outputs):
                 skip.add(docname)
         return skip
+
+    def _toc_changed_ancestors(self) -> set[str]:
+        """The pages whose toctrees reach a page read again with another table of
+        contents (they show its title or sections)."""
+        previous = self.navigation.store.fingerprints
+        fingerprints = self.navigation.fingerprints
+        changed = {doc for doc in self.reread if previous.get(doc) != fingerprints[doc]}
+        ancestors = self.env.files_to_rebuild
+        return {parent for doc in changed for parent in ancestors.get(doc, ())}
+
+    def _unchanged_rereads(self) -> set[str]:
+        """Pages read again whose doctree and place did not change: not written again."""
+        parts = self._published_parts()
+
+        def outputs(docname: str) -> list[Path]:
+            return [self.site_root / (part.path(docname) + self.out_suffix)
+                    for part in parts if docname in part.docnames]
+
+        return self.rereads.unchanged(self.env, outputs,
+                                      self._outdated | self._toc_changed_ancestors())
 
     def _part_exists(self, part: Part) -> bool:
         return (self.site_root / part.name / "searchindex.js").exists()
@@ -529,9 +557,19 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
 
 
 def note_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Remember which pages this build reads again (the rest are unchanged)."""
+    """Remember which pages this build reads again (the rest are unchanged), and what
+    their doctrees were."""
     if isinstance(app.builder, GuidebookBuilder):
         app.builder.reread = set(docnames)
+        app.builder.rereads.note_before_reading(env, docnames)
+
+
+def note_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                  removed: set[str]) -> list[str]:
+    """Remember the pages Sphinx itself found changed (``env-get-outdated``)."""
+    if isinstance(app.builder, GuidebookBuilder):
+        app.builder.rereads.note_outdated(changed)
+    return []
 
 
 def filter_foreign_toctree_entries(app: Sphinx, doctree: nodes.document, docname: str) -> None:

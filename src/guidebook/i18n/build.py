@@ -64,6 +64,12 @@ def plan_languages(source: Path, requested: Sequence[str],
     except ConfigError:
         return LanguagePlan("en", (), (), True)
     GuidebookConfig.register(_ConfigRegistry(config))  # type: ignore[arg-type]
+    return plan_from_config(config, requested)
+
+
+def plan_from_config(config: Config, requested: Sequence[str] = ()) -> LanguagePlan:
+    """The plan from a configuration already read (the original's build, when no
+    ``--language`` was asked for: conf.py is not run again only to plan)."""
     original = str(config.language or "en")
     languages = getattr(config, "guidebook_languages", [])
     configured = tuple(code for code in languages if isinstance(code, str) and code != original)

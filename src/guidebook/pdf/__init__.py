@@ -29,7 +29,6 @@ from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sphinx.builders.latex import default_latex_engine
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 from sphinx.util.osutil import relative_uri
@@ -44,20 +43,9 @@ from guidebook.engine.part_writer import (
     writing_as,
 )
 from guidebook.manifest import PdfEntry
-from guidebook.pdf.latex import (
-    SOURCE_MARKER,
-    PartLaTeXBuilder,
-    extra_context,
-    relative_url,
-)
-from guidebook.pdf.scripts import (
-    XeLaTeXSetup,
-    engine_defaults,
-    first_line_with,
-    language_script,
-    scripts_in,
-    xelatex_setup,
-)
+
+# Sphinx's LaTeX builder (pdf.latex) and the scripts' setups (pdf.scripts) are imported
+# where a PDF is made: every build has a PdfWriter, few make a PDF (issue 28: start-up).
 from guidebook.pdf.tex import (
     copy_file,
     install_hint,
@@ -74,6 +62,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
     from guidebook.config import Part
+    from guidebook.pdf.scripts import XeLaTeXSetup
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +202,10 @@ class PdfWriter:
         return PdfEntry(part.name, part.title, url, pages, staged.stat().st_size)
 
     def _tex_available(self) -> bool:
+        from sphinx.builders.latex import default_latex_engine
+
+        from guidebook.pdf.scripts import language_script
+
         if not self._tex_checked:
             self._tex_checked = True
             engine = conf_latex_setting(self.builder.application, "latex_engine")
@@ -252,6 +245,8 @@ class PdfWriter:
 
     def _choose_language_setup(self) -> None:
         """XeLaTeX for a language pdflatex cannot set, when conf.py chose no engine."""
+        from guidebook.pdf.scripts import language_script, xelatex_setup
+
         language = str(self.builder.config.language or "en")
         script = language_script(language)
         if script is None:
@@ -328,6 +323,13 @@ class PdfWriter:
     def _setup_for_text(self, part: Part, tex: Path) -> XeLaTeXSetup | None:
         """The XeLaTeX setup for the scripts pdflatex cannot set in *tex* (none: an empty
         setup); None, after a warning at the first such line, when it is not installed."""
+        from guidebook.pdf.scripts import (
+            XeLaTeXSetup,
+            first_line_with,
+            scripts_in,
+            xelatex_setup,
+        )
+
         text = tex.read_text(encoding="utf-8", errors="replace")
         body = text.split("\\begin{document}", 1)[-1]
         found = scripts_in(body)
@@ -353,6 +355,9 @@ class PdfWriter:
                    setup: XeLaTeXSetup | None = None) -> None:
         """Sphinx's LaTeX builder: *part*'s pages as one ``.tex`` file in *workdir*
         (with *setup*: by XeLaTeX, for scripts pdflatex cannot set)."""
+        from guidebook.pdf.latex import PartLaTeXBuilder, extra_context
+        from guidebook.pdf.scripts import engine_defaults
+
         builder = self.builder
         app = builder.application
         config = builder.config
@@ -387,6 +392,8 @@ class PdfWriter:
 
     def _urls_from(self, staged: Path) -> dict[str, str]:
         """docname -> its HTML page's URL as seen from the PDF (or absolute)."""
+        from guidebook.pdf.latex import relative_url
+
         if self._page_urls is None:
             self._page_urls = self.builder.page_urls()
         base = str(self.builder.config.html_baseurl or "")
@@ -488,6 +495,8 @@ def _source_of(tex: Path, line: int) -> str | None:
 
     The block is the last one whose source marker precedes the line.
     """
+    from guidebook.pdf.latex import SOURCE_MARKER
+
     if line <= 0:
         return None
     try:

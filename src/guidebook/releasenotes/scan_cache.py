@@ -15,8 +15,9 @@ writing every page of its guides, and paid by every build, a one-page edit too (
 and gives them back while the digest stands. A fresh environment (a first build,
 ``guidebook build --fresh``) always reads the notes anew, so a fresh build costs what it
 costs in CI; the reading runs in a process of its own (:func:`read_apart`), whose memory
-is given back when it is done, and where dulwich parses each git object once
-(:func:`guidebook.git.keep_parsed_objects`).
+is given back when it is done, and where dulwich parses each commit once
+(:func:`guidebook.git.keep_parsed_objects`) and keeps few resolved delta bases
+(:func:`guidebook.git.bound_delta_cache`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from importlib.metadata import PackageNotFoundError, version
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from guidebook.git import keep_parsed_objects, references_and_index
+from guidebook.git import bound_delta_cache, keep_parsed_objects, references_and_index
 from guidebook.releasenotes.loading import LoadOptions
 from guidebook.releasenotes.model import ReleaseNotes
 
@@ -91,7 +92,9 @@ def read_apart(load: Callable[[], ReleaseNotes]) -> ReleaseNotes:
 
 def _send_notes(pipe: Connection, load: Callable[[], ReleaseNotes]) -> None:
     try:
-        keep_parsed_objects()  # this process ends with the reading (git.py)
+        # This process ends with the reading (git.py).
+        keep_parsed_objects()
+        bound_delta_cache()
         pipe.send(load())
     except BaseException:  # the parent reads the notes itself
         pipe.send(None)
