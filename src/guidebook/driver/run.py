@@ -19,6 +19,11 @@ from sphinx.util import console
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from guidebook.driver.crash import crash_message
+from guidebook.driver.environments import (
+    forget_kept_environments,
+    keep_environments,
+    restore_environments,
+)
 from guidebook.driver.options import BuildOptions
 from guidebook.driver.publish import (
     discard,
@@ -57,6 +62,7 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
         if options.fresh:
             theme_version.forget(doctree_dir(out))
         staging = prepare_staging(out, incremental=not options.fresh)
+        keep_environments(doctree_dir(out))
         status = 1
         try:
             with fewer_collections():
@@ -74,6 +80,7 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
         finally:
             if status != 0:
                 discard(staging)
+                restore_environments(doctree_dir(out))
                 print(
                     f"guidebook: build failed; the published site in {out} was left as it was",
                     file=err,
@@ -81,6 +88,7 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
         if status != 0:
             return status
         publish(staging, out)
+        forget_kept_environments(doctree_dir(out))
         print(f"guidebook: published {out}", file=err)
         missing = missing_pdfs(doctree_dir(out))
         if options.fresh or not spare_dir(out).is_dir():
