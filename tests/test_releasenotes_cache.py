@@ -2,18 +2,19 @@
 (issue 28): a one-page edit does not walk the git history again.
 
 Real builds of ``tests/roots/test-releasenotes`` in the throw-away repository of
-``test_releasenotes.py``; the calls into reno are counted.
+``test_releasenotes.py``; the readings are counted. The reading runs in a small process
+of its own, where dulwich is set for reno's walk of the history (each commit parsed
+once, few delta bases kept); the notes are the same as read in the build's process.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from guidebook.git import HISTORY_DELTA_CACHE_BYTES
-from guidebook.releasenotes import loading
+from guidebook.releasenotes import loading, scan_cache
 from tests.test_releasenotes import build, commit_notes, git, repo
 
 __all__ = ["repo"]  # the fixture
@@ -22,24 +23,14 @@ __all__ = ["repo"]  # the fixture
 def test_the_notes_are_read_again_only_when_git_or_the_notes_change(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # reno reads in a process of its own: each reading leaves a line in a file.
-    log = tmp_path / "reads.log"
-    load = loading.load_release_notes
+    readings: list[loading.LoadOptions] = []
+    read_apart = scan_cache.read_apart
 
     def counting(options: loading.LoadOptions) -> loading.ReleaseNotes:
-        from dulwich import pack
+        readings.append(options)
+        return read_apart(options)
 
-        with open(log, "a", encoding="utf-8") as stream:
-            stream.write(f"{os.getpid()} {pack.DEFAULT_DELTA_BASE_CACHE_LIMIT}\n")
-        return load(options)
-
-    class Reads:
-        def __len__(self) -> int:
-            return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
-
-    reads = Reads()
-
-    monkeypatch.setattr(loading, "load_release_notes", counting)
+    monkeypatch.setattr(scan_cache, "read_apart", counting)
 
     def built(**kwargs: object) -> str:
         result = build(repo, tmp_path, strict=True, **kwargs)
@@ -47,33 +38,96 @@ def test_the_notes_are_read_again_only_when_git_or_the_notes_change(
         return result.html("releasenotes", "releasenotes/series/unreleased")
 
     first = built()
-    assert len(reads) == 1
+    assert len(readings) == 1
     page = repo / "doc" / "user" / "index.rst"
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     assert built() == first
-    assert len(reads) == 1, "a page edit read reno's notes again"
+    assert len(readings) == 1, "a page edit read reno's notes again"
 
     # A note added, not committed yet (reno shows it among the unreleased ones).
     notes = repo / "releasenotes" / "notes"
     (notes / "eta-7777777777777777.yaml").write_text("---\nfixes:\n  - The etafix.\n",
                                                      encoding="utf-8")
     assert "etafix" not in built()  # reno reads no note git was not told of
-    assert len(reads) == 2
+    assert len(readings) == 2
     git(repo, "add", "releasenotes")  # the same files, staged
     assert "etafix" in built()
-    assert len(reads) == 3
+    assert len(readings) == 3
     commit_notes(repo, {}, "the eta fix")  # the same files, another HEAD
     assert "etafix" in built()
-    assert len(reads) == 4
+    assert len(readings) == 4
     assert "etafix" in built(fresh=True)
-    assert len(reads) == 5, "a fresh build used the kept notes"
-    # Read in another process than the build's: its memory is given back.
-    readers = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
-    assert str(os.getpid()) not in {pid for pid, _limit in readers}
-    # There, and only there, dulwich keeps few delta bases.
-    assert {int(limit) for _pid, limit in readers} == {HISTORY_DELTA_CACHE_BYTES}
+    assert len(readings) == 5, "a fresh build used the kept notes"
+
+
+_SMALL_READER = """
+import logging, re, sys
+from pathlib import Path
+from guidebook.releasenotes import scan_cache
+from guidebook.releasenotes.loading import LoadOptions, load_release_notes
+
+options = LoadOptions(reporoot=Path(sys.argv[1]), relnotesdir="releasenotes",
+                      guides=("user", "operator", "admin", "contributor"), routing={})
+here = load_release_notes(options)
+def refused(options):
+    raise AssertionError("read in the build's process")
+scan_cache.load_release_notes = refused
+said = []
+class Collect(logging.Handler):
+    def emit(self, record):
+        said.append(record.getMessage())
+logging.getLogger("sphinx").addHandler(Collect())
+logging.getLogger("sphinx").setLevel(logging.DEBUG)
+ballast = b"x" * (200 * 2**20)  # resident: what Sphinx and the extensions hold in a build
+apart = scan_cache.read_apart(options)
+reader_mb = re.search(r"process of its own, (\\d+) MB at its peak", " ".join(said)).group(1)
+print(reader_mb, len(ballast) // 2**20, here.fingerprint() == apart.fingerprint())
+"""
+
+
+def test_the_notes_are_read_in_a_small_process_of_their_own(repo: Path) -> None:
+    """Not a fork of the build: forked at builder-inited, the reader started as large as
+    the build was and became its largest process (keystone's, ironic's). In a subprocess,
+    a build's memory stood for by 200 MB; the reader says its own peak (-v)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _SMALL_READER, str(repo)], check=True,
+                          capture_output=True, text=True)
+    reader_mb, ballast_mb, same = done.stdout.split()
+    assert same == "True", done.stdout
+    assert 0 < int(reader_mb) < int(ballast_mb), done.stdout
+
+
+_READER_STATE = """
+import sys
+from guidebook.releasenotes.scan_cache import serve_reading
+serve_reading()
+from dulwich import pack
+from dulwich.object_store import BaseObjectStore
+print(pack.DEFAULT_DELTA_BASE_CACHE_LIMIT,
+      getattr(BaseObjectStore.__getitem__, "guidebook_keeps", False), file=sys.stderr)
+"""
+
+
+def test_the_reader_parses_each_commit_once_and_keeps_few_delta_bases(repo: Path) -> None:
+    """The reader process as read_apart runs it: options in, notes out, and dulwich set
+    for the history walk there (in the build's process it is left alone)."""
+    import pickle
+    import subprocess
+    import sys
+
     from dulwich import pack
 
+    options = loading.LoadOptions(reporoot=repo, relnotesdir="releasenotes",
+                                  guides=("user", "operator"), routing={})
+    done = subprocess.run([sys.executable, "-c", _READER_STATE],
+                          input=pickle.dumps(options), capture_output=True, check=True)
+    notes, peak_kb = pickle.loads(done.stdout)
+    assert peak_kb > 0
+    assert notes.fingerprint() == loading.load_release_notes(options).fingerprint()
+    limit, keeps = done.stderr.decode().split()[-2:]
+    assert (int(limit), keeps) == (HISTORY_DELTA_CACHE_BYTES, "True"), done.stderr
     assert pack.DEFAULT_DELTA_BASE_CACHE_LIMIT > HISTORY_DELTA_CACHE_BYTES
 
 

@@ -97,7 +97,7 @@ def load_notes(app: Sphinx) -> None:
     if reporoot is not None:
         # Here, not at the top: reno and dulwich cost every build, also one without
         # release notes, a tenth of a second of start-up (issue 28).
-        from guidebook.releasenotes.loading import LoadOptions, load_release_notes
+        from guidebook.releasenotes.loading import LoadOptions
         from guidebook.releasenotes.scan_cache import cached_notes
 
         release = str(app.config.release or "").strip()
@@ -111,8 +111,7 @@ def load_notes(app: Sphinx) -> None:
             branch=site.config.releasenotes_branch,
         )
         # A fresh environment (first build, --fresh) has no pages yet: read anew.
-        notes = cached_notes(Path(app.doctreedir), options, fresh=not app.env.all_docs,
-                             load=lambda: load_release_notes(options))
+        notes = cached_notes(Path(app.doctreedir), options, fresh=not app.env.all_docs)
     for problem in notes.problems:
         # A problem with the notes as a whole (no line in a file) belongs to conf.py.
         location = problem.location if problem.line else conf_location(Path(app.confdir, "conf.py"),
