@@ -135,42 +135,88 @@ _PARSED_ONCE = """
 import sys
 from pathlib import Path
 from dulwich.object_store import BaseObjectStore
-from dulwich.objects import Commit
-from guidebook.git import keep_parsed_objects
+from dulwich.objects import Commit, Tree
+from dulwich.repo import ParentsProvider
+from guidebook.git import keep_parsed_objects, provide_parents_once
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 
-reads = []
+commits, trees, providers = [], [], []
 read = BaseObjectStore.__getitem__
 def counting(store, sha):
     found = read(store, sha)
-    if isinstance(found, Commit):
-        reads.append(sha)
+    (commits if isinstance(found, Commit) else trees if isinstance(found, Tree) else [])\
+        .append(sha)
     return found
 BaseObjectStore.__getitem__ = counting
+make = ParentsProvider.__init__
+def making(provider, *args, **kwargs):
+    providers.append(provider)
+    make(provider, *args, **kwargs)
+ParentsProvider.__init__ = making
 options = LoadOptions(reporoot=Path(sys.argv[1]), relnotesdir="releasenotes",
                       guides=("user", "operator", "admin", "contributor"), routing={})
 first = load_release_notes(options)
-every_time = len(reads)
+print(len(commits), len(trees), len(providers))
 keep_parsed_objects()
-reads.clear()
+provide_parents_once()
+commits.clear(); trees.clear(); providers.clear()
 kept = load_release_notes(options)
-print(every_time, len(reads), len(set(reads)), first.fingerprint() == kept.fingerprint())
+print(len(commits), len(set(commits)), len(trees), len(providers))
+print(first.fingerprint() == kept.fingerprint())
 """
 
 
 def test_dulwich_parses_each_commit_once_and_reno_reads_the_same_notes(repo: Path) -> None:
-    """In its own process (it changes dulwich for the rest of the process, as the forked
-    reader does): reno's answer is the same, each commit read from git once per object
-    store."""
+    """In its own process (it changes dulwich for the rest of the process, as the reader
+    does): reno's answer is the same, each commit read from git once per object store,
+    each tree read again seldom, one parents provider per repository."""
     import subprocess
     import sys
 
     done = subprocess.run([sys.executable, "-c", _PARSED_ONCE, str(repo)], check=True,
                           capture_output=True, text=True)
-    every_time, once, distinct, same = done.stdout.split()
+    every_time, kept, same = done.stdout.splitlines()
+    commits, trees, providers = map(int, every_time.split())
+    kept_commits, distinct_commits, kept_trees, kept_providers = map(int, kept.split())
     assert same == "True", done.stdout
     # Once per object store (reno opens the repository more than once).
-    assert int(distinct) <= int(once) < int(every_time) / 2, done.stdout
+    assert distinct_commits <= kept_commits < commits / 2, done.stdout
+    assert kept_trees < trees / 2, done.stdout
+    assert kept_providers <= 4 < providers, done.stdout
+
+
+_LAST_TREES = """
+import sys
+from dulwich.object_store import BaseObjectStore
+from dulwich.repo import Repo
+from guidebook.git import keep_parsed_objects
+
+reads = []
+read = BaseObjectStore.__getitem__
+def counting(store, sha):
+    reads.append(sha)
+    return read(store, sha)
+BaseObjectStore.__getitem__ = counting
+keep_parsed_objects(trees=2)
+with Repo(sys.argv[1]) as repo:
+    walked = [entry.commit for entry in repo.get_walker()]
+    a, b, c = (commit.tree for commit in walked[:3])
+    reads.clear()
+    for tree in (a, b, a, c, a, b):
+        repo.object_store[tree]
+    print(" ".join("abc"[(a, b, c).index(sha)] for sha in reads))
+"""
+
+
+def test_dulwich_keeps_the_last_trees_read_within_its_bound(repo: Path) -> None:
+    """The trees kept are the last ones read, never more than the bound: with two kept,
+    reading a b a c a b reads a, b, c from git, then b again (pushed out by c)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _LAST_TREES, str(repo)], check=True,
+                          capture_output=True, text=True)
+    assert done.stdout.split() == ["a", "b", "c", "b"], done.stdout
 
 
 _DELTA_CACHE_BOUND = """

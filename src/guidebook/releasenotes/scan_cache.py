@@ -32,7 +32,12 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from guidebook.git import bound_delta_cache, keep_parsed_objects, references_and_index
+from guidebook.git import (
+    bound_delta_cache,
+    keep_parsed_objects,
+    provide_parents_once,
+    references_and_index,
+)
 from guidebook.releasenotes.loading import LoadOptions, load_release_notes
 from guidebook.releasenotes.model import ReleaseNotes
 
@@ -114,6 +119,7 @@ def serve_reading() -> None:
     options = pickle.load(sys.stdin.buffer)
     # This process ends with the reading (git.py).
     keep_parsed_objects()
+    provide_parents_once()
     bound_delta_cache()
     notes = load_release_notes(options)
     with answer:
