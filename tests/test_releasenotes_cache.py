@@ -103,16 +103,22 @@ _READER_STATE = """
 import sys
 from guidebook.releasenotes.scan_cache import serve_reading
 serve_reading()
+import gc
 from dulwich import pack
 from dulwich.object_store import BaseObjectStore
+from dulwich.repo import BaseRepo
 print(pack.DEFAULT_DELTA_BASE_CACHE_LIMIT,
-      getattr(BaseObjectStore.__getitem__, "guidebook_keeps", False), file=sys.stderr)
+      getattr(BaseObjectStore.__getitem__, "guidebook_keeps", False),
+      getattr(BaseRepo.parents_provider, "guidebook_keeps", False),
+      gc.get_threshold()[0], gc.get_freeze_count() > 0, file=sys.stderr)
 """
 
 
-def test_the_reader_parses_each_commit_once_and_keeps_few_delta_bases(repo: Path) -> None:
-    """The reader process as read_apart runs it: options in, notes out, and dulwich set
-    for the history walk there (in the build's process it is left alone)."""
+def test_the_reader_process_is_set_for_the_history_walk(repo: Path) -> None:
+    """The reader process as read_apart runs it: options in, notes out, and dulwich and
+    Python's cycle collector set for the history walk there (in the build's process they
+    are left alone)."""
+    import gc
     import pickle
     import subprocess
     import sys
@@ -126,9 +132,13 @@ def test_the_reader_parses_each_commit_once_and_keeps_few_delta_bases(repo: Path
     notes, peak_kb = pickle.loads(done.stdout)
     assert peak_kb > 0
     assert notes.fingerprint() == loading.load_release_notes(options).fingerprint()
-    limit, keeps = done.stderr.decode().split()[-2:]
-    assert (int(limit), keeps) == (HISTORY_DELTA_CACHE_BYTES, "True"), done.stderr
+    limit, commits, parents, gc_threshold, frozen = done.stderr.decode().split()[-5:]
+    assert (int(limit), commits, parents, int(gc_threshold), frozen) == (
+        HISTORY_DELTA_CACHE_BYTES, "True", "True", scan_cache.READER_GC_THRESHOLD, "True"
+    ), done.stderr
+    # In the build's process, all is left as it was.
     assert pack.DEFAULT_DELTA_BASE_CACHE_LIMIT > HISTORY_DELTA_CACHE_BYTES
+    assert gc.get_threshold()[0] < scan_cache.READER_GC_THRESHOLD
 
 
 _PARSED_ONCE = """

@@ -22,6 +22,7 @@ resolved delta bases (:func:`guidebook.git.bound_delta_cache`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -105,6 +106,10 @@ def read_apart(options: LoadOptions) -> ReleaseNotes:
     return notes
 
 
+#: Allocations between two collections of the youngest generation in the reader (700 by
+#: default).
+READER_GC_THRESHOLD = 10_000
+
 #: The reader process: this build's module path, then :func:`serve_reading`.
 _READER = ("import sys; sys.path[:] = sys.argv[1:]; "
            "from guidebook.releasenotes.scan_cache import serve_reading; serve_reading()")
@@ -117,6 +122,12 @@ def serve_reading() -> None:
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     options = pickle.load(sys.stdin.buffer)
+    # reno's walk makes millions of small objects (dulwich's tree entries) and keeps
+    # thousands (the commits): Python's cycle collector, scanning the survivors again and
+    # again, took a quarter of ironic's reading (4.1 -> 3.0 s of CPU time; 2 MB more at
+    # the peak). What the imports made is never garbage here: frozen, it is not scanned.
+    gc.freeze()
+    gc.set_threshold(READER_GC_THRESHOLD, 10, 10)
     # This process ends with the reading (git.py).
     keep_parsed_objects()
     provide_parents_once()
