@@ -25,7 +25,7 @@ from typing import Any
 #: (phase, "module:Class.method" or "module:function"), innermost phases included.
 PHASES = [
     ("reading", "sphinx.builders:Builder.read"),
-    # reno reads in a forked process (scan_cache.read_apart): timed around the wait.
+    # reno reads in a process of its own (scan_cache.read_apart): timed around the wait.
     ("release notes (reno's git scan)", "guidebook.releasenotes.scan_cache:read_apart"),
     ("pickling (environment, doctrees)", "pickle:dump"),
     ("resolving doctrees", "sphinx.environment:BuildEnvironment.get_and_resolve_doctree"),

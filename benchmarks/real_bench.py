@@ -376,21 +376,26 @@ def goal_lines(results: list[TreeResult]) -> list[str]:
     return lines
 
 
+def _table_start(title: str, prose: str, columns: list[str], left: int = 1) -> list[str]:
+    """A report table's heading, its explanation and its head (the first *left*
+    columns aligned left, the figures right)."""
+    return [f"### {title}\n", f"{prose}\n", "| " + " | ".join(columns) + " |",
+            "|" + "---|" * left + "---:|" * (len(columns) - left)]
+
+
 def floor_table(results: list[TreeResult]) -> list[str]:
     """What a fresh build of each tree cannot avoid, as ratios to plain (phases run)."""
-    lines = [
-        "### What a fresh build cannot avoid (CPU, `-j 1`, ratios to plain's phases run)\n",
+    lines = _table_start(
+        "What a fresh build cannot avoid (CPU, `-j 1`, ratios to plain's phases run)",
         "From the phase figures below. *Start-up and reading*: plain's own (the "
         "interpreter, Sphinx, theme and extensions, conf.py, and parsing every page: no "
         "build of these pages skips them). *Writing each page once*: HTML translation, "
         "resolving, highlighting and templates, per phase the cheaper of the two builds. "
         "Their sum is the lowest ratio any build that publishes every page can reach; "
         "guidebook publishes a page once per guide that shows it, and reads the release "
-        "notes with reno besides.\n",
-        "| tree | plain CPU s | start-up and reading | + writing each page once "
-        "| + reno's scan | guidebook's build |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+        "notes with reno besides.",
+        ["tree", "plain CPU s", "start-up and reading", "+ writing each page once",
+         "+ reno's scan", "guidebook's build"])
     for result in results:
         floor = Floor.of(result.phases)
         if not floor.plain:
@@ -408,18 +413,16 @@ def notes_job_table(results: list[TreeResult]) -> list[str]:
     rows = [result for result in results if result.notes_job is not None and result.rows]
     if not rows:
         return []
-    lines = [
-        "", "### Against the two jobs a project runs now (`--notes-job`)\n",
+    lines = ["", *_table_start(
+        "Against the two jobs a project runs now (`--notes-job`)",
         "An OpenStack project builds its docs and its release notes in two jobs; guidebook "
         "builds both in one. *Release notes job*: `sphinx-build -b html -E "
         "releasenotes/source` of the plain clone, once, where reno's Sphinx extension scans "
         "the history once per series page, each on its own stable branch. The content is "
         "not the same: guidebook's release notes part reads one branch (the checked-out "
         "one), so the point releases made only on stable branches are not in it. CPU "
-        "seconds, `-j 1`, fresh builds (medians for the docs builds).\n",
-        "| tree | plain docs | release notes job | both | guidebook | guidebook / both |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+        "seconds, `-j 1`, fresh builds (medians for the docs builds).",
+        ["tree", "plain docs", "release notes job", "both", "guidebook", "guidebook / both"])]
     for result in rows:
         assert result.notes_job is not None
         row = result.rows[0]
@@ -432,16 +435,15 @@ def notes_job_table(results: list[TreeResult]) -> list[str]:
 
 def incremental_table(results: list[TreeResult]) -> list[str]:
     """Rebuilt with nothing changed against a one-page edit, both builds (seconds)."""
-    lines = [
-        "### Incremental builds: nothing changed, then one page edited\n",
+    lines = _table_start(
+        "Incremental builds: nothing changed, then one page edited",
         "Wall seconds (CPU seconds). A rebuild with nothing changed is what every "
         "incremental build pays before its first page: start-up, loading the saved "
         "environment, finding nothing outdated. *% of fresh* is against the same tool's "
-        "fresh build (median) in CPU.\n",
-        "| tree | -j | plain nothing changed | plain edit | guidebook nothing changed "
-        "| guidebook edit | guidebook nothing changed, % of fresh | guidebook edit, % of fresh |",
-        "|---|---:|---|---|---|---|---:|---:|",
-    ]
+        "fresh build (median) in CPU.",
+        ["tree", "-j", "plain nothing changed", "plain edit", "guidebook nothing changed",
+         "guidebook edit", "guidebook nothing changed, % of fresh",
+         "guidebook edit, % of fresh"], left=6)
     for result in results:
         for row in result.rows:
             if row.plain_unchanged is None or row.guidebook_unchanged is None:
