@@ -20,6 +20,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from guidebook.driver.crash import crash_message
 from guidebook.driver.environments import (
+    environment_dirs,
     forget_kept_environments,
     keep_environments,
     restore_environments,
@@ -60,7 +61,7 @@ def run_build(options: BuildOptions, *, stderr: TextIO | None = None) -> int:
         return 2
     with output_lock(out):
         if options.fresh:
-            theme_version.forget(doctree_dir(out))
+            theme_version.forget(environment_dirs(doctree_dir(out)))
         staging = prepare_staging(out, incremental=not options.fresh)
         keep_environments(doctree_dir(out))
         status = 1

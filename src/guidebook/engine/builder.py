@@ -216,8 +216,9 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         self._site = get_site(self.env)
         self._closest = None
         self.navigation.fingerprints = self._toc_fingerprints()
-        docnames = (set(docnames) - self._unchanged_parents(docnames)
-                    - self._unchanged_rereads())
+        affected = self._toc_changed_ancestors()
+        docnames = (set(docnames) - self._unchanged_parents(docnames, affected)
+                    - self._unchanged_rereads(affected))
         published = {part.name for part in self._published_parts()}
         for part in self._published_parts():  # before any part is written
             self._check_urls(part)
@@ -293,17 +294,17 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
             for doc in self.env.found_docs
         }
 
-    def _unchanged_parents(self, docnames: Set[str]) -> set[str]:
+    def _unchanged_parents(self, docnames: Set[str], affected: Set[str]) -> set[str]:
         """Toctree parents Sphinx would rewrite although their children's entries stand.
 
         Sphinx rewrites a page whose toctree lists a page that was read again, because the
         child's title or sections may show in it; when the child's table of contents is
-        unchanged, the parent's output is too.
+        unchanged, the parent's output is too. *affected*: the parents that do show a
+        changed table of contents (:meth:`_toc_changed_ancestors`).
         """
         # Sphinx adds every page whose toctrees reach a re-read page, at any depth.
         ancestors = self.env.files_to_rebuild
         reached = {parent for doc in self.reread for parent in ancestors.get(doc, ())}
-        affected = self._toc_changed_ancestors()
         skip: set[str] = set()
         for docname in set(docnames) - self.reread:
             if docname not in reached or docname in affected:
@@ -325,7 +326,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
         ancestors = self.env.files_to_rebuild
         return {parent for doc in changed for parent in ancestors.get(doc, ())}
 
-    def _unchanged_rereads(self) -> set[str]:
+    def _unchanged_rereads(self, affected: Set[str]) -> set[str]:
         """Pages read again whose doctree and place did not change: not written again."""
         parts = self._published_parts()
 
@@ -334,7 +335,7 @@ class GuidebookBuilder(PrivateBuilderHooks, StandaloneHTMLBuilder):
                     for part in parts if docname in part.docnames]
 
         return self.rereads.unchanged(self.env, outputs,
-                                      self._outdated | self._toc_changed_ancestors())
+                                      self._outdated | affected)
 
     def _part_exists(self, part: Part) -> bool:
         return (self.site_root / part.name / "searchindex.js").exists()

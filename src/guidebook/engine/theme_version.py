@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,9 +52,9 @@ def stop_keeping(app: Sphinx, config: Config) -> None:
         undo()
 
 
-def forget(doctrees: Path) -> None:
-    """A fresh build asks pbr again (the store beside *doctrees* and its languages')."""
-    for folder in [doctrees, *doctrees.parent.glob(f"{doctrees.name}-*")]:
+def forget(folders: Iterable[Path]) -> None:
+    """A fresh build asks pbr again (the store in each of the site's doctree *folders*)."""
+    for folder in folders:
         (folder / STORE_NAME).unlink(missing_ok=True)
 
 
