@@ -64,3 +64,17 @@ def test_a_killed_build_leaves_the_included_change_to_the_next(tmp_path: Path) -
     again = build_quietly(source, out)
     assert again.status == 0, again.output
     assert "The second snippet." in (out / "user" / "page.html").read_text()
+
+
+def test_no_copy_of_the_environment_means_a_full_read_not_a_failure(tmp_path: Path) -> None:
+    """When the environment cannot be copied aside (here a folder squats its copy's
+    name; a full disk in life), the build reads every page and publishes."""
+    write_files(tmp_path / "src", FILES)
+    source, out = tmp_path / "src", tmp_path / "out"
+    assert build_quietly(source, out).status == 0
+    (tmp_path / ".out.doctrees" / "environment.pickle.before-build").mkdir()
+    write_files(source, {"user/snippet.txt": "The second snippet.\n"})
+    again = build_quietly(source, out)
+    assert again.status == 0, again.output
+    assert "Traceback" not in again.output
+    assert "The second snippet." in (out / "user" / "page.html").read_text()

@@ -17,6 +17,7 @@ guidebook's own stores check themselves against the environment and the publishe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -43,13 +44,20 @@ def keep_environments(doctrees: Path) -> None:
     """Copy each environment of the site aside, after putting back a killed build's."""
     restore_environments(doctrees)
     for folder in environment_dirs(doctrees):
-        folder.mkdir(parents=True, exist_ok=True)
         environment = folder / ENVIRONMENT_FILE
-        if environment.is_file():
-            # A copy, not a link: Sphinx rewrites the file in place.
-            shutil.copy2(environment, folder / (ENVIRONMENT_FILE + KEPT_SUFFIX))
-        else:
-            (folder / NONE_MARK).touch()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if environment.is_file():
+                # A copy, not a link: Sphinx rewrites the file in place.
+                shutil.copy2(environment, folder / (ENVIRONMENT_FILE + KEPT_SUFFIX))
+            else:
+                (folder / NONE_MARK).touch()
+        except OSError:
+            # No copy (a full disk): this build reads every page, and so would the next
+            # should this one not publish, rather than trust what it saved.
+            with contextlib.suppress(OSError):
+                environment.unlink(missing_ok=True)
+                (folder / NONE_MARK).touch()
 
 
 def restore_environments(doctrees: Path) -> None:
@@ -57,15 +65,19 @@ def restore_environments(doctrees: Path) -> None:
     for folder in environment_dirs(doctrees):
         environment = folder / ENVIRONMENT_FILE
         kept = folder / (ENVIRONMENT_FILE + KEPT_SUFFIX)
-        if kept.is_file():
-            os.replace(kept, environment)
-        elif (folder / NONE_MARK).is_file():
-            environment.unlink(missing_ok=True)
-        (folder / NONE_MARK).unlink(missing_ok=True)
+        try:
+            if kept.is_file():
+                os.replace(kept, environment)
+            elif (folder / NONE_MARK).is_file():
+                environment.unlink(missing_ok=True)
+            (folder / NONE_MARK).unlink(missing_ok=True)
+        except OSError:
+            pass  # the folder cannot be written: neither could the build have written it
 
 
 def forget_kept_environments(doctrees: Path) -> None:
     """The build published: its environments stand, the copies go."""
     for folder in environment_dirs(doctrees):
-        (folder / (ENVIRONMENT_FILE + KEPT_SUFFIX)).unlink(missing_ok=True)
-        (folder / NONE_MARK).unlink(missing_ok=True)
+        for leftover in (folder / (ENVIRONMENT_FILE + KEPT_SUFFIX), folder / NONE_MARK):
+            with contextlib.suppress(OSError):  # the site is published all the same
+                leftover.unlink(missing_ok=True)
