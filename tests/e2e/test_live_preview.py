@@ -17,8 +17,10 @@ def test_open_page_reloads_itself_with_the_edit(
     started = time.monotonic()
     source.write_text(source.read_text().replace("Run it under WSGI.",
                                                  "Run it under uWSGI or mod_wsgi."))
+    # Polled while the page reloads itself: between two documents there is no body yet.
     page.wait_for_function(
-        "() => document.body.innerText.includes('Run it under uWSGI or mod_wsgi.')",
+        "() => document.body !== null"
+        " && document.body.innerText.includes('Run it under uWSGI or mod_wsgi.')",
         timeout=20_000,
     )
     assert time.monotonic() - started < 20
